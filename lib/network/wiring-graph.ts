@@ -1,0 +1,124 @@
+// The wiring graph: who talks to whom on which ports. NetworkPolicies, env and diagrams all derive from it.
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+
+/** A port a peer is reached on. */
+export interface NetworkPort {
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+/** Anything whose pods can be selected by a NetworkPolicy: a microservice, database, gateway or job. */
+export interface INetworkPeer extends IConstruct {
+  /** The workload's name, as in its objects' names. */
+  readonly workloadName: string;
+  /** The namespace its pods run in. */
+  readonly namespace: string;
+  /** Labels that select exactly its pods. */
+  readonly podSelector: Readonly<Record<string, string>>;
+}
+
+/** A peer that serves clients: it has ports, a DNS name, and the env a client needs to reach it. */
+export interface IConnectable extends INetworkPeer {
+  /** The ports a client reaches it on. */
+  readonly connectionPorts: readonly NetworkPort[];
+  /** The in-cluster DNS name of its Service. */
+  readonly host: string;
+  /** Environment variables a client gets to reach it; names are prefixed with `envPrefix`. */
+  connectionEnv(envPrefix?: string): k8s.EnvVar[];
+}
+
+/** What kind of relation an edge stands for, for diagrams and reports. */
+export type EdgeKind = 'service' | 'database' | 'route' | 'backup' | 'external';
+
+/** One allowed flow: `from` may open connections to `to` on `ports`. */
+export interface WiringEdge {
+  readonly from: INetworkPeer;
+  readonly to: INetworkPeer;
+  readonly ports: readonly NetworkPort[];
+  readonly kind: EdgeKind;
+  /** A label for diagrams, e.g. a route's path. */
+  readonly label?: string;
+}
+
+/** A flow whose other end is outside the kit's constructs (ingress controller, Prometheus, an external API). */
+export interface ExternalFlow {
+  /** The kit's workload at this end. */
+  readonly peer: INetworkPeer;
+  /** 'ingress' into `peer`, or 'egress' out of it. */
+  readonly direction: 'ingress' | 'egress';
+  /** The other end, as NetworkPolicy peers. */
+  readonly others: readonly k8s.NetworkPolicyPeer[];
+  readonly ports: readonly NetworkPort[];
+  /** Who the other end is, for diagrams (e.g. "ingress-nginx"). */
+  readonly description: string;
+}
+
+const GRAPHS = new WeakMap<IConstruct, WiringGraph>();
+
+/** One graph per app: edges may cross platforms (and so namespaces). */
+export class WiringGraph {
+  /** The graph of the app that `scope` belongs to. */
+  public static of(scope: IConstruct): WiringGraph {
+    const root = scope.node.root;
+    let graph = GRAPHS.get(root);
+    if (!graph) {
+      graph = new WiringGraph();
+      GRAPHS.set(root, graph);
+    }
+    return graph;
+  }
+
+  private readonly _edges: WiringEdge[] = [];
+  private readonly _external: ExternalFlow[] = [];
+
+  /** Every edge, in declaration order. */
+  public get edges(): readonly WiringEdge[] {
+    return this._edges;
+  }
+
+  /** Every flow to or from outside, in declaration order. */
+  public get externalFlows(): readonly ExternalFlow[] {
+    return this._external;
+  }
+
+  /** Records that `edge.from` may reach `edge.to`; a repeated pair merges its ports. */
+  public connect(edge: WiringEdge): WiringEdge {
+    const index = this._edges.findIndex((e) => e.from === edge.from && e.to === edge.to && e.kind === edge.kind);
+    if (index < 0) {
+      this._edges.push(edge);
+      return edge;
+    }
+    const merged = { ...this._edges[index], ports: mergePorts(this._edges[index].ports, edge.ports) };
+    this._edges[index] = merged;
+    return merged;
+  }
+
+  /** Records a flow to or from outside the kit's constructs. */
+  public addExternal(flow: ExternalFlow): void {
+    this._external.push(flow);
+  }
+
+  /** Edges out of a peer. */
+  public edgesFrom(peer: INetworkPeer): WiringEdge[] {
+    return this._edges.filter((e) => e.from === peer);
+  }
+
+  /** Edges into a peer. */
+  public edgesTo(peer: INetworkPeer): WiringEdge[] {
+    return this._edges.filter((e) => e.to === peer);
+  }
+
+  /** External flows at a peer in one direction. */
+  public externalAt(peer: INetworkPeer, direction: 'ingress' | 'egress'): ExternalFlow[] {
+    return this._external.filter((f) => f.peer === peer && f.direction === direction);
+  }
+}
+
+function mergePorts(a: readonly NetworkPort[], b: readonly NetworkPort[]): NetworkPort[] {
+  const key = (p: NetworkPort) => `${p.protocol ?? 'TCP'}/${p.port}`;
+  const seen = new Map(a.map((p) => [key(p), p]));
+  for (const p of b) if (!seen.has(key(p))) seen.set(key(p), p);
+  return [...seen.values()];
+}

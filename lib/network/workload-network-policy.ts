@@ -1,0 +1,95 @@
+// One NetworkPolicy per workload, derived at synth time from the wiring graph: ingress from wired clients on its
+// ports, egress to wired servers and DNS. Nothing else is allowed.
+import { ApiObjectMetadata, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { dnsEgressRule } from './dns';
+import { ExternalFlow, INetworkPeer, NetworkPort, WiringEdge, WiringGraph } from './wiring-graph';
+
+/** Props of a WorkloadNetworkPolicy. */
+export interface WorkloadNetworkPolicyProps {
+  /** The workload the policy selects. */
+  readonly peer: INetworkPeer;
+  /** Metadata of the policy object (name, labels). */
+  readonly metadata: ApiObjectMetadata;
+}
+
+/**
+ * The policy of one workload. Rules are sorted by peer, so the order in which wiring was declared does not
+ * change the output.
+ * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+export class WorkloadNetworkPolicy extends Construct {
+  /** The NetworkPolicy object. */
+  public readonly apiObject: k8s.KubeNetworkPolicy;
+  private readonly peer: INetworkPeer;
+
+  constructor(scope: Construct, id: string, props: WorkloadNetworkPolicyProps) {
+    super(scope, id);
+    this.peer = props.peer;
+    this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: props.metadata,
+      spec: {
+        podSelector: { matchLabels: { ...props.peer.podSelector } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: Lazy.any({ produce: () => this.ingressRules() }),
+        egress: Lazy.any({ produce: () => this.egressRules() }),
+      },
+    });
+  }
+
+  /** Ingress rules: one per wired client, then flows from outside. */
+  public ingressRules(): k8s.NetworkPolicyIngressRule[] {
+    const graph = WiringGraph.of(this);
+    const internal = groupByPeer(graph.edgesTo(this.peer), (e) => e.from)
+      .map(({ peer, ports }) => ({ from: [peerSelector(peer, this.peer.namespace)], ports: renderPorts(ports) }));
+    const external = sortExternal(graph.externalAt(this.peer, 'ingress'))
+      .map((f) => ({ from: [...f.others], ports: renderPorts(f.ports) }));
+    return [...internal, ...external];
+  }
+
+  /** Egress rules: DNS, one per wired server, then flows to outside. */
+  public egressRules(): k8s.NetworkPolicyEgressRule[] {
+    const graph = WiringGraph.of(this);
+    const internal = groupByPeer(graph.edgesFrom(this.peer), (e) => e.to)
+      .map(({ peer, ports }) => ({ to: [peerSelector(peer, this.peer.namespace)], ports: renderPorts(ports) }));
+    const external = sortExternal(graph.externalAt(this.peer, 'egress'))
+      .map((f) => ({ to: [...f.others], ports: renderPorts(f.ports) }));
+    return [dnsEgressRule(), ...internal, ...external];
+  }
+}
+
+/** A NetworkPolicy peer that selects another workload's pods, across namespaces when needed. */
+export function peerSelector(peer: INetworkPeer, fromNamespace: string): k8s.NetworkPolicyPeer {
+  const podSelector = { matchLabels: { ...peer.podSelector } };
+  if (peer.namespace === fromNamespace) return { podSelector };
+  return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } } };
+}
+
+function groupByPeer(edges: readonly WiringEdge[], end: (e: WiringEdge) => INetworkPeer) {
+  const groups = new Map<INetworkPeer, NetworkPort[]>();
+  for (const edge of edges) {
+    const peer = end(edge);
+    groups.set(peer, [...(groups.get(peer) ?? []), ...edge.ports]);
+  }
+  return [...groups.entries()]
+    .map(([peer, ports]) => ({ peer, ports }))
+    .sort((a, b) => peerKey(a.peer).localeCompare(peerKey(b.peer)));
+}
+
+function peerKey(peer: INetworkPeer): string {
+  return `${peer.namespace}/${peer.workloadName}`;
+}
+
+function sortExternal(flows: ExternalFlow[]): ExternalFlow[] {
+  return [...flows].sort((a, b) => a.description.localeCompare(b.description));
+}
+
+function renderPorts(ports: readonly NetworkPort[]): k8s.NetworkPolicyPort[] {
+  const unique = new Map<string, NetworkPort>();
+  for (const p of ports) unique.set(`${p.protocol ?? 'TCP'}/${String(p.port).padStart(5, '0')}`, p);
+  return [...unique.keys()].sort().map((key) => {
+    const p = unique.get(key)!;
+    return { port: k8s.IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' };
+  });
+}

@@ -1,0 +1,279 @@
+// Platform: the Chart that owns a namespace, its quota, limits and default-deny network, and every workload in it.
+import { Chart, JsonPatch, Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { CapacityTotals, maximumScale, WorkloadFootprint } from './capacity';
+import { Compatibility } from './compatibility';
+import { Environment } from './environment';
+import { PatternError } from './errors';
+import { LabelKeys, MANAGED_BY } from './labels';
+import { dnsEgressRule } from './network/dns';
+import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
+import { checkDnsLabel, checkInteger } from './private/prop-checks';
+
+/** Hard limits of the namespace's ResourceQuota. Unset fields are derived from the workloads. */
+export interface QuotaProps {
+  /** Sum of CPU requests. @default - the platform at maximum scale, plus 25 % */
+  readonly requestsCpu?: CpuQuantity;
+  /** Sum of memory requests. @default - the platform at maximum scale, plus 25 % */
+  readonly requestsMemory?: MemoryQuantity;
+  /** Sum of CPU limits. @default - the platform at maximum scale, plus 25 % */
+  readonly limitsCpu?: CpuQuantity;
+  /** Sum of memory limits. @default - the platform at maximum scale, plus 25 % */
+  readonly limitsMemory?: MemoryQuantity;
+  /** Number of pods. @default - the platform at maximum scale, plus 25 % */
+  readonly pods?: number;
+  /** Sum of persistent storage requests. @default - the platform at maximum scale, plus 25 % */
+  readonly storage?: MemoryQuantity;
+}
+
+/** Props of a Platform. */
+export interface PlatformProps {
+  /**
+   * The namespace every object goes into; the Namespace object is emitted.
+   * @default - the construct id
+   */
+  readonly namespace?: string;
+  /**
+   * The platform's name: `app.kubernetes.io/part-of` on every object and the folder of its output.
+   * @default - the namespace
+   */
+  readonly name?: string;
+  /**
+   * The environment profile: replicas, autoscaling bounds, resource sizes, optional sidecars.
+   * @default Environment.PRODUCTION
+   */
+  readonly environment?: Environment;
+  /**
+   * How the checkers' conflicts are settled (CPU limits, pull policy, uid).
+   * @default Compatibility.ALL_CHECKERS
+   */
+  readonly compatibility?: Compatibility;
+  /**
+   * The namespace's ResourceQuota.
+   * @default - derived from the workloads at maximum scale, plus 25 % headroom
+   * @see https://kubernetes.io/docs/concepts/policy/resource-quotas/
+   */
+  readonly quota?: QuotaProps;
+  /**
+   * The LimitRange's defaults for containers that set no resources of their own (the kit's never do).
+   * @default - requests 100m CPU / 128Mi memory, limits twice that
+   * @see https://kubernetes.io/docs/concepts/policy/limit-range/
+   */
+  readonly containerDefaults?: ContainerResources;
+  /**
+   * The namespace Prometheus scrapes from; metrics ports allow ingress from it.
+   * @default 'monitoring'
+   */
+  readonly monitoringNamespace?: string;
+}
+
+const QUOTA_HEADROOM = 1.25;
+const PLATFORM_SYMBOL = Symbol.for('cdk8s-patterns.Platform');
+
+/**
+ * A namespace with everything a hardened platform needs around its workloads: the Namespace (Pod Security
+ * "restricted" enforced), standard labels on every object, a ResourceQuota and LimitRange, a default-deny
+ * NetworkPolicy and an allow for DNS.
+ */
+export class Platform extends Chart {
+  /** The Platform that `scope` is defined in; throws a clear error outside one. */
+  public static of(scope: IConstruct): Platform {
+    for (let node: IConstruct | undefined = scope; node; node = node.node.scope) {
+      if (Platform.isPlatform(node)) return node;
+    }
+    throw new PatternError(scope, 'must be defined inside a Platform: create it with a Platform (or a construct within one) as its scope');
+  }
+
+  /**
+   * Whether `x` is a Platform. (`instanceof` cannot tell: cdk8s makes it true for every Chart.)
+   */
+  public static isPlatform(x: unknown): x is Platform {
+    return typeof x === 'object' && x !== null && PLATFORM_SYMBOL in x;
+  }
+
+  public readonly namespaceName: string;
+  public readonly platformName: string;
+  public readonly environment: Environment;
+  public readonly compatibility: Compatibility;
+  public readonly monitoringNamespace: string;
+  /** The Namespace object. */
+  public readonly namespaceObject: k8s.KubeNamespace;
+  public readonly resourceQuota: k8s.KubeResourceQuota;
+  public readonly limitRange: k8s.KubeLimitRange;
+  /** Denies all ingress and egress to every pod not allowed by a workload's own policy. */
+  public readonly defaultDenyPolicy: k8s.KubeNetworkPolicy;
+  /** Allows every pod to reach cluster DNS. */
+  public readonly dnsPolicy: k8s.KubeNetworkPolicy;
+  private readonly footprints: WorkloadFootprint[] = [];
+  private readonly quotaProps: QuotaProps;
+
+  constructor(scope: Construct, id: string, props: PlatformProps = {}) {
+    const namespace = props.namespace ?? id;
+    const name = props.name ?? namespace;
+    const environment = props.environment ?? Environment.PRODUCTION;
+    super(scope, id, {
+      namespace,
+      labels: {
+        [LabelKeys.PART_OF]: name,
+        [LabelKeys.MANAGED_BY]: MANAGED_BY,
+        [LabelKeys.ENVIRONMENT]: environment.name,
+      },
+    });
+    Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
+    checkDnsLabel(this, 'namespace', namespace);
+    checkDnsLabel(this, 'name', name);
+    environment.validate(this);
+    this.namespaceName = namespace;
+    this.platformName = name;
+    this.environment = environment;
+    this.compatibility = props.compatibility ?? Compatibility.ALL_CHECKERS;
+    this.monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
+    checkDnsLabel(this, 'monitoringNamespace', this.monitoringNamespace);
+    this.quotaProps = props.quota ?? {};
+    this.checkQuotaProps();
+
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          ...this.platformLabels('namespace'),
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+    // A Chart puts its namespace on every object it holds; a Namespace is cluster-scoped and must not have one.
+    this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+    this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', {
+      metadata: { name: 'platform-quota', labels: this.platformLabels('quota') },
+      spec: { hard: Lazy.any({ produce: () => this.renderQuota() }) },
+    });
+    this.limitRange = this.createLimitRange(props.containerDefaults);
+    this.defaultDenyPolicy = new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: { name: 'default-deny', labels: this.platformLabels('network-policy') },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    this.dnsPolicy = new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: { name: 'allow-dns', labels: this.platformLabels('network-policy') },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] },
+    });
+    this.node.addValidation({ validate: () => this.validateQuotaFits() });
+  }
+
+  /** Labels of the platform's own objects. */
+  public platformLabels(component: string): Record<string, string> {
+    return {
+      [LabelKeys.NAME]: this.platformName,
+      [LabelKeys.INSTANCE]: this.platformName,
+      [LabelKeys.COMPONENT]: component,
+    };
+  }
+
+  /** Registers a workload's footprint; the quota and the capacity report are derived from these. */
+  public registerFootprint(footprint: WorkloadFootprint): void {
+    this.footprints.push(footprint);
+  }
+
+  /** Every registered workload footprint, in declaration order. */
+  public get workloadFootprints(): readonly WorkloadFootprint[] {
+    return this.footprints;
+  }
+
+  /** The platform's totals with every workload at maxReplicas plus its rollout surge. */
+  public maximumScale(): CapacityTotals {
+    return maximumScale(this.footprints);
+  }
+
+  /** The quota's hard limits in numbers: explicit props, or derived from maximum scale plus headroom. */
+  public effectiveQuota(): CapacityTotals {
+    const max = this.maximumScale();
+    const derive = (n: number) => Math.ceil(n * QUOTA_HEADROOM);
+    const q = this.quotaProps;
+    const mib = 1024 * 1024;
+    const roundMi = (bytes: number) => Math.ceil(bytes / mib) * mib;
+    return {
+      pods: q.pods ?? Math.max(1, derive(max.pods)),
+      requestsCpuMillis: q.requestsCpu !== undefined ? parseCpu(this, 'quota.requestsCpu', q.requestsCpu) : Math.max(100, derive(max.requestsCpuMillis)),
+      requestsMemoryBytes: q.requestsMemory !== undefined ? parseBytes(this, 'quota.requestsMemory', q.requestsMemory) : roundMi(Math.max(128 * mib, derive(max.requestsMemoryBytes))),
+      limitsCpuMillis: q.limitsCpu !== undefined ? parseCpu(this, 'quota.limitsCpu', q.limitsCpu) : Math.max(200, derive(max.limitsCpuMillis)),
+      limitsMemoryBytes: q.limitsMemory !== undefined ? parseBytes(this, 'quota.limitsMemory', q.limitsMemory) : roundMi(Math.max(256 * mib, derive(max.limitsMemoryBytes))),
+      requestsEphemeralBytes: roundMi(Math.max(mib, derive(max.requestsEphemeralBytes))),
+      limitsEphemeralBytes: roundMi(Math.max(mib, derive(max.limitsEphemeralBytes))),
+      storageBytes: q.storage !== undefined ? parseBytes(this, 'quota.storage', q.storage) : roundMi(derive(max.storageBytes)),
+      claims: derive(max.claims),
+    };
+  }
+
+  private renderQuota(): Record<string, k8s.Quantity> {
+    const quota = this.effectiveQuota();
+    const hard: Record<string, string> = {
+      'pods': String(quota.pods),
+      'requests.cpu': formatCpu(quota.requestsCpuMillis),
+      'requests.memory': formatBytes(quota.requestsMemoryBytes),
+      'limits.memory': formatBytes(quota.limitsMemoryBytes),
+      'requests.ephemeral-storage': formatBytes(quota.requestsEphemeralBytes),
+      'limits.ephemeral-storage': formatBytes(quota.limitsEphemeralBytes),
+      'persistentvolumeclaims': String(quota.claims),
+      'requests.storage': quota.storageBytes > 0 ? formatBytes(quota.storageBytes) : '0',
+    };
+    if (this.compatibility.cpuLimits) hard['limits.cpu'] = formatCpu(quota.limitsCpuMillis);
+    const rendered: Record<string, k8s.Quantity> = {};
+    for (const key of Object.keys(hard).sort()) rendered[key] = k8s.Quantity.fromString(hard[key]);
+    return rendered;
+  }
+
+  private createLimitRange(defaults: ContainerResources | undefined): k8s.KubeLimitRange {
+    const resolved = resolveResources(this, defaults, {
+      scale: 1, cpuLimits: this.compatibility.cpuLimits, prop: 'containerDefaults',
+    });
+    const q = (s: string) => k8s.Quantity.fromString(s);
+    const defaultLimits: Record<string, k8s.Quantity> = { memory: q(formatBytes(resolved.limits.memoryBytes)) };
+    if (resolved.limits.cpuMillis !== undefined) defaultLimits.cpu = q(formatCpu(resolved.limits.cpuMillis));
+    return new k8s.KubeLimitRange(this, 'LimitRange', {
+      metadata: { name: 'container-defaults', labels: this.platformLabels('limit-range') },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: {
+            cpu: q(formatCpu(resolved.requests.cpuMillis)),
+            memory: q(formatBytes(resolved.requests.memoryBytes)),
+          },
+          default: defaultLimits,
+        }],
+      },
+    });
+  }
+
+  private checkQuotaProps(): void {
+    const q = this.quotaProps;
+    if (q.pods !== undefined) checkInteger(this, 'quota.pods', q.pods, 1, 1_000_000);
+    if (q.requestsCpu !== undefined) parseCpu(this, 'quota.requestsCpu', q.requestsCpu);
+    if (q.requestsMemory !== undefined) parseBytes(this, 'quota.requestsMemory', q.requestsMemory);
+    if (q.limitsCpu !== undefined) parseCpu(this, 'quota.limitsCpu', q.limitsCpu);
+    if (q.limitsMemory !== undefined) parseBytes(this, 'quota.limitsMemory', q.limitsMemory);
+    if (q.storage !== undefined) parseBytes(this, 'quota.storage', q.storage);
+  }
+
+  /** Synth fails when the platform at maximum scale cannot fit its own quota. */
+  private validateQuotaFits(): string[] {
+    const max = this.maximumScale();
+    const quota = this.effectiveQuota();
+    const errors: string[] = [];
+    const check = (prop: string, need: number, have: number, format: (n: number) => string) => {
+      if (need > have) {
+        errors.push(`quota.${prop} (${format(have)}) is below what the platform needs at maximum scale (${format(need)}): raise the quota or lower maxReplicas or resources`);
+      }
+    };
+    check('pods', max.pods, quota.pods, String);
+    check('requestsCpu', max.requestsCpuMillis, quota.requestsCpuMillis, formatCpu);
+    check('requestsMemory', max.requestsMemoryBytes, quota.requestsMemoryBytes, formatBytes);
+    if (this.compatibility.cpuLimits) check('limitsCpu', max.limitsCpuMillis, quota.limitsCpuMillis, formatCpu);
+    check('limitsMemory', max.limitsMemoryBytes, quota.limitsMemoryBytes, formatBytes);
+    check('storage', max.storageBytes, quota.storageBytes, formatBytes);
+    return errors;
+  }
+}

@@ -1,0 +1,142 @@
+// Hardened containers: every container the kit emits (main, sidecar, init) is rendered here.
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { PatternError } from '../errors';
+import { checkDnsLabel, checkEnvName, checkPinnedImage, checkPort, checkPortName, checkUnique } from '../private/prop-checks';
+import { ContainerResources, renderResources, ResolvedResources, resolveResources } from './resources';
+import { PodIdentity, restrictedContainerSecurityContext } from './security';
+
+/** A container port. */
+export interface ContainerPort {
+  /** The port's name (IANA service name), used by probes and Services. */
+  readonly name: string;
+  /** The port number. */
+  readonly port: number;
+}
+
+/** A sidecar or init container, hardened like the main one. */
+export interface ContainerSpec {
+  /** The container's name (a DNS-1123 label). */
+  readonly name: string;
+  /** The image, pinned by tag or digest. */
+  readonly image: string;
+  /**
+   * The entrypoint.
+   * @default - the image's
+   */
+  readonly command?: readonly string[];
+  /**
+   * Arguments to the entrypoint.
+   * @default - the image's
+   */
+  readonly args?: readonly string[];
+  /**
+   * Plain environment variables (never secrets: use secret references).
+   * @default - none
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Ports the container listens on.
+   * @default - none
+   */
+  readonly ports?: readonly ContainerPort[];
+  /**
+   * Requests and limits.
+   * @default - 50m CPU and 64Mi memory requested, twice that as limits
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Paths the container writes to, each an emptyDir (the root filesystem is read-only).
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: readonly string[];
+}
+
+/** What the platform decides for every container. */
+export interface HardeningContext {
+  readonly identity: PodIdentity;
+  readonly imagePullPolicy: string;
+  readonly cpuLimits: boolean;
+  readonly resourceScale: number;
+  readonly readOnlyRootFilesystem: boolean;
+}
+
+/** Fields of the main container that only its construct knows: probes, shutdown, config. */
+export type ContainerExtras = Pick<k8s.Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe' | 'lifecycle' | 'envFrom' | 'volumeMounts'>;
+
+/** A rendered container with the emptyDirs it needs and its resources in numbers. */
+export interface RenderedContainer {
+  readonly container: k8s.Container;
+  /** The container's env, open for additions until synth (wiring adds connection settings). */
+  readonly env: k8s.EnvVar[];
+  readonly volumes: k8s.Volume[];
+  readonly resources: ResolvedResources;
+}
+
+/** The emptyDir size limit of each writable path. */
+const WRITABLE_PATH_SIZE = '64Mi';
+
+/** Renders one hardened container; `prop` prefixes every error (e.g. `sidecars[0]`). */
+export function renderContainer(scope: IConstruct, prop: string, spec: ContainerSpec, context: HardeningContext,
+  defaultResources?: ContainerResources, extras: ContainerExtras = {}): RenderedContainer {
+  checkDnsLabel(scope, `${prop}.name`, spec.name);
+  checkPinnedImage(scope, `${prop}.image`, spec.image);
+  const ports = spec.ports ?? [];
+  ports.forEach((p, i) => {
+    checkPortName(scope, `${prop}.ports[${i}].name`, p.name);
+    checkPort(scope, `${prop}.ports[${i}].port`, p.port);
+  });
+  checkUnique(scope, `${prop}.ports`, ports.map((p) => p.name));
+  const envNames = Object.keys(spec.env ?? {});
+  envNames.forEach((name) => checkEnvName(scope, `${prop}.env`, name));
+
+  const resources = resolveResources(scope, spec.resources ?? defaultResources, {
+    scale: context.resourceScale, cpuLimits: context.cpuLimits, prop: `${prop}.resources`,
+  });
+  const writable = writableVolumes(scope, `${prop}.writablePaths`, spec.name, spec.writablePaths ?? ['/tmp']);
+  const env: k8s.EnvVar[] = envNames.map((name) => ({ name, value: spec.env![name] }));
+  const container: k8s.Container = {
+    name: spec.name,
+    image: spec.image,
+    imagePullPolicy: context.imagePullPolicy,
+    command: spec.command ? [...spec.command] : undefined,
+    args: spec.args ? [...spec.args] : undefined,
+    ports: ports.length ? ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })) : undefined,
+    env: Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[],
+    resources: renderResources(resources),
+    securityContext: restrictedContainerSecurityContext(context.identity, context.readOnlyRootFilesystem),
+    livenessProbe: extras.livenessProbe,
+    readinessProbe: extras.readinessProbe,
+    startupProbe: extras.startupProbe,
+    lifecycle: extras.lifecycle,
+    envFrom: extras.envFrom,
+    volumeMounts: [...writable.mounts, ...(extras.volumeMounts ?? [])],
+  };
+  return { container, env, volumes: writable.volumes, resources };
+}
+
+/** Adds an env var to a rendered container, refusing a name it already has. */
+export function addEnv(scope: IConstruct, rendered: RenderedContainer, variable: k8s.EnvVar): void {
+  checkEnvName(scope, 'env', variable.name);
+  if (rendered.env.some((e) => e.name === variable.name)) {
+    throw PatternError.invalidProp(scope, 'env', variable.name,
+      `is set twice on container "${rendered.container.name}": each environment variable name must be unique (use an envPrefix on connectTo to tell two connections apart)`);
+  }
+  rendered.env.push(variable);
+}
+
+function writableVolumes(scope: IConstruct, prop: string, containerName: string, paths: readonly string[]) {
+  checkUnique(scope, prop, paths);
+  const volumes: k8s.Volume[] = [];
+  const mounts: k8s.VolumeMount[] = [];
+  for (const path of paths) {
+    if (!/^\/[A-Za-z0-9._\-/]*$/.test(path) || path === '/') {
+      throw PatternError.invalidProp(scope, prop, path, 'must hold absolute paths below "/" such as "/tmp"');
+    }
+    const name = `${containerName}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
+    volumes.push({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(WRITABLE_PATH_SIZE) } });
+    mounts.push({ name, mountPath: path });
+  }
+  return { volumes, mounts };
+}

@@ -1,0 +1,55 @@
+// Assembles the pod template every workload shares: hardened containers, identity, spreading, shutdown.
+import { k8s } from 'cdk8s-plus-28';
+import { RenderedContainer } from './container';
+import { PodIdentity, restrictedPodSecurityContext } from './security';
+import { nodeAntiAffinity, topologySpread } from './spreading';
+
+/** The parts of a workload's pod. */
+export interface WorkloadPodProps {
+  /** Pod labels; they include the workload's selector labels. */
+  readonly labels: Record<string, string>;
+  /** Pod annotations (config hash, scrape settings). */
+  readonly annotations: Record<string, string>;
+  /** The workload's own ServiceAccount. */
+  readonly serviceAccountName: string;
+  /** Containers, the main one first. */
+  readonly containers: readonly RenderedContainer[];
+  /** Init containers, run in order before the others. */
+  readonly initContainers?: readonly RenderedContainer[];
+  /** Volumes beyond the containers' writable paths (config, secrets, data). */
+  readonly volumes?: readonly k8s.Volume[];
+  readonly identity: PodIdentity;
+  readonly terminationGracePeriodSeconds: number;
+  /** When set, replicas are spread over zones and nodes by these labels. */
+  readonly spreadSelector?: Record<string, string>;
+  readonly priorityClassName?: string;
+  /** Pod restart policy (Jobs need `OnFailure` or `Never`). */
+  readonly restartPolicy?: string;
+}
+
+/** The pod template of a Deployment, StatefulSet or Job. */
+export function workloadPodTemplate(props: WorkloadPodProps): k8s.PodTemplateSpec {
+  const initContainers = props.initContainers ?? [];
+  const volumes = [
+    ...(props.volumes ?? []),
+    ...props.containers.flatMap((c) => c.volumes),
+    ...initContainers.flatMap((c) => c.volumes),
+  ];
+  return {
+    metadata: { labels: props.labels, annotations: props.annotations },
+    spec: {
+      serviceAccountName: props.serviceAccountName,
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: restrictedPodSecurityContext(props.identity),
+      terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+      priorityClassName: props.priorityClassName,
+      restartPolicy: props.restartPolicy,
+      initContainers: initContainers.length ? initContainers.map((c) => c.container) : undefined,
+      containers: props.containers.map((c) => c.container),
+      volumes: volumes.length ? volumes : undefined,
+      topologySpreadConstraints: props.spreadSelector ? topologySpread(props.spreadSelector) : undefined,
+      affinity: props.spreadSelector ? nodeAntiAffinity(props.spreadSelector) : undefined,
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Checks shared by every construct's constructor: each throws a PatternError that names the prop.
+import { IConstruct } from 'constructs';
+import { PatternError } from '../errors';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A DNS-1123 label: what Service, Namespace and most object names must be. */
+export function checkDnsLabel(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  if (typeof value !== 'string' || value.length > maxLength || !DNS_LABEL.test(value)) {
+    throw PatternError.invalidProp(scope, prop, value,
+      `must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`);
+  }
+}
+
+/** A DNS-1123 subdomain, e.g. a host name. */
+export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    throw PatternError.invalidProp(scope, prop, value,
+      'must be a DNS-1123 subdomain: dot-separated labels of lower-case letters, digits and \'-\', at most 253 characters');
+  }
+}
+
+/** An integer within an inclusive range. */
+export function checkInteger(scope: IConstruct, prop: string, value: number, min: number, max: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw PatternError.invalidProp(scope, prop, value, `must be an integer from ${min} to ${max}`);
+  }
+}
+
+/** A TCP/UDP port number. */
+export function checkPort(scope: IConstruct, prop: string, value: number): void {
+  checkInteger(scope, prop, value, 1, 65535);
+}
+
+/** A port name as Kubernetes requires it (IANA_SVC_NAME). */
+export function checkPortName(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
+    throw PatternError.invalidProp(scope, prop, value,
+      'must be an IANA service name: at most 15 lower-case letters, digits and single \'-\', with at least one letter');
+  }
+}
+
+/** An environment variable name as Kubernetes accepts it (C identifier style, which every shell reads). */
+export function checkEnvName(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    throw PatternError.invalidProp(scope, prop, value,
+      'must be a valid environment variable name: letters, digits and \'_\', not starting with a digit');
+  }
+}
+
+/**
+ * A container image reference that pins a version: a tag other than `latest`, or a digest.
+ * @see https://kubernetes.io/docs/concepts/containers/images/#image-names
+ */
+export function checkPinnedImage(scope: IConstruct, prop: string, image: string): void {
+  const expected = 'must name a pinned version: a tag other than "latest" (e.g. "nginx:1.27.3") or a digest ("image@sha256:…")';
+  if (typeof image !== 'string' || image.length === 0 || /\s/.test(image)) {
+    throw PatternError.invalidProp(scope, prop, image, expected);
+  }
+  if (/@sha256:[a-f0-9]{64}$/.test(image)) return;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const colon = lastSegment.lastIndexOf(':');
+  const tag = colon < 0 ? '' : lastSegment.slice(colon + 1);
+  if (tag === '' || tag === 'latest' || !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+    throw PatternError.invalidProp(scope, prop, image, expected);
+  }
+}
+
+/** Throws when a list holds the same key twice. */
+export function checkUnique(scope: IConstruct, prop: string, keys: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) {
+      throw PatternError.invalidProp(scope, prop, key, 'appears twice: each name must be unique');
+    }
+    seen.add(key);
+  }
+}

@@ -1,0 +1,554 @@
+// ResilientMicroservice: from an image and a port, a hardened, probed, autoscaled, disruption-safe service.
+import { ApiObject, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DeploymentStrategy } from './deployment-strategy';
+import { PatternError } from './errors';
+import { LabelKeys, selectorLabels } from './labels';
+import { IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
+import { WorkloadNetworkPolicy } from './network/workload-network-policy';
+import { Platform } from './platform';
+import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
+import { addEnv, ContainerExtras, ContainerSpec, HardeningContext, renderContainer, RenderedContainer } from './pod/container';
+import { Probe } from './pod/probes';
+import { ContainerResources } from './pod/resources';
+import { workloadPodTemplate } from './pod/workload-pod';
+import { checkDnsLabel, checkEnvName, checkInteger, checkPort, checkUnique } from './private/prop-checks';
+import { SecretFileMount, SecretKeyRef } from './secrets';
+import { addWarning } from './warnings';
+
+/** Horizontal autoscaling bounds and targets. */
+export interface AutoscalingOptions {
+  /** @default - the environment's minReplicas */
+  readonly minReplicas?: number;
+  /** @default - the environment's maxReplicas */
+  readonly maxReplicas?: number;
+  /**
+   * Average CPU utilization (percent of requests) to hold.
+   * @default 70
+   */
+  readonly targetCpuUtilization?: number;
+  /**
+   * Average memory utilization (percent of requests) to hold.
+   * @default 80
+   */
+  readonly targetMemoryUtilization?: number;
+  /**
+   * How long load must stay low before scaling down, so that brief dips do not cause flapping.
+   * @default Duration.minutes(5)
+   */
+  readonly scaleDownStabilization?: Duration;
+}
+
+/** Liveness, readiness and startup probes. */
+export interface ProbeSet {
+  /** @default Probe.http('/health') */
+  readonly liveness?: Probe;
+  /** @default Probe.http('/ready', { period: Duration.seconds(5) }) */
+  readonly readiness?: Probe;
+  /**
+   * Holds off liveness until the app has started; `false` for none.
+   * @default - the liveness check, every 5 s, for up to 150 s
+   */
+  readonly startup?: Probe | false;
+}
+
+/** A port Prometheus scrapes. */
+export interface MetricsOptions {
+  /** The metrics port (named `metrics`). */
+  readonly port: number;
+  /** @default '/metrics' */
+  readonly path?: string;
+}
+
+/** Props of a ResilientMicroservice. */
+export interface ResilientMicroserviceProps {
+  /** The container image, pinned by a tag other than `latest` or by a digest. */
+  readonly image: string;
+  /**
+   * The port the app serves on (named `http`); the Service exposes the same number.
+   * @default 8080
+   */
+  readonly port?: number;
+  /**
+   * The name of every object of the service, and its DNS name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The `app.kubernetes.io/component` label.
+   * @default 'backend'
+   */
+  readonly component?: string;
+  /** @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - the image's arguments */
+  readonly args?: readonly string[];
+  /**
+   * Requests and limits of the main container, before the environment's scale.
+   * @default - 100m CPU, 128Mi memory requested; twice that as limits
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Autoscaling on CPU and memory; `false` for a fixed replica count.
+   * @default - the environment's bounds at 70 % CPU and 80 % memory
+   */
+  readonly autoscaling?: AutoscalingOptions | false;
+  /**
+   * The fixed replica count, only when autoscaling is `false`.
+   * @default - the environment's minReplicas
+   */
+  readonly replicas?: number;
+  /** @default DeploymentStrategy.rollingUpdate() (maxSurge 25 %, maxUnavailable 0) */
+  readonly strategy?: DeploymentStrategy;
+  /** @default - HTTP /health for liveness, /ready for readiness, a startup probe on /health */
+  readonly probes?: ProbeSet;
+  /**
+   * Settings exposed as environment variables through a ConfigMap (`envFrom`).
+   * @default - none
+   */
+  readonly config?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Files mounted read-only at `configMountPath`, from a second ConfigMap.
+   * @default - none
+   */
+  readonly configFiles?: Readonly<Record<string, string>>;
+  /** @default '/etc/config' */
+  readonly configMountPath?: string;
+  /**
+   * Plain environment variables that are not secrets.
+   * @default - none
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Environment variables read from existing Secrets.
+   * @default - none
+   */
+  readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
+  /**
+   * Existing Secrets mounted as files.
+   * @default - none
+   */
+  readonly secretFiles?: readonly SecretFileMount[];
+  /**
+   * Secret values written into the YAML as a Secret object. Anyone who can read the manifests can read them:
+   * for local experiments only. Each use prints a synth-time warning.
+   * @default - none
+   */
+  readonly insecurePlaintextSecrets?: Readonly<Record<string, string>>;
+  /**
+   * Containers beside the main one (log shippers, proxies), hardened the same way.
+   * @default - none
+   */
+  readonly sidecars?: readonly ContainerSpec[];
+  /**
+   * Containers that run to completion before the others start (e.g. wait-for-db, migrations).
+   * @default - none
+   */
+  readonly initContainers?: readonly ContainerSpec[];
+  /**
+   * Paths the main container writes to, each an emptyDir.
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: readonly string[];
+  /**
+   * Lets the main container write to its root filesystem. Writable roots let an attacker persist tools in a
+   * compromised container; prefer `writablePaths`.
+   * @default false
+   */
+  readonly allowWritableRootFilesystem?: boolean;
+  /**
+   * uid and gid the pod runs as.
+   * @default - the compatibility profile's (10001)
+   */
+  readonly runAsUser?: number;
+  /**
+   * Time between SIGTERM and SIGKILL.
+   * @default Duration.seconds(30)
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * A pause before SIGTERM (preStop `sleep`), so endpoints are removed before the app stops accepting; 0 for none.
+   * The image must have a `sleep` binary.
+   * @default Duration.seconds(5)
+   */
+  readonly preStopDelay?: Duration;
+  /**
+   * A metrics port with Prometheus scrape annotations, reachable from the monitoring namespace.
+   * @default - none
+   */
+  readonly metrics?: MetricsOptions;
+  /**
+   * A VerticalPodAutoscaler in recommendation mode (`updateMode: Off`), which never evicts pods.
+   * @default false
+   */
+  readonly verticalPodAutoscaler?: boolean;
+  /** @default - none */
+  readonly priorityClassName?: string;
+}
+
+/** Options of `connectTo`. */
+export interface ConnectOptions {
+  /**
+   * Prefix for the connection env vars, to tell two connections of the same kind apart.
+   * @default - none
+   */
+  readonly envPrefix?: string;
+  /**
+   * Skip the connection env vars, allowing only the network flow.
+   * @default false
+   */
+  readonly withoutEnv?: boolean;
+}
+
+const MAIN_CONTAINER = 'app';
+
+/**
+ * A stateless service: Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget, ServiceAccount,
+ * NetworkPolicy and optional ConfigMaps and VPA, all hardened and labelled.
+ */
+export class ResilientMicroservice extends Construct implements IConnectable {
+  public readonly workloadName: string;
+  public readonly namespace: string;
+  public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly port: number;
+  public readonly host: string;
+  public readonly connectionPorts: readonly NetworkPort[];
+  /** The replica count when autoscaling is off; undefined when an HPA owns it. */
+  public readonly replicas?: number;
+  public readonly minReplicas: number;
+  public readonly maxReplicas: number;
+  public readonly strategy: DeploymentStrategy;
+  public readonly deployment: k8s.KubeDeployment;
+  public readonly service: k8s.KubeService;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly pdb: k8s.KubePodDisruptionBudget;
+  public readonly networkPolicy: WorkloadNetworkPolicy;
+  public readonly configMap?: k8s.KubeConfigMap;
+  public readonly filesConfigMap?: k8s.KubeConfigMap;
+  public readonly plaintextSecret?: k8s.KubeSecret;
+  public readonly verticalPodAutoscaler?: ApiObject;
+  /** The main container, for adjustments the props do not foresee. */
+  public readonly mainContainer: RenderedContainer;
+  private readonly platform: Platform;
+
+  constructor(scope: Construct, id: string, props: ResilientMicroserviceProps) {
+    super(scope, id);
+    this.platform = Platform.of(this);
+    const env = this.platform.environment;
+    this.workloadName = props.name ?? id;
+    checkDnsLabel(this, 'name', this.workloadName);
+    this.port = props.port ?? 8080;
+    checkPort(this, 'port', this.port);
+    this.namespace = this.platform.namespaceName;
+    this.host = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
+    this.podSelector = selectorLabels(this.workloadName);
+    this.strategy = props.strategy ?? DeploymentStrategy.rollingUpdate();
+    const component = props.component ?? 'backend';
+    const labels = { ...selectorLabels(this.workloadName), [LabelKeys.COMPONENT]: component };
+
+    if (props.autoscaling !== false && props.replicas !== undefined) {
+      throw PatternError.invalidProp(this, 'replicas', props.replicas,
+        'must not be set while autoscaling is on: the HPA owns the count (set autoscaling: false for a fixed count)');
+    }
+    const autoscaling = props.autoscaling === false ? undefined : props.autoscaling ?? {};
+    if (autoscaling) {
+      this.minReplicas = autoscaling.minReplicas ?? env.minReplicas;
+      this.maxReplicas = autoscaling.maxReplicas ?? Math.max(env.maxReplicas, this.minReplicas);
+      checkInteger(this, 'autoscaling.minReplicas', this.minReplicas, 1, 10_000);
+      checkInteger(this, 'autoscaling.maxReplicas', this.maxReplicas, 1, 10_000);
+      if (this.minReplicas > this.maxReplicas) {
+        throw PatternError.invalidProp(this, 'autoscaling.minReplicas', this.minReplicas, `must not exceed maxReplicas (${this.maxReplicas})`);
+      }
+    } else {
+      this.replicas = props.replicas ?? env.minReplicas;
+      checkInteger(this, 'replicas', this.replicas, 1, 10_000);
+      this.minReplicas = this.replicas;
+      this.maxReplicas = this.replicas;
+    }
+
+    const context: HardeningContext = {
+      identity: identityOf(this, props.runAsUser ?? this.platform.compatibility.runAsUser),
+      imagePullPolicy: this.platform.compatibility.imagePullPolicy,
+      cpuLimits: this.platform.compatibility.cpuLimits,
+      resourceScale: env.resourceScale,
+      readOnlyRootFilesystem: true,
+    };
+    const ports = [{ name: 'http', port: this.port }];
+    if (props.metrics) {
+      checkPort(this, 'metrics.port', props.metrics.port);
+      if (props.metrics.port === this.port) {
+        throw PatternError.invalidProp(this, 'metrics.port', props.metrics.port, `must differ from port (${this.port})`);
+      }
+      ports.push({ name: 'metrics', port: props.metrics.port });
+    }
+    this.connectionPorts = [{ port: this.port }];
+
+    const metadata = (name: string) => ({ name, labels });
+    const config = stringifyConfig(this, props.config);
+    const hasFiles = Object.keys(props.configFiles ?? {}).length > 0;
+    const volumes: k8s.Volume[] = [];
+    if (hasFiles) volumes.push({ name: 'config-files', configMap: { name: `${this.workloadName}-files` } });
+    this.mainContainer = renderContainer(this, 'props', {
+      name: MAIN_CONTAINER,
+      image: props.image,
+      command: props.command,
+      args: props.args,
+      env: props.env,
+      ports,
+      resources: props.resources,
+      writablePaths: props.writablePaths,
+    }, { ...context, readOnlyRootFilesystem: !props.allowWritableRootFilesystem }, undefined, {
+      ...this.probesAndShutdown(props),
+      envFrom: config ? [{ configMapRef: { name: `${this.workloadName}-config` } }] : undefined,
+      volumeMounts: hasFiles ? [{ name: 'config-files', mountPath: props.configMountPath ?? '/etc/config', readOnly: true }] : [],
+    });
+    const sidecars = (props.sidecars ?? []).map((s, i) => renderContainer(this, `sidecars[${i}]`, s, context, SMALL_CONTAINER));
+    const initContainers = (props.initContainers ?? []).map((s, i) => renderContainer(this, `initContainers[${i}]`, s, context, SMALL_CONTAINER));
+    checkUnique(this, 'containers', [this.mainContainer, ...sidecars, ...initContainers].map((c) => c.container.name));
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(this.workloadName),
+      automountServiceAccountToken: false,
+    });
+    if (config) {
+      this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: metadata(`${this.workloadName}-config`), data: config });
+    }
+    if (hasFiles) {
+      this.filesConfigMap = new k8s.KubeConfigMap(this, 'FilesConfigMap', {
+        metadata: metadata(`${this.workloadName}-files`), data: { ...props.configFiles },
+      });
+    }
+    this.addSecrets(props, volumes);
+
+    const annotations: Record<string, string> = {
+      [CONFIG_HASH_ANNOTATION]: configHash(config, props.configFiles, props.insecurePlaintextSecrets),
+    };
+    if (props.metrics) {
+      Object.assign(annotations, {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(props.metrics.port),
+        'prometheus.io/path': props.metrics.path ?? '/metrics',
+      });
+      WiringGraph.of(this).addExternal({
+        peer: this, direction: 'ingress', ports: [{ port: props.metrics.port }], description: 'prometheus',
+        others: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.platform.monitoringNamespace } } }],
+      });
+    }
+    const version = imageVersion(props.image);
+    const podLabels = { ...this.platform.labels, ...labels, ...(version ? { [LabelKeys.VERSION]: version } : {}) };
+    const template = workloadPodTemplate({
+      labels: podLabels,
+      annotations,
+      serviceAccountName: this.serviceAccount.name,
+      containers: [this.mainContainer, ...sidecars],
+      initContainers,
+      volumes,
+      identity: context.identity,
+      terminationGracePeriodSeconds: seconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30)),
+      spreadSelector: this.podSelector as Record<string, string>,
+      priorityClassName: props.priorityClassName,
+    });
+
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: metadata(this.workloadName),
+      spec: {
+        replicas: this.replicas,
+        revisionHistoryLimit: 5,
+        progressDeadlineSeconds: 600,
+        minReadySeconds: 5,
+        selector: { matchLabels: { ...this.podSelector } },
+        strategy: this.strategy.render(this, 'strategy'),
+        template,
+      },
+    });
+
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: metadata(this.workloadName),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.podSelector },
+        ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
+      },
+    });
+
+    if (autoscaling) this.hpa = this.createHpa(autoscaling, metadata(this.workloadName));
+    this.pdb = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: metadata(this.workloadName),
+      spec: {
+        // One pod at a time may go: a drain always progresses, and with 2+ replicas one stays up.
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: { ...this.podSelector } },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: metadata(this.workloadName) });
+    if (props.verticalPodAutoscaler) this.verticalPodAutoscaler = this.createVpa(metadata(this.workloadName));
+
+    this.platform.registerFootprint({
+      workload: this,
+      kind: 'Deployment',
+      minReplicas: this.minReplicas,
+      maxReplicas: this.maxReplicas,
+      surge: this.strategy.surgePods(this.maxReplicas),
+      containers: [this.mainContainer.resources, ...sidecars.map((s) => s.resources)],
+      storageBytesPerReplica: 0,
+      claimsPerReplica: 0,
+    });
+  }
+
+  /** Env a client gets: `<NAME>_URL`, e.g. `AUTH_SERVICE_URL=http://auth-service.blog.svc.cluster.local:8080`. */
+  public connectionEnv(envPrefix?: string): k8s.EnvVar[] {
+    const name = `${envPrefix ?? ''}${this.workloadName.toUpperCase().replace(/-/g, '_')}_URL`;
+    return [{ name, value: `http://${this.host}:${this.port}` }];
+  }
+
+  /**
+   * Lets this service open connections to `target`: egress here, ingress there, on the target's ports, and the
+   * connection settings as env vars. Returns the env vars added.
+   */
+  public connectTo(target: IConnectable, options: ConnectOptions = {}): k8s.EnvVar[] {
+    if (options.envPrefix !== undefined) checkEnvName(this, 'connectTo.envPrefix', options.envPrefix);
+    WiringGraph.of(this).connect({
+      from: this, to: target, ports: target.connectionPorts,
+      kind: target instanceof ResilientMicroservice ? 'service' : 'database',
+    });
+    if (options.withoutEnv) return [];
+    const vars = target.connectionEnv(options.envPrefix);
+    for (const variable of vars) addEnv(this, this.mainContainer, variable);
+    return vars;
+  }
+
+  /** Lets `peer` open connections to this service on its port. */
+  public allowFrom(peer: INetworkPeer): void {
+    WiringGraph.of(this).connect({ from: peer, to: this, ports: this.connectionPorts, kind: 'service' });
+  }
+
+  /** Adds a plain env var to the main container. */
+  public addEnv(name: string, value: string): void {
+    addEnv(this, this.mainContainer, { name, value });
+  }
+
+  private probesAndShutdown(props: ResilientMicroserviceProps): ContainerExtras {
+    const liveness = props.probes?.liveness ?? Probe.http('/health');
+    const readiness = props.probes?.readiness ?? Probe.http('/ready', { period: Duration.seconds(5) });
+    const startup = props.probes?.startup ?? liveness.withTimings({ initialDelay: Duration.seconds(0), period: Duration.seconds(5), failureThreshold: 30 });
+    const delay = seconds(this, 'preStopDelay', props.preStopDelay ?? Duration.seconds(5));
+    return {
+      livenessProbe: liveness.render(this, 'probes.liveness', 'http'),
+      readinessProbe: readiness.render(this, 'probes.readiness', 'http'),
+      startupProbe: startup === false ? undefined : startup.render(this, 'probes.startup', 'http'),
+      lifecycle: delay > 0 ? { preStop: { exec: { command: ['sleep', String(delay)] } } } : undefined,
+    };
+  }
+
+  private addSecrets(props: ResilientMicroserviceProps, volumes: k8s.Volume[]): void {
+    for (const name of Object.keys(props.secretEnv ?? {})) {
+      const ref = props.secretEnv![name];
+      checkDnsLabel(this, `secretEnv.${name}.secretName`, ref.secretName, 253);
+      addEnv(this, this.mainContainer, { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
+    }
+    (props.secretFiles ?? []).forEach((mount, i) => {
+      checkDnsLabel(this, `secretFiles[${i}].secretName`, mount.secretName, 253);
+      const volume = `secret-${i}`;
+      volumes.push({
+        name: volume,
+        secret: { secretName: mount.secretName, defaultMode: 0o440, items: mount.keys?.map((key) => ({ key, path: key })) },
+      });
+      this.mainContainer.container.volumeMounts!.push({ name: volume, mountPath: mount.mountPath, readOnly: true });
+    });
+    const plaintext = props.insecurePlaintextSecrets ?? {};
+    if (Object.keys(plaintext).length === 0) return;
+    addWarning(this, `insecurePlaintextSecrets writes ${Object.keys(plaintext).length} secret value(s) into the YAML in plain text: use secretEnv with an existing Secret outside local experiments`);
+    const secret = new k8s.KubeSecret(this, 'PlaintextSecret', {
+      metadata: { name: `${this.workloadName}-plaintext`, labels: selectorLabels(this.workloadName) },
+      type: 'Opaque',
+      stringData: { ...plaintext },
+    });
+    (this as { plaintextSecret?: k8s.KubeSecret }).plaintextSecret = secret;
+    for (const key of Object.keys(plaintext)) {
+      addEnv(this, this.mainContainer, { name: key, valueFrom: { secretKeyRef: { name: secret.name, key } } });
+    }
+  }
+
+  private createHpa(options: AutoscalingOptions, metadata: { name: string; labels: Record<string, string> }) {
+    const cpu = options.targetCpuUtilization ?? 70;
+    const memory = options.targetMemoryUtilization ?? 80;
+    checkInteger(this, 'autoscaling.targetCpuUtilization', cpu, 1, 100);
+    checkInteger(this, 'autoscaling.targetMemoryUtilization', memory, 1, 100);
+    const stabilization = seconds(this, 'autoscaling.scaleDownStabilization', options.scaleDownStabilization ?? Duration.minutes(5));
+    const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
+      type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
+    });
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
+      metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+        minReplicas: this.minReplicas,
+        maxReplicas: this.maxReplicas,
+        metrics: [utilization('cpu', cpu), utilization('memory', memory)],
+        behavior: {
+          scaleDown: {
+            stabilizationWindowSeconds: stabilization,
+            selectPolicy: 'Max',
+            policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+          },
+          scaleUp: {
+            stabilizationWindowSeconds: 0,
+            selectPolicy: 'Max',
+            policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }, { type: 'Pods', value: 4, periodSeconds: 30 }],
+          },
+        },
+      },
+    });
+  }
+
+  private createVpa(metadata: { name: string; labels: Record<string, string> }): ApiObject {
+    return new ApiObject(this, 'Vpa', {
+      apiVersion: 'autoscaling.k8s.io/v1',
+      kind: 'VerticalPodAutoscaler',
+      metadata,
+      spec: {
+        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+        updatePolicy: { updateMode: 'Off' },
+        resourcePolicy: { containerPolicies: [{ containerName: MAIN_CONTAINER, controlledResources: ['cpu', 'memory'] }] },
+      },
+    });
+  }
+}
+
+/** Default resources of sidecars and init containers. */
+const SMALL_CONTAINER: ContainerResources = { requests: { cpu: '50m', memory: '64Mi' } };
+
+function identityOf(scope: Construct, uid: number) {
+  checkInteger(scope, 'runAsUser', uid, 1, 2_147_483_647);
+  return { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
+}
+
+function seconds(scope: Construct, prop: string, duration: Duration): number {
+  const s = duration.toSeconds();
+  if (!Number.isInteger(s) || s < 0) {
+    throw PatternError.invalidProp(scope, prop, `${s}s`, 'must be a whole number of seconds, 0 or more');
+  }
+  return s;
+}
+
+function stringifyConfig(scope: Construct, config: ResilientMicroserviceProps['config']): Record<string, string> | undefined {
+  const keys = Object.keys(config ?? {});
+  if (keys.length === 0) return undefined;
+  const data: Record<string, string> = {};
+  for (const key of keys.sort()) {
+    checkEnvName(scope, 'config', key);
+    data[key] = String(config![key]);
+  }
+  return data;
+}
+
+/** The tag of an image reference, for the version label (digests carry no readable version). */
+function imageVersion(image: string): string | undefined {
+  if (image.includes('@')) return undefined;
+  const last = image.slice(image.lastIndexOf('/') + 1);
+  const tag = last.includes(':') ? last.slice(last.lastIndexOf(':') + 1) : undefined;
+  return tag && /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(tag) ? tag : undefined;
+}

@@ -1,0 +1,127 @@
+// Synthesis: the construct tree to validated, deterministic YAML files, written all at once or not at all.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { dirname, join, resolve } from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { dump } from 'js-yaml';
+import { IConstruct } from 'constructs';
+import { Platform } from './platform';
+import { collectWarnings } from './warnings';
+
+/** Options of `synthesize`. */
+export interface SynthesizeOptions {
+  /**
+   * Where the YAML goes; replaced as a whole only when everything succeeded.
+   * @default - `CDK8S_OUTDIR` (set by `cdk8s synth`), else 'dist'
+   */
+  readonly outdir?: string;
+  /**
+   * Fail on warnings as on errors.
+   * @default false
+   */
+  readonly strictWarnings?: boolean;
+  /**
+   * Where warnings are printed.
+   * @default console.warn
+   */
+  readonly warn?: (line: string) => void;
+}
+
+/** One synthesized chart. */
+export interface SynthesizedChart {
+  readonly chart: Chart;
+  /** Path of its YAML file, relative to the outdir. */
+  readonly file: string;
+  /** Its objects in apply order. */
+  readonly objects: readonly Record<string, any>[];
+}
+
+/** Raised when synthesis finds problems; lists them all, each with its construct path. */
+export class SynthesisError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`Synthesis failed with ${problems.length} problem(s); nothing was written:\n  ${problems.join('\n  ')}`);
+    this.name = 'SynthesisError';
+  }
+}
+
+/** The order objects are applied in: what others depend on comes first. */
+const KIND_ORDER = [
+  'Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', 'Secret', 'ConfigMap',
+  'PersistentVolumeClaim', 'Service', 'Deployment', 'StatefulSet', 'CronJob', 'Job',
+  'HorizontalPodAutoscaler', 'VerticalPodAutoscaler', 'PodDisruptionBudget', 'Ingress',
+];
+
+/** Resolves every chart of the app to objects, after running every construct validation of the tree. */
+export function synthesizeCharts(app: App): SynthesizedChart[] {
+  const problems: string[] = [];
+  for (const construct of app.node.findAll()) {
+    for (const message of construct.node.validate()) problems.push(`[${construct.node.path}] ${message}`);
+  }
+  if (problems.length) throw new SynthesisError(problems);
+  const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+  return charts.map((chart) => ({ chart, file: outputFile(chart), objects: chartObjects(chart) }));
+}
+
+/** A chart's objects, resolved and in apply order (kind, then namespace and name). */
+export function chartObjects(chart: Chart): Record<string, any>[] {
+  const objects = chart.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map((o) => o.toJson() as Record<string, any>);
+  return objects.sort(compareForApply);
+}
+
+/** Serializes objects as a multi-document YAML stream. Strings YAML 1.1 would misread (`on`, `0755`) are quoted. */
+export function toYaml(objects: readonly unknown[]): string {
+  return objects.map((o) => dump(o, { noRefs: true, lineWidth: -1 })).join('---\n');
+}
+
+/**
+ * Synthesizes the app into `outdir`: validation first, then YAML into a temporary folder that replaces `outdir`
+ * only when everything succeeded, so a failed synth leaves the previous output untouched.
+ */
+export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizedChart[] {
+  const outdir = resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
+  const charts = synthesizeCharts(app);
+  const warnings = collectWarnings(app);
+  warnings.forEach((w) => (options.warn ?? console.warn)(`warning: ${w}`));
+  if (options.strictWarnings && warnings.length) throw new SynthesisError(warnings);
+
+  const staging = `${outdir}.staging-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const { file, objects } of charts) {
+      const path = join(staging, file);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, toYaml(objects));
+    }
+    replaceDirectory(staging, outdir);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return charts;
+}
+
+function replaceDirectory(source: string, target: string): void {
+  const previous = `${target}.previous-${process.pid}`;
+  rmSync(previous, { recursive: true, force: true });
+  try {
+    renameSync(target, previous);
+  } catch {
+    // no previous output
+  }
+  renameSync(source, target);
+  rmSync(previous, { recursive: true, force: true });
+}
+
+function outputFile(chart: IConstruct): string {
+  if (Platform.isPlatform(chart)) return `${chart.platformName}/${chart.environment.name}.k8s.yaml`;
+  return `${chart.node.id}.k8s.yaml`;
+}
+
+function compareForApply(a: Record<string, any>, b: Record<string, any>): number {
+  const rank = (o: Record<string, any>) => {
+    const i = KIND_ORDER.indexOf(o.kind);
+    return i < 0 ? KIND_ORDER.length : i;
+  };
+  const key = (o: Record<string, any>) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  return rank(a) - rank(b) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
