@@ -12,6 +12,7 @@ export * from './pod/container';
 export * from './pod/probes';
 export * from './pod/resources';
 export * from './resilient-microservice';
+export type { AutoscalingOptions } from './scaling/horizontal-autoscaler';
 export * from './secrets';
 export * from './synthesizer';
 export * from './warnings';

@@ -1,4 +1,5 @@
 // Checks shared by every construct's constructor: each throws a PatternError that names the prop.
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 
@@ -76,4 +77,13 @@ export function checkUnique(scope: IConstruct, prop: string, keys: readonly stri
     }
     seen.add(key);
   }
+}
+
+/** A duration in whole seconds, 0 or more (what Kubernetes and nginx fields take); returns the seconds. */
+export function checkWholeSeconds(scope: IConstruct, prop: string, duration: Duration): number {
+  const s = duration.toSeconds({ integral: false });
+  if (!Number.isInteger(s) || s < 0) {
+    throw PatternError.invalidProp(scope, prop, `${s}s`, 'must be a whole number of seconds, 0 or more');
+  }
+  return s;
 }

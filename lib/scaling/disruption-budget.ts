@@ -1,0 +1,27 @@
+// The PodDisruptionBudget every replicated workload gets: voluntary disruptions take one pod at a time.
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+
+/** The pods a disruption budget protects. */
+export interface DisruptionBudgetProps {
+  /** Metadata of the PDB object (name, labels). */
+  readonly metadata: { readonly name: string; readonly labels: Record<string, string> };
+  /** Labels that select exactly the workload's pods. */
+  readonly selector: Readonly<Record<string, string>>;
+}
+
+/**
+ * A policy/v1 PDB created as `<scope>/Pdb`: `maxUnavailable: 1`, so a node drain always progresses and with
+ * 2+ replicas one stays up; `AlwaysAllow` lets crash-looping pods be evicted, so they never block a drain.
+ * @see https://kubernetes.io/docs/tasks/run-application/configure-pdb/
+ */
+export function disruptionBudget(scope: Construct, props: DisruptionBudgetProps): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, 'Pdb', {
+    metadata: props.metadata,
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(1),
+      selector: { matchLabels: { ...props.selector } },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
+}
