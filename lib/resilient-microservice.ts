@@ -8,6 +8,8 @@ import { LabelKeys, selectorLabels } from './labels';
 import { IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
+import { disruptionBudget } from './scaling/disruption-budget';
+import { AutoscalingOptions, horizontalAutoscaler, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, ContainerExtras, ContainerSpec, HardeningContext, renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
@@ -16,29 +18,6 @@ import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsLabel, checkEnvName, checkInteger, checkPort, checkUnique } from './private/prop-checks';
 import { SecretFileMount, SecretKeyRef } from './secrets';
 import { addWarning } from './warnings';
-
-/** Horizontal autoscaling bounds and targets. */
-export interface AutoscalingOptions {
-  /** @default - the environment's minReplicas */
-  readonly minReplicas?: number;
-  /** @default - the environment's maxReplicas */
-  readonly maxReplicas?: number;
-  /**
-   * Average CPU utilization (percent of requests) to hold.
-   * @default 70
-   */
-  readonly targetCpuUtilization?: number;
-  /**
-   * Average memory utilization (percent of requests) to hold.
-   * @default 80
-   */
-  readonly targetMemoryUtilization?: number;
-  /**
-   * How long load must stay low before scaling down, so that brief dips do not cause flapping.
-   * @default Duration.minutes(5)
-   */
-  readonly scaleDownStabilization?: Duration;
-}
 
 /** Liveness, readiness and startup probes. */
 export interface ProbeSet {
@@ -248,25 +227,11 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     const component = props.component ?? 'backend';
     const labels = { ...selectorLabels(this.workloadName), [LabelKeys.COMPONENT]: component };
 
-    if (props.autoscaling !== false && props.replicas !== undefined) {
-      throw PatternError.invalidProp(this, 'replicas', props.replicas,
-        'must not be set while autoscaling is on: the HPA owns the count (set autoscaling: false for a fixed count)');
-    }
-    const autoscaling = props.autoscaling === false ? undefined : props.autoscaling ?? {};
-    if (autoscaling) {
-      this.minReplicas = autoscaling.minReplicas ?? env.minReplicas;
-      this.maxReplicas = autoscaling.maxReplicas ?? Math.max(env.maxReplicas, this.minReplicas);
-      checkInteger(this, 'autoscaling.minReplicas', this.minReplicas, 1, 10_000);
-      checkInteger(this, 'autoscaling.maxReplicas', this.maxReplicas, 1, 10_000);
-      if (this.minReplicas > this.maxReplicas) {
-        throw PatternError.invalidProp(this, 'autoscaling.minReplicas', this.minReplicas, `must not exceed maxReplicas (${this.maxReplicas})`);
-      }
-    } else {
-      this.replicas = props.replicas ?? env.minReplicas;
-      checkInteger(this, 'replicas', this.replicas, 1, 10_000);
-      this.minReplicas = this.replicas;
-      this.maxReplicas = this.replicas;
-    }
+    const bounds = resolveReplicaBounds(this, props.autoscaling, props.replicas, env);
+    this.replicas = bounds.replicas;
+    this.minReplicas = bounds.minReplicas;
+    this.maxReplicas = bounds.maxReplicas;
+    const autoscaling = bounds.autoscaling;
 
     const context: HardeningContext = {
       identity: identityOf(this, props.runAsUser ?? this.platform.compatibility.runAsUser),
@@ -374,15 +339,7 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     });
 
     if (autoscaling) this.hpa = this.createHpa(autoscaling, metadata(this.workloadName));
-    this.pdb = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-      metadata: metadata(this.workloadName),
-      spec: {
-        // One pod at a time may go: a drain always progresses, and with 2+ replicas one stays up.
-        maxUnavailable: k8s.IntOrString.fromNumber(1),
-        selector: { matchLabels: { ...this.podSelector } },
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
-    });
+    this.pdb = disruptionBudget(this, { metadata: metadata(this.workloadName), selector: this.podSelector });
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: metadata(this.workloadName) });
     if (props.verticalPodAutoscaler) this.verticalPodAutoscaler = this.createVpa(metadata(this.workloadName));
 
@@ -473,34 +430,12 @@ export class ResilientMicroservice extends Construct implements IConnectable {
   }
 
   private createHpa(options: AutoscalingOptions, metadata: { name: string; labels: Record<string, string> }) {
-    const cpu = options.targetCpuUtilization ?? 70;
-    const memory = options.targetMemoryUtilization ?? 80;
-    checkInteger(this, 'autoscaling.targetCpuUtilization', cpu, 1, 100);
-    checkInteger(this, 'autoscaling.targetMemoryUtilization', memory, 1, 100);
-    const stabilization = seconds(this, 'autoscaling.scaleDownStabilization', options.scaleDownStabilization ?? Duration.minutes(5));
-    const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
-      type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
-    });
-    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Hpa', {
+    return horizontalAutoscaler(this, {
       metadata,
-      spec: {
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
-        minReplicas: this.minReplicas,
-        maxReplicas: this.maxReplicas,
-        metrics: [utilization('cpu', cpu), utilization('memory', memory)],
-        behavior: {
-          scaleDown: {
-            stabilizationWindowSeconds: stabilization,
-            selectPolicy: 'Max',
-            policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
-          },
-          scaleUp: {
-            stabilizationWindowSeconds: 0,
-            selectPolicy: 'Max',
-            policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }, { type: 'Pods', value: 4, periodSeconds: 30 }],
-          },
-        },
-      },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+      minReplicas: this.minReplicas,
+      maxReplicas: this.maxReplicas,
+      options,
     });
   }
 
