@@ -1,0 +1,194 @@
+// The benchmark driver (`npm run bench`): the kit's full pipeline against a plain `yaml` stringify of the very same
+// objects, each as a whole process, interleaved, for N = 10, 100, 1000, 3000 microservices; then the developer loop.
+//   npm run bench [-- --quick] [--n 10,100] [--runs 5] [--runs-3000 5] [--no-loop] [--profile]
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { performance } from 'perf_hooks';
+import { summarizeProfile } from './profile-summary';
+
+interface KitFigures {
+  n: number; objects: number; bytes: number; loadMs: number; constructionMs: number; validationMs: number;
+  resolutionMs: number; serializationMs: number; writeMs: number; maxRssKiB: number;
+}
+interface BaselineFigures {
+  objects: number; bytes: number; loadMs: number; readMs: number; serializationMs: number; writeMs: number; maxRssKiB: number;
+}
+interface Run<T> { wallMs: number; figures: T; }
+
+const ROOT = resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const sizes = option('--n')?.split(',').map(Number) ?? (quick ? [10] : [10, 100, 1000, 3000]);
+const runs = Number(option('--runs') ?? 5);
+const runs3000 = Number(option('--runs-3000') ?? runs);
+const loop = !quick && !args.includes('--no-loop');
+const profile = args.includes('--profile');
+const work = mkdtempSync(join(tmpdir(), 'cdk8s-patterns-bench-'));
+
+try {
+  main();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+function main(): void {
+  console.log(`cdk8s-patterns benchmark: node ${process.version}, children run with \`node --import tsx\`; ` +
+    `${runs} interleaved kit/baseline pairs per N${sizes.includes(3000) && runs3000 !== runs ? ` (${runs3000} at N=3000)` : ''}, after one warm-up of each`);
+  const ratios = new Map<number, number>();
+  const kitWalls = new Map<number, number>();
+  const kitInProcess = new Map<number, number>();
+  for (const n of sizes) {
+    const objectsJson = join(work, `objects-${n}.json`);
+    // Warm-up (not counted): fills tsx's transform cache, writes the object set the baseline reads.
+    runKit(n, ['--objects-json', objectsJson]);
+    runBaseline(n, objectsJson);
+    const kit: Run<KitFigures>[] = [];
+    const baseline: Run<BaselineFigures>[] = [];
+    const pairRatios: number[] = [];
+    const hashes = new Set<string>();
+    const count = n >= 3000 ? runs3000 : runs;
+    for (let i = 0; i < count; i++) {
+      // Alternate who goes first, so a neighbour's load burst does not always hit the same side.
+      let k: Run<KitFigures>;
+      let b: Run<BaselineFigures>;
+      if (i % 2 === 0) {
+        k = runKit(n);
+        b = runBaseline(n, objectsJson);
+      } else {
+        b = runBaseline(n, objectsJson);
+        k = runKit(n);
+      }
+      hashes.add(hashDirectory(join(work, `kit-${n}`)));
+      kit.push(k);
+      baseline.push(b);
+      pairRatios.push(k.wallMs / b.wallMs);
+    }
+    const ratio = median(pairRatios);
+    ratios.set(n, ratio);
+    kitWalls.set(n, median(kit.map((r) => r.wallMs)));
+    kitInProcess.set(n, median(kit.map((r) => inProcess(r.figures))));
+    printSize(n, kit, baseline, ratio, hashes.size === 1);
+  }
+  if (kitWalls.has(1000) && kitWalls.has(3000)) {
+    const exponent = (m: Map<number, number>) => Math.log(m.get(3000)! / m.get(1000)!) / Math.log(3);
+    console.log(`scaling exponent N=1000→3000: ${exponent(kitInProcess).toFixed(3)} in-process ` +
+      `(construction to written files), ${exponent(kitWalls).toFixed(3)} whole process`);
+  }
+  if (loop) developerLoop();
+  if (profile) profileKit(1000);
+  const last = ratios.has(1000) ? 1000 : sizes[sizes.length - 1];
+  console.log(`kit/baseline at N=${last}: ${ratios.get(last)!.toFixed(2)}`);
+}
+
+function runKit(n: number, extra: string[] = []): Run<KitFigures> {
+  return runChild<KitFigures>(['bench/kit-synth.ts', String(n), join(work, `kit-${n}`), ...extra]);
+}
+
+function runBaseline(n: number, objectsJson: string): Run<BaselineFigures> {
+  return runChild<BaselineFigures>(['bench/baseline.ts', objectsJson, join(work, `baseline-${n}`)]);
+}
+
+function runChild<T>(childArgs: string[], nodeOptions: string[] = []): Run<T> {
+  const t = performance.now();
+  const result = spawnSync(process.execPath, [...nodeOptions, '--import', 'tsx', ...childArgs], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24,
+  });
+  const wallMs = performance.now() - t;
+  if (result.status !== 0) {
+    throw new Error(`${childArgs.join(' ')} failed (${result.status ?? result.signal}):\n${result.stderr}`);
+  }
+  const lines = result.stdout.trim().split('\n');
+  return { wallMs, figures: JSON.parse(lines[lines.length - 1]) as T };
+}
+
+function inProcess(f: KitFigures): number {
+  return f.constructionMs + f.validationMs + f.resolutionMs + f.serializationMs + f.writeMs;
+}
+
+function printSize(n: number, kit: Run<KitFigures>[], baseline: Run<BaselineFigures>[], ratio: number, deterministic: boolean): void {
+  const k = (pick: (f: KitFigures) => number) => median(kit.map((r) => pick(r.figures)));
+  const b = (pick: (f: BaselineFigures) => number) => median(baseline.map((r) => pick(r.figures)));
+  const kf = kit[0].figures;
+  const bf = baseline[0].figures;
+  console.log(`\nN=${n}: ${kf.objects} objects, kit ${mib(kf.bytes)} (${kf.bytes} bytes), baseline ${mib(bf.bytes)} (${bf.bytes} bytes)`);
+  console.log(`  kit      wall ${ms(median(kit.map((r) => r.wallMs)))}  peak ${mib(k((f) => f.maxRssKiB) * 1024)}  ` +
+    `[min ${ms(Math.min(...kit.map((r) => r.wallMs)))}, max ${ms(Math.max(...kit.map((r) => r.wallMs)))}]`);
+  console.log(`  baseline wall ${ms(median(baseline.map((r) => r.wallMs)))}  peak ${mib(b((f) => f.maxRssKiB) * 1024)}  ` +
+    `[min ${ms(Math.min(...baseline.map((r) => r.wallMs)))}, max ${ms(Math.max(...baseline.map((r) => r.wallMs)))}]`);
+  console.log(`  kit/baseline ${ratio.toFixed(2)} (median of ${kit.length} interleaved pairs' ratios)`);
+  console.log(`  kit phases: load ${ms(k((f) => f.loadMs))}, construction ${ms(k((f) => f.constructionMs))}, ` +
+    `validation ${ms(k((f) => f.validationMs))}, resolution ${ms(k((f) => f.resolutionMs))}, ` +
+    `serialization ${ms(k((f) => f.serializationMs))}, write ${ms(k((f) => f.writeMs))}`);
+  console.log(`  baseline phases: load ${ms(b((f) => f.loadMs))}, JSON read ${ms(b((f) => f.readMs))}, ` +
+    `serialization ${ms(b((f) => f.serializationMs))}, write ${ms(b((f) => f.writeMs))}`);
+  console.log(`  kit output byte-identical across runs: ${deterministic ? 'yes' : 'NO'}`);
+}
+
+/** `npm run synth` and `npx cdk8s synth` for the reference platforms, writing to temp dirs (dist/ untouched). */
+function developerLoop(): void {
+  const time = (command: string, commandArgs: string[], env: Record<string, string>) => {
+    const walls: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const result = spawnSync(command, commandArgs, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+      walls.push(performance.now() - t);
+      if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+    }
+    return walls;
+  };
+  const npmOut = join(work, 'npm-synth');
+  const cliOut = join(work, 'cdk8s-synth');
+  const npm = time('npm', ['run', '--silent', 'synth'], { CDK8S_OUTDIR: npmOut });
+  // `cdk8s synth` deletes its output dir first, so it gets its own temp dir.
+  const cli = time('npx', ['cdk8s', 'synth', '--output', cliOut, '--check-upgrade=false'], {});
+  console.log(`\ndeveloper loop (reference platforms, median of 3, output to temp dirs):`);
+  console.log(`  npm run synth    ${ms(median(npm))}  [${npm.map(ms).join(', ')}]  ${countObjects(npmOut)} objects`);
+  console.log(`  npx cdk8s synth  ${ms(median(cli))}  [${cli.map(ms).join(', ')}]  ${countObjects(cliOut)} objects`);
+}
+
+function profileKit(n: number): void {
+  const dir = join(work, 'profile');
+  runChild<KitFigures>(['bench/kit-synth.ts', String(n), join(work, `kit-profile-${n}`)], ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!;
+  console.log(`\nCPU profile of the kit at N=${n} (self time):`);
+  for (const line of summarizeProfile(join(dir, file), 15)) console.log(`  ${line}`);
+}
+
+function countObjects(dir: string): number {
+  return listFiles(dir).reduce((sum, f) => sum + (readFileSync(f, 'utf8').match(/^kind: /gm)?.length ?? 0), 0);
+}
+
+function hashDirectory(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of listFiles(dir)) hash.update(file.slice(dir.length)).update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+function option(name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function ms(value: number): string {
+  return value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${Math.round(value)} ms`;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
