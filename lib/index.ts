@@ -16,3 +16,5 @@ export type { AutoscalingOptions } from './scaling/horizontal-autoscaler';
 export * from './secrets';
 export * from './synthesizer';
 export * from './warnings';
+export * from './reports/capacity-report';
+export * from './reports/topology-diagram';

@@ -1,0 +1,33 @@
+// Topology diagrams and capacity reports, generated from the construct tree.
+import { capacityReport, ResilientMicroservice, topologyDiagram, topologyEdges } from '../../lib';
+import { testPlatform } from '../support/objects';
+
+function wired() {
+  const { platform } = testPlatform({ namespace: 'shop', name: 'shop' });
+  const users = new ResilientMicroservice(platform, 'users', { image: 'shop/users:1.0.0', port: 8081 });
+  const orders = new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.2.0', metrics: { port: 9090 } });
+  orders.connectTo(users);
+  return platform;
+}
+
+test('edges are the wiring: service to service with ports, and flows from outside', () => {
+  expect(topologyEdges(wired())).toEqual([
+    { from: 'orders', to: 'users', ports: [8081], label: undefined },
+    { from: 'prometheus', to: 'orders', ports: [9090], label: undefined },
+  ]);
+});
+
+test('the Mermaid diagram has a node per workload and an arrow per edge', () => {
+  const diagram = topologyDiagram(wired());
+  expect(diagram).toContain('```mermaid\nflowchart LR\n');
+  expect(diagram).toContain('  n_users["users"]');
+  expect(diagram).toContain('  n_prometheus(["prometheus"])');
+  expect(diagram).toContain('  n_orders -->|":8081"| n_users');
+});
+
+test('the capacity report shows per-pod and total figures at minimum and maximum scale against the quota', () => {
+  const report = capacityReport(wired());
+  expect(report).toContain('| orders | Deployment | 2–10 (+3) | 100m / 200m | 128Mi / 256Mi | 200m / 400m | 256Mi / 512Mi | 1300m / 2600m | 1664Mi / 3328Mi | – |');
+  expect(report).toContain('| **Total** | | 4–26 pods |');
+  expect(report).toMatch(/\| pods \| 26 \| 33 \| 79 % \|/);
+});
