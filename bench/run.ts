@@ -1,12 +1,16 @@
 // The benchmark driver (`npm run bench`): the kit's full pipeline against a plain `yaml` stringify of the very same
 // objects, each as a whole process, interleaved, for N = 10, 100, 1000, 3000 microservices; then the developer loop.
-//   npm run bench [-- --quick] [--n 10,100] [--runs 5] [--runs-3000 5] [--no-loop] [--profile]
+//   npm run bench [-- --quick] [--n 10,100] [--runs 5] [--runs-3000 5] [--no-loop] [--profile] [--tsx]
+// Children are plain `node` processes running lib/ and bench/ transpiled once per bench run (TypeScript's
+// transpileModule: no type-checking, as tsx does); `--tsx` runs them with `node --import tsx` instead, which adds
+// tsx's start-up and its loader thread's memory to both sides.
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, resolve } from 'path';
+import { dirname, join, relative, resolve } from 'path';
 import { performance } from 'perf_hooks';
+import * as ts from 'typescript';
 import { summarizeProfile } from './profile-summary';
 
 interface KitFigures {
@@ -26,7 +30,9 @@ const runs = Number(option('--runs') ?? 5);
 const runs3000 = Number(option('--runs-3000') ?? runs);
 const loop = !quick && !args.includes('--no-loop');
 const profile = args.includes('--profile');
+const useTsx = args.includes('--tsx');
 const work = mkdtempSync(join(tmpdir(), 'cdk8s-patterns-bench-'));
+const BUILD = join(work, 'build');
 
 try {
   main();
@@ -35,7 +41,9 @@ try {
 }
 
 function main(): void {
-  console.log(`cdk8s-patterns benchmark: node ${process.version}, children run with \`node --import tsx\`; ` +
+  if (!useTsx) precompile();
+  console.log(`cdk8s-patterns benchmark: node ${process.version}, children run with ` +
+    `${useTsx ? '`node --import tsx`' : 'plain `node` on lib/ and bench/ transpiled once'}; ` +
     `${runs} interleaved kit/baseline pairs per N${sizes.includes(3000) && runs3000 !== runs ? ` (${runs3000} at N=3000)` : ''}, after one warm-up of each`);
   const ratios = new Map<number, number>();
   const kitWalls = new Map<number, number>();
@@ -92,8 +100,10 @@ function runBaseline(n: number, objectsJson: string): Run<BaselineFigures> {
 }
 
 function runChild<T>(childArgs: string[], nodeOptions: string[] = []): Run<T> {
+  const [script, ...rest] = childArgs;
+  const command = useTsx ? ['--import', 'tsx', script] : [join(BUILD, script.replace(/\.ts$/, '.js'))];
   const t = performance.now();
-  const result = spawnSync(process.execPath, [...nodeOptions, '--import', 'tsx', ...childArgs], {
+  const result = spawnSync(process.execPath, [...nodeOptions, ...command, ...rest], {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24,
   });
   const wallMs = performance.now() - t;
@@ -102,6 +112,24 @@ function runChild<T>(childArgs: string[], nodeOptions: string[] = []): Run<T> {
   }
   const lines = result.stdout.trim().split('\n');
   return { wallMs, figures: JSON.parse(lines[lines.length - 1]) as T };
+}
+
+/** Transpiles lib/ and bench/ into the work dir, beside a link to node_modules so that packages resolve. */
+function precompile(): void {
+  const compilerOptions: ts.CompilerOptions = {
+    module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true,
+  };
+  for (const file of [...listFiles(join(ROOT, 'lib')), ...listFiles(join(ROOT, 'bench'))]) {
+    const target = join(BUILD, relative(ROOT, file));
+    mkdirSync(dirname(target), { recursive: true });
+    if (file.endsWith('.ts')) {
+      const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file });
+      writeFileSync(target.replace(/\.ts$/, '.js'), outputText);
+    } else {
+      copyFileSync(file, target);
+    }
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(BUILD, 'node_modules'), 'dir');
 }
 
 function inProcess(f: KitFigures): number {
