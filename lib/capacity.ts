@@ -6,7 +6,7 @@ import { ResolvedResources } from './pod/resources';
 export interface WorkloadFootprint {
   readonly workload: INetworkPeer;
   /** The object kind that runs the pods. */
-  readonly kind: 'Deployment' | 'StatefulSet' | 'CronJob';
+  readonly kind: 'Deployment' | 'StatefulSet' | 'CronJob' | 'Rollout';
   readonly minReplicas: number;
   readonly maxReplicas: number;
   /** Extra pods a rollout may add on top of maxReplicas (maxSurge). */

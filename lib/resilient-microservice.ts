@@ -2,12 +2,14 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DeploymentStrategy } from './deployment-strategy';
 import { PatternError } from './errors';
 import { LabelKeys, selectorLabels } from './labels';
+import { ServiceIngress, ServiceIngressOptions } from './network/service-ingress';
 import { IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
+import { Release } from './release/release-strategy';
+import { IRelease, PodVariant, ReleasedWorkload, ReleaseLabels, ReleaseResult, ReleaseTarget } from './release/release-target';
 import { disruptionBudget } from './scaling/disruption-budget';
 import { AutoscalingOptions, horizontalAutoscaler, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
@@ -78,8 +80,18 @@ export interface ResilientMicroserviceProps {
    * @default - the environment's minReplicas
    */
   readonly replicas?: number;
-  /** @default DeploymentStrategy.rollingUpdate() (maxSurge 25 %, maxUnavailable 0) */
-  readonly strategy?: DeploymentStrategy;
+  /**
+   * How new versions ship: `Release.rollingUpdate()`, `.recreate()`, `.blueGreen()`, `.canary()` or
+   * `.argoRollout()`.
+   * @default Release.rollingUpdate() (maxSurge 25 %, maxUnavailable 0)
+   */
+  readonly release?: IRelease;
+  /**
+   * Exposes the service through an nginx Ingress on a host, with TLS; needed by canaries that split ingress traffic.
+   * @default - not exposed outside the cluster
+   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
+   */
+  readonly ingress?: ServiceIngressOptions;
   /** @default - HTTP /health for liveness, /ready for readiness, a startup probe on /health */
   readonly probes?: ProbeSet;
   /**
@@ -197,12 +209,30 @@ export class ResilientMicroservice extends Construct implements IConnectable {
   public readonly replicas?: number;
   public readonly minReplicas: number;
   public readonly maxReplicas: number;
-  public readonly strategy: DeploymentStrategy;
-  public readonly deployment: k8s.KubeDeployment;
+  public readonly release: IRelease;
+  /** Every pod controller of the release (Deployments or a Rollout), the one serving live traffic first. */
+  public readonly workloads: readonly ReleasedWorkload[];
+  /** The Deployment serving live traffic (the stable or active one); undefined under Argo Rollouts. */
+  public readonly deployment?: k8s.KubeDeployment;
+  /** The main Service `<name>`. */
   public readonly service: k8s.KubeService;
+  /** Services the release added: `<name>-preview` (blue/green), `<name>-canary`. */
+  public readonly releaseServices: readonly k8s.KubeService[];
   public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The HPA of the live workload, when autoscaling. */
   public readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** One HPA per autoscaled workload (both blue/green colours). */
+  public readonly hpas: readonly k8s.KubeHorizontalPodAutoscalerV2[];
+  /** The PDB of the live workload. */
   public readonly pdb: k8s.KubePodDisruptionBudget;
+  /** One PDB per workload, so a broken canary or preview colour never blocks drains of the live pods. */
+  public readonly pdbs: readonly k8s.KubePodDisruptionBudget[];
+  /** The Ingress, when `ingress` is set. */
+  public readonly ingress?: ServiceIngress;
+  /** The metrics port, when `metrics` is set. */
+  public readonly metricsPort?: number;
+  /** The metrics path, when `metrics` is set. */
+  public readonly metricsPath?: string;
   public readonly networkPolicy: WorkloadNetworkPolicy;
   public readonly configMap?: k8s.KubeConfigMap;
   public readonly filesConfigMap?: k8s.KubeConfigMap;
@@ -223,7 +253,7 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     this.namespace = this.platform.namespaceName;
     this.host = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
     this.podSelector = selectorLabels(this.workloadName);
-    this.strategy = props.strategy ?? DeploymentStrategy.rollingUpdate();
+    this.release = props.release ?? Release.rollingUpdate();
     const component = props.component ?? 'backend';
     const labels = { ...selectorLabels(this.workloadName), [LabelKeys.COMPONENT]: component };
 
@@ -301,54 +331,103 @@ export class ResilientMicroservice extends Construct implements IConnectable {
         others: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.platform.monitoringNamespace } } }],
       });
     }
-    const version = imageVersion(props.image);
-    const podLabels = { ...this.platform.labels, ...labels, ...(version ? { [LabelKeys.VERSION]: version } : {}) };
-    const template = workloadPodTemplate({
-      labels: podLabels,
-      annotations,
-      serviceAccountName: this.serviceAccount.name,
-      containers: [this.mainContainer, ...sidecars],
-      initContainers,
-      volumes,
-      identity: context.identity,
-      terminationGracePeriodSeconds: seconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30)),
-      spreadSelector: this.podSelector as Record<string, string>,
-      priorityClassName: props.priorityClassName,
-    });
-
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(this.workloadName),
-      spec: {
-        replicas: this.replicas,
-        revisionHistoryLimit: 5,
-        progressDeadlineSeconds: 600,
-        minReadySeconds: 5,
-        selector: { matchLabels: { ...this.podSelector } },
-        strategy: this.strategy.render(this, 'strategy'),
-        template,
-      },
-    });
-
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: metadata(this.workloadName),
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...this.podSelector },
-        ports: ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })),
-      },
-    });
-
-    if (autoscaling) this.hpa = this.createHpa(autoscaling, metadata(this.workloadName));
-    this.pdb = disruptionBudget(this, { metadata: metadata(this.workloadName), selector: this.podSelector });
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: metadata(this.workloadName) });
-    if (props.verticalPodAutoscaler) this.verticalPodAutoscaler = this.createVpa(metadata(this.workloadName));
-
-    this.platform.registerFootprint({
-      workload: this,
-      kind: 'Deployment',
+    if (props.metrics) {
+      this.metricsPort = props.metrics.port;
+      this.metricsPath = props.metrics.path ?? '/metrics';
+    }
+    const mainContainer = this.mainContainer;
+    const podContainers = [mainContainer, ...sidecars];
+    const terminationGracePeriodSeconds = seconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30));
+    const servicePorts = ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' }));
+    if (props.ingress) {
+      this.ingress = new ServiceIngress(this, 'Ingress', {
+        ...props.ingress, peer: this, serviceName: this.workloadName, portName: 'http', port: this.port, labels,
+      });
+    }
+    const target: ReleaseTarget = {
+      scope: this,
+      workloadName: this.workloadName,
+      podSelector: this.podSelector,
+      labels,
+      image: props.image,
+      replicas: this.replicas,
       minReplicas: this.minReplicas,
       maxReplicas: this.maxReplicas,
-      surge: this.strategy.surgePods(this.maxReplicas),
+      config,
+      ingress: this.ingress,
+      podTemplate: (variant: PodVariant) => {
+        // Variants share the rendered main container (and so its env, open until synth); only the image and the
+        // ConfigMap differ.
+        const main = variant.configMapName === undefined && variant.image === props.image ? mainContainer : {
+          ...mainContainer,
+          container: {
+            ...mainContainer.container,
+            image: variant.image,
+            envFrom: variant.configMapName ? [{ configMapRef: { name: variant.configMapName } }] : mainContainer.container.envFrom,
+          },
+        };
+        const version = imageVersion(variant.image);
+        return workloadPodTemplate({
+          labels: { ...this.platform.labels, ...labels, ...variant.selector, ...(version ? { [LabelKeys.VERSION]: version } : {}) },
+          annotations: {
+            ...annotations,
+            [CONFIG_HASH_ANNOTATION]: configHash(variant.config ?? config, props.configFiles, props.insecurePlaintextSecrets),
+          },
+          serviceAccountName: this.serviceAccount.name,
+          containers: [main, ...podContainers.slice(1)],
+          initContainers,
+          volumes,
+          identity: context.identity,
+          terminationGracePeriodSeconds,
+          // Spread all the service's pods together, whatever their track or colour.
+          spreadSelector: { ...this.podSelector },
+          priorityClassName: props.priorityClassName,
+        });
+      },
+      service: (serviceId, name, selector) => new k8s.KubeService(this, serviceId, {
+        metadata: metadata(name),
+        spec: { type: 'ClusterIP', selector: { ...selector }, ports: servicePorts },
+      }),
+    };
+    const released: ReleaseResult = this.release._apply(target);
+    this.workloads = released.workloads;
+    this.service = released.service;
+    this.releaseServices = released.extraServices;
+    const live = this.workloads[0];
+    if (live.apiObject instanceof k8s.KubeDeployment) this.deployment = live.apiObject;
+
+    const hpas: k8s.KubeHorizontalPodAutoscalerV2[] = [];
+    const pdbs: k8s.KubePodDisruptionBudget[] = [];
+    for (const workload of this.workloads) {
+      // The stable workload keeps the ids `Hpa` and `Pdb`; the others get theirs under a scope named for their role.
+      const scope = workload.role === 'stable' ? this : new Construct(this, ROLE_SCOPES[workload.role]);
+      const workloadMetadata = { name: workload.name, labels: { ...labels, ...releaseLabel(workload) } };
+      if (autoscaling && workload.autoscaled) {
+        const hpa = horizontalAutoscaler(scope, {
+          metadata: workloadMetadata,
+          scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
+          minReplicas: workload.minReplicas,
+          maxReplicas: workload.maxReplicas,
+          options: autoscaling,
+        });
+        hpas.push(hpa);
+        if (workload === live) this.hpa = hpa;
+      }
+      pdbs.push(disruptionBudget(scope, { metadata: workloadMetadata, selector: workload.selector }));
+    }
+    this.hpas = hpas;
+    this.pdbs = pdbs;
+    this.pdb = pdbs[0];
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: metadata(this.workloadName) });
+    if (props.verticalPodAutoscaler) this.verticalPodAutoscaler = this.createVpa(metadata(this.workloadName), live);
+
+    // One footprint for all the service's pods: both colours, or stable plus canary replicas.
+    this.platform.registerFootprint({
+      workload: this,
+      kind: live.kind,
+      minReplicas: sum(this.workloads.map((w) => w.minReplicas)),
+      maxReplicas: sum(this.workloads.map((w) => w.maxReplicas)),
+      surge: sum(this.workloads.map((w) => w.surge)),
       containers: [this.mainContainer.resources, ...sidecars.map((s) => s.resources)],
       storageBytesPerReplica: 0,
       claimsPerReplica: 0,
@@ -429,28 +508,32 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     }
   }
 
-  private createHpa(options: AutoscalingOptions, metadata: { name: string; labels: Record<string, string> }) {
-    return horizontalAutoscaler(this, {
-      metadata,
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
-      minReplicas: this.minReplicas,
-      maxReplicas: this.maxReplicas,
-      options,
-    });
-  }
-
-  private createVpa(metadata: { name: string; labels: Record<string, string> }): ApiObject {
+  private createVpa(metadata: { name: string; labels: Record<string, string> }, workload: ReleasedWorkload): ApiObject {
     return new ApiObject(this, 'Vpa', {
       apiVersion: 'autoscaling.k8s.io/v1',
       kind: 'VerticalPodAutoscaler',
       metadata,
       spec: {
-        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
+        targetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
         updatePolicy: { updateMode: 'Off' },
         resourcePolicy: { containerPolicies: [{ containerName: MAIN_CONTAINER, controlledResources: ['cpu', 'memory'] }] },
       },
     });
   }
+}
+
+/** Construct ids of the scopes holding the HPA and PDB of workloads other than the stable one. */
+const ROLE_SCOPES: Record<ReleasedWorkload['role'], string> = { stable: 'Stable', canary: 'Canary', blue: 'Blue', green: 'Green' };
+
+/** The label a workload's own objects carry beside the service's labels. */
+function releaseLabel(workload: ReleasedWorkload): Record<string, string> {
+  if (workload.role === 'blue' || workload.role === 'green') return { [ReleaseLabels.COLOR]: workload.role };
+  if (workload.role === 'canary') return { [ReleaseLabels.TRACK]: 'canary' };
+  return {};
+}
+
+function sum(numbers: readonly number[]): number {
+  return numbers.reduce((a, b) => a + b, 0);
 }
 
 /** Default resources of sidecars and init containers. */

@@ -1,6 +1,6 @@
 // ResilientMicroservice: every resource and default asserted on the synthesized objects, and every bad-prop error.
 import { Duration } from 'cdk8s';
-import { collectWarnings, DeploymentStrategy, Environment, Probe, ResilientMicroservice, ResilientMicroserviceProps } from '../lib';
+import { collectWarnings, Environment, Probe, Release, ResilientMicroservice, ResilientMicroserviceProps } from '../lib';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
 function build(props: Partial<ResilientMicroserviceProps> = {}, id = 'orders') {
@@ -20,11 +20,13 @@ describe('ResilientMicroservice: Deployment', () => {
     expect(spec.replicas).toBeUndefined();
     expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
     expect(spec.revisionHistoryLimit).toBe(5);
-    expect(spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' });
+    expect(spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders', 'cdk8s-patterns.io/track': 'stable',
+    });
   });
 
   test('Recreate strategy is one prop away', () => {
-    const { objects } = build({ strategy: DeploymentStrategy.recreate() });
+    const { objects } = build({ release: Release.recreate() });
     expect(findObject(objects, 'Deployment', 'orders').spec.strategy).toEqual({ type: 'Recreate' });
   });
 
@@ -190,7 +192,7 @@ describe('ResilientMicroservice: Service, HPA, PDB', () => {
     expect(pdb.apiVersion).toBe('policy/v1');
     expect(pdb.spec).toEqual({
       maxUnavailable: 1,
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' } },
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders', 'cdk8s-patterns.io/track': 'stable' } },
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
     });
   });
@@ -308,7 +310,7 @@ describe('ResilientMicroservice: bad props fail at synth with the path, prop and
     ['replicas while autoscaling', { replicas: 3 }, /replicas \(3\) must not be set while autoscaling is on/],
     ['invalid env name', { env: { 'LOG-LEVEL': 'x' } }, /env \("LOG-LEVEL"\) must be a valid environment variable name/],
     ['metrics on the serving port', { metrics: { port: 8080 } }, /metrics\.port \(8080\) must differ from port \(8080\)/],
-    ['both surge and unavailability zero', { strategy: DeploymentStrategy.rollingUpdate({ maxSurge: 0, maxUnavailable: 0 }) }, /strategy\.maxSurge \(0\) and maxUnavailable must not both be zero/],
+    ['both surge and unavailability zero', { release: Release.rollingUpdate({ maxSurge: 0, maxUnavailable: 0 }) }, /release\.strategy\.maxSurge \(0\) and maxUnavailable must not both be zero/],
   ];
   test.each(cases)('%s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);

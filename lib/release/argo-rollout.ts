@@ -1,0 +1,235 @@
+// Argo Rollouts: a `Rollout` custom resource with canary steps replaces the Deployment.
+import { ApiObject, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DeploymentStrategy, RollingUpdateOptions } from '../deployment-strategy';
+import { PatternError } from '../errors';
+import { checkDnsLabel, checkPinnedImage } from '../private/prop-checks';
+import { checkWeight } from './canary';
+import { IRelease, ReleaseResult, ReleaseTarget } from './release-target';
+
+/** The Argo Rollouts API version the kit emits. */
+export const ARGO_ROLLOUTS_API_VERSION = 'argoproj.io/v1alpha1';
+
+/** An analysis run: AnalysisTemplates (created outside the kit) that decide whether the rollout may go on. */
+export interface RolloutAnalysisOptions {
+  /** Names of AnalysisTemplates in the service's namespace. */
+  readonly templates: readonly string[];
+  /**
+   * Arguments passed to the templates.
+   * @default - none
+   */
+  readonly args?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One step of a canary rollout.
+ * @see https://argoproj.github.io/argo-rollouts/features/canary/
+ */
+export class RolloutStep {
+  /** Sends `percent` of the traffic (or of the pods, without traffic routing) to the new version. */
+  public static setWeight(percent: number): RolloutStep {
+    return new RolloutStep({ setWeight: percent });
+  }
+
+  /** Waits `duration`, or until someone promotes the rollout when no duration is given. */
+  public static pause(duration?: Duration): RolloutStep {
+    return new RolloutStep({ pause: duration === undefined ? {} : { duration: duration.toSeconds() } });
+  }
+
+  /** Runs an analysis and aborts the rollout when it fails. */
+  public static analysis(options: RolloutAnalysisOptions): RolloutStep {
+    return new RolloutStep({ analysis: options });
+  }
+
+  private constructor(private readonly step: {
+    readonly setWeight?: number;
+    readonly pause?: { readonly duration?: number };
+    readonly analysis?: RolloutAnalysisOptions;
+  }) {}
+
+  /** The step's weight, if it sets one. */
+  public get weight(): number | undefined {
+    return this.step.setWeight;
+  }
+
+  /** @internal Renders the step as Argo reads it, checking its values. */
+  public _render(scope: Construct, prop: string): Record<string, unknown> {
+    if (this.step.setWeight !== undefined) {
+      checkWeight(scope, `${prop}.setWeight`, this.step.setWeight);
+      return { setWeight: this.step.setWeight };
+    }
+    if (this.step.pause !== undefined) {
+      const duration = this.step.pause.duration;
+      if (duration === undefined) return { pause: {} };
+      if (!Number.isInteger(duration) || duration < 1) {
+        throw PatternError.invalidProp(scope, `${prop}.pause.duration`, `${duration}s`, 'must be a whole number of seconds, 1 or more (omit it to wait for a manual promotion)');
+      }
+      return { pause: { duration: `${duration}s` } };
+    }
+    return { analysis: renderAnalysis(scope, `${prop}.analysis`, this.step.analysis!) };
+  }
+}
+
+/** Options of `Release.argoRollout()`. */
+export interface ArgoRolloutOptions {
+  /**
+   * The canary steps, run in order on every change of the pod template.
+   * @default - 20 %, pause 5 min, 50 %, pause 5 min, 80 %, pause 5 min
+   */
+  readonly steps?: readonly RolloutStep[];
+  /**
+   * An analysis running in the background from `startingStep` on; a failure aborts the rollout.
+   * @default - none
+   */
+  readonly backgroundAnalysis?: RolloutAnalysisOptions & {
+    /** @default - the first step */
+    readonly startingStep?: number;
+  };
+  /**
+   * Surge and unavailability while pods are replaced.
+   * @default - maxSurge 25 %, maxUnavailable 0
+   */
+  readonly rollingUpdate?: RollingUpdateOptions;
+  /**
+   * `replica-ratio`: weights are reached by scaling the canary ReplicaSet. `nginx-ingress`: Argo writes a canary
+   * Ingress beside the service's own and moves exactly `setWeight` percent of the ingress traffic; the service
+   * needs an `ingress`.
+   * @default 'replica-ratio'
+   * @see https://argoproj.github.io/argo-rollouts/features/traffic-management/nginx/
+   */
+  readonly trafficRouting?: 'replica-ratio' | 'nginx-ingress';
+}
+
+const DEFAULT_STEPS = [
+  RolloutStep.setWeight(20), RolloutStep.pause(Duration.minutes(5)),
+  RolloutStep.setWeight(50), RolloutStep.pause(Duration.minutes(5)),
+  RolloutStep.setWeight(80), RolloutStep.pause(Duration.minutes(5)),
+];
+
+/**
+ * A Rollout `<name>` in place of the Deployment, carrying the same hardened pod template; an HPA targets it.
+ * Requires the Argo Rollouts controller and CRDs in the cluster.
+ * @see https://argoproj.github.io/argo-rollouts/
+ */
+export class ArgoRolloutRelease implements IRelease {
+  public readonly kind = 'argo-rollout';
+  public readonly steps: readonly RolloutStep[];
+  public readonly trafficRouting: 'replica-ratio' | 'nginx-ingress';
+  private readonly rolling: DeploymentStrategy;
+
+  constructor(private readonly options: ArgoRolloutOptions = {}) {
+    this.steps = options.steps ?? DEFAULT_STEPS;
+    this.trafficRouting = options.trafficRouting ?? 'replica-ratio';
+    this.rolling = DeploymentStrategy.rollingUpdate(options.rollingUpdate);
+  }
+
+  /** @internal */
+  public _apply(target: ReleaseTarget): ReleaseResult {
+    const scope = target.scope;
+    checkPinnedImage(scope, 'image', target.image);
+    const steps = this.renderSteps(scope);
+    if (this.trafficRouting !== 'replica-ratio' && this.trafficRouting !== 'nginx-ingress') {
+      throw PatternError.invalidProp(scope, 'release.trafficRouting', this.trafficRouting, 'must be "replica-ratio" or "nginx-ingress"');
+    }
+    if (this.trafficRouting === 'nginx-ingress' && !target.ingress) {
+      throw PatternError.invalidProp(scope, 'release.trafficRouting', this.trafficRouting,
+        'needs an ingress: give the service an `ingress` (host) for Argo to split ingress traffic, or use "replica-ratio"');
+    }
+    this.rolling.render(scope, 'release.rollingUpdate');
+    const canary: Record<string, unknown> = {
+      maxSurge: this.rolling.maxSurge,
+      maxUnavailable: this.rolling.maxUnavailable,
+      steps,
+    };
+    const background = this.options.backgroundAnalysis;
+    if (background) {
+      const rendered = renderAnalysis(scope, 'release.backgroundAnalysis', background);
+      if (background.startingStep !== undefined) {
+        if (!Number.isInteger(background.startingStep) || background.startingStep < 0 || background.startingStep >= steps.length) {
+          throw PatternError.invalidProp(scope, 'release.backgroundAnalysis.startingStep', background.startingStep,
+            `must be the index of a step, from 0 to ${steps.length - 1}`);
+        }
+        rendered.startingStep = background.startingStep;
+      }
+      canary.analysis = rendered;
+    }
+    const extraServices: k8s.KubeService[] = [];
+    if (this.trafficRouting === 'nginx-ingress') {
+      // Argo adds the pod-template hash to both Services' selectors and writes the canary Ingress itself.
+      const canaryService = target.service('CanaryService', `${target.workloadName}-canary`, target.podSelector);
+      extraServices.push(canaryService);
+      canary.stableService = target.workloadName;
+      canary.canaryService = canaryService.name;
+      canary.trafficRouting = { nginx: { stableIngress: target.ingress!.name } };
+    }
+    const rollout = new RolloutObject(scope, 'Rollout', {
+      apiVersion: ARGO_ROLLOUTS_API_VERSION,
+      kind: 'Rollout',
+      metadata: { name: target.workloadName, labels: { ...target.labels } },
+      spec: {
+        replicas: target.replicas,
+        revisionHistoryLimit: 5,
+        progressDeadlineSeconds: 600,
+        minReadySeconds: 5,
+        selector: { matchLabels: { ...target.podSelector } },
+        template: target.podTemplate({ image: target.image, selector: target.podSelector }),
+        strategy: { canary },
+      },
+    });
+    const service = target.service('Service', target.workloadName, target.podSelector);
+    return {
+      workloads: [{
+        role: 'stable',
+        name: target.workloadName,
+        apiObject: rollout,
+        apiVersion: ARGO_ROLLOUTS_API_VERSION,
+        kind: 'Rollout',
+        selector: target.podSelector,
+        autoscaled: target.replicas === undefined,
+        minReplicas: target.minReplicas,
+        maxReplicas: target.maxReplicas,
+        surge: this.rolling.surgePods(target.maxReplicas),
+      }],
+      service,
+      extraServices,
+      ingresses: [],
+    };
+  }
+
+  /** Steps in order; weights must rise from step to step, or the rollout would move traffic back. */
+  private renderSteps(scope: Construct): Record<string, unknown>[] {
+    let previous: { index: number; weight: number } | undefined;
+    return this.steps.map((step, i) => {
+      const rendered = step._render(scope, `release.steps[${i}]`);
+      const weight = step.weight;
+      if (weight !== undefined) {
+        if (previous && weight <= previous.weight) {
+          throw PatternError.invalidProp(scope, `release.steps[${i}].setWeight`, weight,
+            `must be greater than the weight of steps[${previous.index}] (${previous.weight}): weights must increase from step to step`);
+        }
+        previous = { index: i, weight };
+      }
+      return rendered;
+    });
+  }
+}
+
+/** The Rollout object; its pod template holds typed k8s structs that are converted like a Deployment's. */
+class RolloutObject extends ApiObject {
+  public toJson(): any {
+    const resolved = super.toJson();
+    return { ...resolved, spec: { ...resolved.spec, template: k8s.toJson_PodTemplateSpec(resolved.spec.template) } };
+  }
+}
+
+function renderAnalysis(scope: Construct, prop: string, options: RolloutAnalysisOptions): Record<string, unknown> {
+  if (options.templates.length === 0) {
+    throw PatternError.invalidProp(scope, `${prop}.templates`, [], 'must name at least one AnalysisTemplate');
+  }
+  options.templates.forEach((name, i) => checkDnsLabel(scope, `${prop}.templates[${i}]`, name, 253));
+  const rendered: Record<string, unknown> = { templates: options.templates.map((templateName) => ({ templateName })) };
+  const names = Object.keys(options.args ?? {}).sort();
+  if (names.length) rendered.args = names.map((name) => ({ name, value: options.args![name] }));
+  return rendered;
+}

@@ -1,0 +1,148 @@
+// Canary on plain Kubernetes: a small Deployment `<name>-canary` beside the stable one, split by replicas or nginx.
+import { k8s } from 'cdk8s-plus-28';
+import { DeploymentStrategy } from '../deployment-strategy';
+import { PatternError } from '../errors';
+import { checkInteger, checkPinnedImage } from '../private/prop-checks';
+import { addWarning } from '../warnings';
+import { IRelease, ReleaseLabels, ReleaseResult, ReleaseTarget, releaseDeployment, variantSelector } from './release-target';
+
+/** How requests are split between the stable and the canary pods. */
+export type CanaryTrafficSplit = 'replica-ratio' | 'nginx-ingress';
+
+/** Options of `Release.canary()`. */
+export interface CanaryOptions {
+  /** The canary's image, pinned by tag or digest; the stable pods keep the service's `image`. */
+  readonly image: string;
+  /** The share of requests, in percent (0–100), the canary should get. */
+  readonly weight: number;
+  /**
+   * `replica-ratio`: one Service over both Deployments, so the share follows the pod counts (coarse, no ingress
+   * needed). `nginx-ingress`: a second Ingress with the `canary-weight` annotation sends exactly `weight` percent
+   * of the ingress traffic to a `<name>-canary` Service (the service needs an `ingress`).
+   * @default 'replica-ratio'
+   * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary
+   */
+  readonly split?: CanaryTrafficSplit;
+  /**
+   * The canary's fixed replica count.
+   * @default - replica-ratio: the count closest to `weight` beside the stable minReplicas (at least 1);
+   *   nginx-ingress: enough for `weight` percent of maxReplicas (at least 1)
+   */
+  readonly replicas?: number;
+  /**
+   * How both Deployments replace their own pods.
+   * @default DeploymentStrategy.rollingUpdate()
+   */
+  readonly strategy?: DeploymentStrategy;
+}
+
+/**
+ * A stable Deployment `<name>` (autoscaled as usual) and a canary Deployment `<name>-canary` with a fixed count.
+ * Removing the canary (back to `Release.rollingUpdate()`) leaves the stable Deployment's selector unchanged.
+ * @see https://kubernetes.io/docs/concepts/workloads/management/#canary-deployments
+ */
+export class CanaryRelease implements IRelease {
+  public readonly kind = 'canary';
+  public readonly image: string;
+  public readonly weight: number;
+  public readonly split: CanaryTrafficSplit;
+  public readonly strategy: DeploymentStrategy;
+
+  constructor(private readonly options: CanaryOptions) {
+    this.image = options.image;
+    this.weight = options.weight;
+    this.split = options.split ?? 'replica-ratio';
+    this.strategy = options.strategy ?? DeploymentStrategy.rollingUpdate();
+  }
+
+  /** @internal */
+  public _apply(target: ReleaseTarget): ReleaseResult {
+    const scope = target.scope;
+    checkPinnedImage(scope, 'release.image', this.image);
+    checkWeight(scope, 'release.weight', this.weight);
+    if (this.split !== 'replica-ratio' && this.split !== 'nginx-ingress') {
+      throw PatternError.invalidProp(scope, 'release.split', this.split, 'must be "replica-ratio" or "nginx-ingress"');
+    }
+    if (this.split === 'nginx-ingress' && !target.ingress) {
+      throw PatternError.invalidProp(scope, 'release.split', this.split,
+        'needs an ingress: give the service an `ingress` (host) to split ingress traffic, or use split "replica-ratio"');
+    }
+    if (this.split === 'replica-ratio' && (this.weight === 0 || this.weight === 100)) {
+      throw PatternError.invalidProp(scope, 'release.weight', this.weight,
+        'must be from 1 to 99 with a replica-ratio split: 0 or 100 leaves one side without pods (use Release.rollingUpdate() instead)');
+    }
+    const stableCount = target.replicas ?? target.minReplicas;
+    const canaryReplicas = this.options.replicas ?? this.defaultReplicas(target, stableCount);
+    checkInteger(scope, 'release.replicas', canaryReplicas, 1, 10_000);
+
+    const stableSelector = variantSelector(target, ReleaseLabels.TRACK, 'stable');
+    const canarySelector = variantSelector(target, ReleaseLabels.TRACK, 'canary');
+    const stable = releaseDeployment(target, {
+      id: 'Deployment', name: target.workloadName, role: 'stable',
+      variant: { image: target.image, selector: stableSelector },
+      strategy: this.strategy, replicas: target.replicas,
+      minReplicas: target.minReplicas, maxReplicas: target.maxReplicas, extraLabels: {},
+    });
+    const canary = releaseDeployment(target, {
+      id: 'CanaryDeployment', name: `${target.workloadName}-canary`, role: 'canary',
+      variant: { image: this.image, selector: canarySelector },
+      strategy: this.strategy, replicas: canaryReplicas,
+      minReplicas: canaryReplicas, maxReplicas: canaryReplicas,
+      extraLabels: { [ReleaseLabels.TRACK]: 'canary' },
+    });
+
+    if (this.split === 'replica-ratio') {
+      const effective = Math.round((100 * canaryReplicas) / (canaryReplicas + stableCount));
+      if (Math.abs(effective - this.weight) > 5) {
+        addWarning(scope, `release.weight (${this.weight}) is split by replicas: ${canaryReplicas} canary beside ${stableCount} stable pod(s) gives about ${effective} % of requests to the canary; use split "nginx-ingress" for an exact share`);
+      }
+      const service = target.service('Service', target.workloadName, target.podSelector);
+      return { workloads: [stable, canary], service, extraServices: [], ingresses: [] };
+    }
+    const service = target.service('Service', target.workloadName, stableSelector);
+    const canaryService = target.service('CanaryService', `${target.workloadName}-canary`, canarySelector);
+    const ingress = this.canaryIngress(target, canaryService.name);
+    return { workloads: [stable, canary], service, extraServices: [canaryService], ingresses: [ingress] };
+  }
+
+  private defaultReplicas(target: ReleaseTarget, stableCount: number): number {
+    if (this.split === 'nginx-ingress') return Math.max(1, Math.ceil((this.weight * target.maxReplicas) / 100));
+    return Math.max(1, Math.round((this.weight * stableCount) / (100 - this.weight)));
+  }
+
+  /** The nginx canary Ingress: same host and path as the stable one, a weight, the canary Service as backend. */
+  private canaryIngress(target: ReleaseTarget, serviceName: string): k8s.KubeIngress {
+    const ingress = target.ingress!;
+    return new k8s.KubeIngress(target.scope, 'CanaryIngress', {
+      metadata: {
+        name: `${ingress.name}-canary`,
+        labels: { ...target.labels, [ReleaseLabels.TRACK]: 'canary' },
+        annotations: {
+          'nginx.ingress.kubernetes.io/canary': 'true',
+          'nginx.ingress.kubernetes.io/canary-weight': String(this.weight),
+        },
+      },
+      spec: {
+        ingressClassName: ingress.className,
+        tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }],
+        rules: [{
+          host: ingress.host,
+          http: {
+            paths: [{
+              path: ingress.path,
+              pathType: 'Prefix',
+              backend: { service: { name: serviceName, port: { name: 'http' } } },
+            }],
+          },
+        }],
+      },
+    });
+  }
+}
+
+/** A traffic weight in percent. */
+export function checkWeight(scope: ReleaseTarget['scope'], prop: string, weight: number): void {
+  if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
+    throw PatternError.invalidProp(scope, prop, weight, 'must be a whole percentage from 0 to 100');
+  }
+}
