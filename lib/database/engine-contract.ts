@@ -1,0 +1,114 @@
+// The contract between StatefulDatabase and an engine: what to run, how to configure, probe, reach and back it up.
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { Probe } from '../pod/probes';
+import { ContainerResources } from '../pod/resources';
+import { CredentialRequirements, ResolvedCredentials } from './database-credentials';
+
+/** What an engine knows about the database it runs in. */
+export interface EngineContext {
+  /** The database construct; errors name it. */
+  readonly scope: IConstruct;
+  /** The database's name (StatefulSet, Services). */
+  readonly workloadName: string;
+  /** The stable DNS name of pod 0, the primary. */
+  readonly primaryHost: string;
+  readonly replicas: number;
+  readonly credentials: ResolvedCredentials;
+}
+
+/** A container the engine adds besides the database itself (init container, exporter). */
+export interface EngineSideContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly command?: readonly string[];
+  readonly env: readonly k8s.EnvVar[];
+  readonly port?: number;
+  readonly writablePaths?: readonly string[];
+  /** Mounts the data volume, for an init container that prepares it. */
+  readonly mountsData?: boolean;
+}
+
+/** How the database container runs. */
+export interface EngineContainerPlan {
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly env: readonly k8s.EnvVar[];
+  /** Paths the engine writes to besides its data volume, each an emptyDir. */
+  readonly writablePaths: readonly string[];
+  readonly liveness: Probe;
+  readonly readiness: Probe;
+  readonly startup: Probe;
+  /** Runs before the database, e.g. to clone the primary into a new replica. */
+  readonly initContainer?: EngineSideContainer;
+}
+
+/** What the backup job runs: one POSIX shell script that reads its target and folder from the env. */
+export interface EngineBackupPlan {
+  readonly image: string;
+  /** A `sh -c` script; it writes into `$BACKUP_DIR` and keeps the newest `$BACKUP_RETAIN` files. */
+  readonly script: string;
+  /** Connection env of the job (host and port as values, credentials as secret references). */
+  readonly env: readonly k8s.EnvVar[];
+}
+
+/**
+ * A database engine. The kit's engines are `DatabaseEngine.postgres()` and `DatabaseEngine.redis()`.
+ */
+export interface IDatabaseEngine {
+  /** The engine's name, also the name of its port and the `app.kubernetes.io/component` of its pods. */
+  readonly engineName: string;
+  /** The engine version, as in the image tag. */
+  readonly version: string;
+  /** The pinned image. */
+  readonly image: string;
+  readonly port: number;
+  /** Where the data volume is mounted. */
+  readonly dataMountPath: string;
+  /** Where the configuration ConfigMap is mounted. */
+  readonly configMountPath: string;
+  /** The uid the official image runs as, documented for users who choose it over the platform's. */
+  readonly imageUid: number;
+  /** Requests and limits when the database sets none, before the environment's scale. */
+  readonly defaultResources: ContainerResources;
+  /** The credential parts the engine needs. */
+  readonly credentialRequirements: CredentialRequirements;
+  /** The metrics exporter's port. */
+  readonly exporterPort: number;
+  /** Checks version and settings; errors name `scope`. */
+  validate(scope: IConstruct): void;
+  /** The configuration files, by file name (the ConfigMap's data). */
+  configFiles(context: EngineContext): Record<string, string>;
+  container(context: EngineContext): EngineContainerPlan;
+  /** Env vars a client gets, prefixed by `envPrefix`. */
+  clientEnv(context: EngineContext, host: string, envPrefix: string): k8s.EnvVar[];
+  /** The exporter sidecar, talking to the database over localhost. */
+  exporter(context: EngineContext): EngineSideContainer;
+  backup(context: EngineContext, host: string): EngineBackupPlan;
+}
+
+/** An env var read from the credentials Secret. */
+export function secretEnv(name: string, credentials: ResolvedCredentials, key: string): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: credentials.secretName, key } } };
+}
+
+/** Renders settings as `key = value` lines, sorted by key so the output does not depend on insertion order. */
+export function renderSettingLines(settings: Readonly<Record<string, string>>, separator: string): string {
+  return Object.keys(settings).sort().map((key) => `${key}${separator}${settings[key]}`).join('\n') + '\n';
+}
+
+/**
+ * Wraps an engine's dump command (which writes to "$target") into the backup script: write to a partial file,
+ * rename it when complete, then keep only the newest `$BACKUP_RETAIN` backups of this database.
+ */
+export function retainingBackupScript(prefix: string, extension: string, dumpCommand: string): string {
+  return [
+    'set -eu',
+    `name="${prefix}-$(date -u +%Y%m%dT%H%M%SZ).${extension}"`,
+    'target="$BACKUP_DIR/$name.partial"',
+    dumpCommand,
+    'mv "$target" "$BACKUP_DIR/$name"',
+    `ls -1 "$BACKUP_DIR" | grep -E '^${prefix}-[0-9]{8}T[0-9]{6}Z\\.${extension}$' | sort -r | tail -n +"$((BACKUP_RETAIN + 1))" | while read -r old; do rm -f "$BACKUP_DIR/$old"; done`,
+    'echo "backup $name written"',
+  ].join('\n') + '\n';
+}

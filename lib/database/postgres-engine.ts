@@ -1,0 +1,248 @@
+// PostgreSQL on the official image: postgresql.conf and pg_hba.conf from typed props, streaming replicas.
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { PatternError } from '../errors';
+import { Probe } from '../pod/probes';
+import { MemoryQuantity, parseBytes } from '../pod/resources';
+import { checkInteger, checkPinnedImage } from '../private/prop-checks';
+import {
+  EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
+  renderSettingLines, retainingBackupScript, secretEnv,
+} from './engine-contract';
+
+/** A postgresql.conf value: numbers and booleans are written bare (booleans as on/off), strings quoted. */
+export type PostgresSettingValue = string | number | boolean;
+
+/** Props of the PostgreSQL engine. */
+export interface PostgresEngineProps {
+  /**
+   * The PostgreSQL version: the official image's tag, major or major.minor.
+   * @default '16.4'
+   */
+  readonly version?: string;
+  /**
+   * The image, e.g. from a mirror; it must behave like the official one.
+   * @default - `postgres:<version>` (Docker Hub's official image)
+   */
+  readonly image?: string;
+  /**
+   * The database created on first start (`POSTGRES_DB`), given to clients as `DATABASE_NAME`.
+   * @default 'app'
+   */
+  readonly databaseName?: string;
+  /**
+   * `max_connections`.
+   * @default 100
+   * @see https://www.postgresql.org/docs/current/runtime-config-connection.html
+   */
+  readonly maxConnections?: number;
+  /**
+   * `shared_buffers` (about a quarter of the memory limit is usual).
+   * @default '128Mi'
+   * @see https://www.postgresql.org/docs/current/runtime-config-resource.html
+   */
+  readonly sharedBuffers?: MemoryQuantity;
+  /**
+   * Further postgresql.conf settings by parameter name; they override the typed ones. The kit's own paths and
+   * port (`port`, `data_directory`, `config_file`, `hba_file`, `ident_file`) cannot be set here.
+   * @default - none
+   */
+  readonly settings?: Readonly<Record<string, PostgresSettingValue>>;
+}
+
+/** The file names in the ConfigMap, mounted at `/etc/postgresql`. */
+export const POSTGRES_CONFIG_FILE = 'postgresql.conf';
+export const POSTGRES_HBA_FILE = 'pg_hba.conf';
+
+const PORT = 5432;
+const CONFIG_DIR = '/etc/postgresql';
+const DATA_MOUNT = '/var/lib/postgresql/data';
+/** PGDATA is a subdirectory: initdb refuses a non-empty directory, and a fresh volume holds lost+found. */
+const PGDATA = `${DATA_MOUNT}/pgdata`;
+const SOCKET_DIR = '/var/run/postgresql';
+const MANAGED_SETTINGS = ['port', 'data_directory', 'config_file', 'hba_file', 'ident_file'];
+const SETTING_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
+
+/**
+ * PostgreSQL. Replicas beyond the first are hot standbys cloned from pod 0 with `pg_basebackup` and fed by
+ * streaming replication; there is no automatic failover (use an operator such as CloudNativePG for that).
+ * @see https://hub.docker.com/_/postgres
+ */
+export class PostgresEngine implements IDatabaseEngine {
+  public readonly engineName = 'postgresql';
+  public readonly version: string;
+  public readonly image: string;
+  public readonly port = PORT;
+  public readonly dataMountPath = DATA_MOUNT;
+  public readonly configMountPath = CONFIG_DIR;
+  /** The data directory inside the volume. */
+  public readonly pgdata = PGDATA;
+  public readonly imageUid = 999;
+  public readonly exporterPort = 9187;
+  public readonly databaseName: string;
+  public readonly maxConnections: number;
+  public readonly sharedBuffers: MemoryQuantity;
+  public readonly defaultResources = { requests: { cpu: '250m', memory: '512Mi', ephemeralStorage: '256Mi' }, limits: { ephemeralStorage: '1Gi' } };
+  public readonly credentialRequirements = { engineName: 'PostgreSQL', requiredKeys: ['username', 'password'] as const };
+  private readonly settings: Readonly<Record<string, PostgresSettingValue>>;
+
+  constructor(props: PostgresEngineProps = {}) {
+    this.version = props.version ?? '16.4';
+    this.image = props.image ?? `postgres:${this.version}`;
+    this.databaseName = props.databaseName ?? 'app';
+    this.maxConnections = props.maxConnections ?? 100;
+    this.sharedBuffers = props.sharedBuffers ?? '128Mi';
+    this.settings = props.settings ?? {};
+  }
+
+  public validate(scope: IConstruct): void {
+    if (typeof this.version !== 'string' || !/^\d{1,2}(\.\d{1,2})?$/.test(this.version)) {
+      throw PatternError.invalidProp(scope, 'engine.version', this.version, 'must be a PostgreSQL version: major or major.minor, such as "16" or "16.4"');
+    }
+    checkPinnedImage(scope, 'engine.image', this.image);
+    if (typeof this.databaseName !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(this.databaseName)) {
+      throw PatternError.invalidProp(scope, 'engine.databaseName', this.databaseName,
+        'must be a plain PostgreSQL identifier: lower-case letters, digits and \'_\', not starting with a digit, at most 63 characters');
+    }
+    checkInteger(scope, 'engine.maxConnections', this.maxConnections, 1, 262_143);
+    const buffers = parseBytes(scope, 'engine.sharedBuffers', this.sharedBuffers);
+    if (buffers % 1024 !== 0) {
+      throw PatternError.invalidProp(scope, 'engine.sharedBuffers', this.sharedBuffers, 'must be a whole number of KiB');
+    }
+    for (const key of Object.keys(this.settings)) {
+      if (!SETTING_NAME.test(key)) {
+        throw PatternError.invalidProp(scope, 'engine.settings', key,
+          'is not a valid PostgreSQL parameter name: lower-case letters, digits and \'_\' (one \'.\' for extension settings), not starting with a digit');
+      }
+      if (MANAGED_SETTINGS.includes(key)) {
+        throw PatternError.invalidProp(scope, 'engine.settings', key, `is managed by the kit (it sets ${MANAGED_SETTINGS.join(', ')}): remove it`);
+      }
+      renderValue(scope, `engine.settings.${key}`, this.settings[key]);
+    }
+  }
+
+  public configFiles(context: EngineContext): Record<string, string> {
+    const buffersKb = parseBytes(context.scope, 'engine.sharedBuffers', this.sharedBuffers) / 1024;
+    const settings: Record<string, string> = {
+      listen_addresses: "'*'",
+      port: String(PORT),
+      hba_file: `'${CONFIG_DIR}/${POSTGRES_HBA_FILE}'`,
+      unix_socket_directories: `'${SOCKET_DIR}'`,
+      max_connections: String(this.maxConnections),
+      shared_buffers: buffersKb % 1024 === 0 ? `'${buffersKb / 1024}MB'` : `'${buffersKb}kB'`,
+      password_encryption: "'scram-sha-256'",
+      // Logs go to the container's stderr, where the cluster's log collection reads them.
+      log_destination: "'stderr'",
+      logging_collector: 'off',
+      // Replication is always configured, so scaling from one replica to more needs no restart of the primary.
+      wal_level: 'replica',
+      max_wal_senders: '10',
+      hot_standby: 'on',
+    };
+    for (const key of Object.keys(this.settings)) settings[key] = renderValue(context.scope, `engine.settings.${key}`, this.settings[key]);
+    const hba = [
+      '# TYPE  DATABASE     USER  ADDRESS  METHOD',
+      // The socket is reachable only inside the pod (probes, the image\'s initialization scripts).
+      'local   all          all            trust',
+      'host    all          all   all      scram-sha-256',
+      'host    replication  all   all      scram-sha-256',
+    ].join('\n') + '\n';
+    return { [POSTGRES_CONFIG_FILE]: renderSettingLines(settings, ' = '), [POSTGRES_HBA_FILE]: hba };
+  }
+
+  public container(context: EngineContext): EngineContainerPlan {
+    const ready = ['sh', '-c', `pg_isready -q -h 127.0.0.1 -p ${PORT} -U "$POSTGRES_USER"`];
+    return {
+      // The image's entrypoint initializes PGDATA on first start, then runs postgres with our config file.
+      args: ['postgres', '-c', `config_file=${CONFIG_DIR}/${POSTGRES_CONFIG_FILE}`],
+      env: this.serverEnv(context),
+      // The socket directory, and /tmp for the entrypoint's nss_wrapper files when the uid has no passwd entry.
+      writablePaths: [SOCKET_DIR, '/tmp'],
+      // Liveness only asks whether postgres listens, so a busy database is not restarted; readiness asks postgres.
+      liveness: Probe.tcp({ port: this.engineName, period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 6 }),
+      readiness: Probe.exec(ready, { period: Duration.seconds(5), timeout: Duration.seconds(5), failureThreshold: 3 }),
+      startup: Probe.exec(ready, { period: Duration.seconds(5), timeout: Duration.seconds(5), failureThreshold: 120 }),
+      initContainer: context.replicas > 1 ? this.cloneContainer(context) : undefined,
+    };
+  }
+
+  public clientEnv(context: EngineContext, host: string, envPrefix: string): k8s.EnvVar[] {
+    const c = context.credentials;
+    const env: k8s.EnvVar[] = [
+      { name: `${envPrefix}DATABASE_HOST`, value: host },
+      { name: `${envPrefix}DATABASE_PORT`, value: String(PORT) },
+      { name: `${envPrefix}DATABASE_NAME`, value: this.databaseName },
+      secretEnv(`${envPrefix}DATABASE_USER`, c, c.keys.username!),
+      secretEnv(`${envPrefix}DATABASE_PASSWORD`, c, c.keys.password!),
+    ];
+    if (c.keys.url) env.push(secretEnv(`${envPrefix}DATABASE_URL`, c, c.keys.url));
+    return env;
+  }
+
+  public exporter(context: EngineContext): EngineSideContainer {
+    const c = context.credentials;
+    return {
+      name: 'metrics',
+      image: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
+      port: this.exporterPort,
+      env: [
+        { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${PORT}/${this.databaseName}?sslmode=disable` },
+        secretEnv('DATA_SOURCE_USER', c, c.keys.username!),
+        secretEnv('DATA_SOURCE_PASS', c, c.keys.password!),
+      ],
+    };
+  }
+
+  public backup(context: EngineContext, host: string): EngineBackupPlan {
+    const c = context.credentials;
+    return {
+      image: this.image,
+      // The custom format is compressed and restores selectively with pg_restore.
+      script: retainingBackupScript(context.workloadName, 'dump', 'pg_dump --format=custom --no-password --file="$target"'),
+      env: [
+        { name: 'PGHOST', value: host },
+        { name: 'PGPORT', value: String(PORT) },
+        { name: 'PGDATABASE', value: this.databaseName },
+        secretEnv('PGUSER', c, c.keys.username!),
+        secretEnv('PGPASSWORD', c, c.keys.password!),
+      ],
+    };
+  }
+
+  private serverEnv(context: EngineContext): k8s.EnvVar[] {
+    const c = context.credentials;
+    return [
+      { name: 'PGDATA', value: PGDATA },
+      { name: 'POSTGRES_DB', value: this.databaseName },
+      secretEnv('POSTGRES_USER', c, c.keys.username!),
+      secretEnv('POSTGRES_PASSWORD', c, c.keys.password!),
+    ];
+  }
+
+  /** On pods other than 0, an empty volume is filled from the primary before postgres starts as a standby. */
+  private cloneContainer(context: EngineContext): EngineSideContainer {
+    const script = [
+      'set -eu',
+      'if [ "${HOSTNAME##*-}" = "0" ] || [ -s "$PGDATA/PG_VERSION" ]; then exit 0; fi',
+      'export PGPASSWORD="$POSTGRES_PASSWORD"',
+      `until pg_isready -q -h "$PRIMARY_HOST" -p ${PORT} -U "$POSTGRES_USER"; do sleep 2; done`,
+      `pg_basebackup -h "$PRIMARY_HOST" -p ${PORT} -U "$POSTGRES_USER" -D "$PGDATA" --write-recovery-conf --wal-method=stream --checkpoint=fast`,
+    ].join('\n') + '\n';
+    return {
+      name: 'clone-primary',
+      image: this.image,
+      command: ['sh', '-c', script],
+      env: [...this.serverEnv(context), { name: 'PRIMARY_HOST', value: context.primaryHost }],
+      writablePaths: ['/tmp'],
+      mountsData: true,
+    };
+  }
+}
+
+function renderValue(scope: IConstruct, prop: string, value: PostgresSettingValue): string {
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && !/[\n\r\0]/.test(value)) return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  throw PatternError.invalidProp(scope, prop, value, 'must be a finite number, a boolean, or a string on one line');
+}

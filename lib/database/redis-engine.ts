@@ -1,0 +1,204 @@
+// Redis on the official image: redis.conf from typed props, the password from the Secret, replicas of pod 0.
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { PatternError } from '../errors';
+import { Probe } from '../pod/probes';
+import { formatBytes, MemoryQuantity, parseBytes } from '../pod/resources';
+import { checkPinnedImage } from '../private/prop-checks';
+import {
+  EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
+  renderSettingLines, retainingBackupScript, secretEnv,
+} from './engine-contract';
+
+/** A redis.conf value: booleans are written as yes/no. */
+export type RedisSettingValue = string | number | boolean;
+
+/** What Redis evicts when `maxmemory` is reached. */
+export type RedisEvictionPolicy = 'noeviction' | 'allkeys-lru' | 'allkeys-lfu' | 'allkeys-random'
+  | 'volatile-lru' | 'volatile-lfu' | 'volatile-random' | 'volatile-ttl';
+
+/** Props of the Redis engine. */
+export interface RedisEngineProps {
+  /**
+   * The Redis version: the official image's tag, major.minor or major.minor.patch.
+   * @default '7.2.5'
+   */
+  readonly version?: string;
+  /**
+   * The image, e.g. from a mirror; it must behave like the official one.
+   * @default - `redis:<version>` (Docker Hub's official image)
+   */
+  readonly image?: string;
+  /**
+   * `maxmemory`: keep it below the container's memory limit.
+   * @default - no limit of Redis's own (the container limit applies)
+   * @see https://redis.io/docs/latest/develop/reference/eviction/
+   */
+  readonly maxMemory?: MemoryQuantity;
+  /**
+   * `maxmemory-policy`.
+   * @default 'noeviction'
+   */
+  readonly maxMemoryPolicy?: RedisEvictionPolicy;
+  /**
+   * `appendonly`: log every write, so at most a second of writes is lost on a crash (RDB snapshots alone lose
+   * up to the snapshot interval).
+   * @default true
+   * @see https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/
+   */
+  readonly appendOnly?: boolean;
+  /**
+   * Further redis.conf directives by name; they override the typed ones. The kit's own (`bind`, `port`, `dir`,
+   * `requirepass`, `masterauth`, `replicaof`, `daemonize`, `include`) cannot be set here.
+   * @default - none
+   */
+  readonly settings?: Readonly<Record<string, RedisSettingValue>>;
+}
+
+/** The file name in the ConfigMap, mounted at `/usr/local/etc/redis`. */
+export const REDIS_CONFIG_FILE = 'redis.conf';
+
+const PORT = 6379;
+const CONFIG_DIR = '/usr/local/etc/redis';
+const DATA_MOUNT = '/data';
+const MANAGED_SETTINGS = ['bind', 'port', 'dir', 'requirepass', 'masterauth', 'replicaof', 'slaveof', 'daemonize', 'include'];
+const DIRECTIVE = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * Redis. Replicas beyond the first replicate pod 0 (`replicaof`) and serve reads; there is no automatic
+ * failover (Sentinel is not configured).
+ * @see https://hub.docker.com/_/redis
+ */
+export class RedisEngine implements IDatabaseEngine {
+  public readonly engineName = 'redis';
+  public readonly version: string;
+  public readonly image: string;
+  public readonly port = PORT;
+  public readonly dataMountPath = DATA_MOUNT;
+  public readonly configMountPath = CONFIG_DIR;
+  public readonly imageUid = 999;
+  public readonly exporterPort = 9121;
+  public readonly maxMemory?: MemoryQuantity;
+  public readonly maxMemoryPolicy: RedisEvictionPolicy;
+  public readonly appendOnly: boolean;
+  public readonly defaultResources = { requests: { cpu: '100m', memory: '256Mi', ephemeralStorage: '64Mi' } };
+  public readonly credentialRequirements = { engineName: 'Redis', requiredKeys: ['password'] as const };
+  private readonly settings: Readonly<Record<string, RedisSettingValue>>;
+
+  constructor(props: RedisEngineProps = {}) {
+    this.version = props.version ?? '7.2.5';
+    this.image = props.image ?? `redis:${this.version}`;
+    this.maxMemory = props.maxMemory;
+    this.maxMemoryPolicy = props.maxMemoryPolicy ?? 'noeviction';
+    this.appendOnly = props.appendOnly ?? true;
+    this.settings = props.settings ?? {};
+  }
+
+  public validate(scope: IConstruct): void {
+    if (typeof this.version !== 'string' || !/^\d{1,2}\.\d{1,2}(\.\d{1,3})?$/.test(this.version)) {
+      throw PatternError.invalidProp(scope, 'engine.version', this.version, 'must be a Redis version: major.minor or major.minor.patch, such as "7.2" or "7.2.5"');
+    }
+    checkPinnedImage(scope, 'engine.image', this.image);
+    if (this.maxMemory !== undefined) parseBytes(scope, 'engine.maxMemory', this.maxMemory);
+    for (const key of Object.keys(this.settings)) {
+      if (!DIRECTIVE.test(key)) {
+        throw PatternError.invalidProp(scope, 'engine.settings', key,
+          'is not a valid Redis directive name: lower-case letters, digits and \'-\', starting with a letter');
+      }
+      if (MANAGED_SETTINGS.includes(key)) {
+        throw PatternError.invalidProp(scope, 'engine.settings', key,
+          `is managed by the kit (it sets ${MANAGED_SETTINGS.join(', ')}; the password comes from the credentials): remove it`);
+      }
+      renderValue(scope, `engine.settings.${key}`, this.settings[key]);
+    }
+  }
+
+  public configFiles(context: EngineContext): Record<string, string> {
+    const settings: Record<string, string> = {
+      'bind': '* -::*',
+      'port': String(PORT),
+      'protected-mode': 'yes',
+      'daemonize': 'no',
+      'dir': DATA_MOUNT,
+      'logfile': '""',
+      'dbfilename': 'dump.rdb',
+      'appendonly': this.appendOnly ? 'yes' : 'no',
+      'save': '3600 1 300 100 60 10000',
+      'maxmemory-policy': this.maxMemoryPolicy,
+    };
+    if (this.maxMemory !== undefined) {
+      settings.maxmemory = formatBytes(parseBytes(context.scope, 'engine.maxMemory', this.maxMemory)).replace(/i$/, 'b').toLowerCase();
+    }
+    for (const key of Object.keys(this.settings)) settings[key] = renderValue(context.scope, `engine.settings.${key}`, this.settings[key]);
+    return { [REDIS_CONFIG_FILE]: renderSettingLines(settings, ' ') };
+  }
+
+  public container(context: EngineContext): EngineContainerPlan {
+    // The password is passed on the command line from the env, so it never lands in the ConfigMap.
+    const lines = [
+      'set -eu',
+      `set -- ${CONFIG_DIR}/${REDIS_CONFIG_FILE} --requirepass "$REDISCLI_AUTH"`,
+    ];
+    if (context.replicas > 1) {
+      lines.push(`if [ "\${HOSTNAME##*-}" != "0" ]; then set -- "$@" --masterauth "$REDISCLI_AUTH" --replicaof "$PRIMARY_HOST" ${PORT}; fi`);
+    }
+    lines.push('exec redis-server "$@"');
+    const ping = ['sh', '-c', `redis-cli -h 127.0.0.1 -p ${PORT} ping | grep -q PONG`];
+    const env: k8s.EnvVar[] = [secretEnv('REDISCLI_AUTH', context.credentials, context.credentials.keys.password!)];
+    if (context.replicas > 1) env.push({ name: 'PRIMARY_HOST', value: context.primaryHost });
+    return {
+      command: ['sh', '-c', lines.join('\n') + '\n'],
+      env,
+      writablePaths: ['/tmp'],
+      liveness: Probe.tcp({ port: this.engineName, period: Duration.seconds(10), timeout: Duration.seconds(5), failureThreshold: 6 }),
+      readiness: Probe.exec(ping, { period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 3 }),
+      startup: Probe.exec(ping, { period: Duration.seconds(5), timeout: Duration.seconds(3), failureThreshold: 60 }),
+    };
+  }
+
+  public clientEnv(context: EngineContext, host: string, envPrefix: string): k8s.EnvVar[] {
+    const c = context.credentials;
+    const env: k8s.EnvVar[] = [
+      { name: `${envPrefix}REDIS_HOST`, value: host },
+      { name: `${envPrefix}REDIS_PORT`, value: String(PORT) },
+      secretEnv(`${envPrefix}REDIS_PASSWORD`, c, c.keys.password!),
+    ];
+    if (c.keys.url) env.push(secretEnv(`${envPrefix}REDIS_URL`, c, c.keys.url));
+    return env;
+  }
+
+  public exporter(context: EngineContext): EngineSideContainer {
+    return {
+      name: 'metrics',
+      image: 'oliver006/redis_exporter:v1.62.0',
+      port: this.exporterPort,
+      env: [
+        { name: 'REDIS_ADDR', value: `redis://127.0.0.1:${PORT}` },
+        secretEnv('REDIS_PASSWORD', context.credentials, context.credentials.keys.password!),
+      ],
+    };
+  }
+
+  public backup(context: EngineContext, host: string): EngineBackupPlan {
+    return {
+      image: this.image,
+      // --rdb asks the server for a fresh RDB snapshot over the replication protocol: no volume sharing needed.
+      script: retainingBackupScript(context.workloadName, 'rdb', 'redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --rdb "$target"'),
+      env: [
+        { name: 'REDIS_HOST', value: host },
+        { name: 'REDIS_PORT', value: String(PORT) },
+        secretEnv('REDISCLI_AUTH', context.credentials, context.credentials.keys.password!),
+      ],
+    };
+  }
+}
+
+function renderValue(scope: IConstruct, prop: string, value: RedisSettingValue): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && !/[\n\r\0]/.test(value)) {
+    return /^[^\s"'\\]+$/.test(value) ? value : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  }
+  throw PatternError.invalidProp(scope, prop, value, 'must be a finite number, a boolean, or a string on one line');
+}

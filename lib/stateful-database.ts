@@ -1,0 +1,376 @@
+// StatefulDatabase: a database engine as a hardened StatefulSet with persistent volumes, reachable only by its clients.
+import { ApiObject, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DatabaseBackup, DatabaseBackupOptions } from './database/database-backup';
+import { DatabaseCredentials, ResolvedCredentials } from './database/database-credentials';
+import { EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine } from './database/engine-contract';
+import { PatternError } from './errors';
+import { LabelKeys, selectorLabels } from './labels';
+import { IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
+import { WorkloadNetworkPolicy } from './network/workload-network-policy';
+import { Platform } from './platform';
+import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
+import { addEnv, HardeningContext, renderContainer, RenderedContainer } from './pod/container';
+import { Probe } from './pod/probes';
+import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from './pod/resources';
+import { workloadPodTemplate } from './pod/workload-pod';
+import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInteger } from './private/prop-checks';
+
+/** What happens to the data volumes when the StatefulSet is deleted or scaled down. */
+export interface ClaimRetentionPolicy {
+  /** @default 'Retain' */
+  readonly whenDeleted?: 'Retain' | 'Delete';
+  /** @default 'Retain' */
+  readonly whenScaled?: 'Retain' | 'Delete';
+}
+
+/** Props of a StatefulDatabase. */
+export interface StatefulDatabaseProps {
+  /** The engine: `DatabaseEngine.postgres()`, `DatabaseEngine.redis()` or your own `IDatabaseEngine`. */
+  readonly engine: IDatabaseEngine;
+  /**
+   * The name of every object of the database, and its DNS name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * The data volume of each replica.
+   * @default '10Gi'
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+   */
+  readonly storage?: MemoryQuantity;
+  /**
+   * The data volumes' StorageClass.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * The data volumes' access mode.
+   * @default 'ReadWriteOnce'
+   */
+  readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteOncePod';
+  /**
+   * Whether data volumes outlive the StatefulSet and scale-downs.
+   * @default - Retain on delete and on scale-down: data is never removed by the kit
+   * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention
+   */
+  readonly claimRetention?: ClaimRetentionPolicy;
+  /**
+   * Pods of the StatefulSet. Pod 0 is the primary; the others replicate it (see the engine).
+   * @default - the environment's databaseReplicas
+   */
+  readonly replicas?: number;
+  /**
+   * Where the user name and password come from.
+   * @default DatabaseCredentials.fromExistingSecret('<name>-credentials')
+   */
+  readonly credentials?: DatabaseCredentials;
+  /**
+   * Requests and limits of the database container, before the environment's scale.
+   * @default - the engine's (PostgreSQL 250m / 512Mi, Redis 100m / 256Mi requested; twice that as limits)
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * uid and gid the pods run as. The official images also run with any uid (their data directories are
+   * created at first start and owned through fsGroup), so the platform's uid above 10000 is used; set the
+   * engine's `imageUid` (999) to run as the image's own user.
+   * @default - the compatibility profile's (10001)
+   */
+  readonly runAsUser?: number;
+  /**
+   * Time between SIGTERM and SIGKILL: long enough for a checkpoint and a clean shutdown.
+   * @default Duration.seconds(60)
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * A metrics exporter sidecar (postgres_exporter, redis_exporter) with Prometheus scrape annotations,
+   * reachable from the monitoring namespace.
+   * @default - the environment's metrics setting
+   */
+  readonly metrics?: boolean;
+  /**
+   * A backup CronJob; `false` for none.
+   * @default - the environment's backups setting, with the DatabaseBackupOptions defaults
+   */
+  readonly backup?: DatabaseBackupOptions | false;
+  /** @default - none */
+  readonly priorityClassName?: string;
+}
+
+const MAIN_CONTAINER = 'database';
+
+/**
+ * A database: StatefulSet with a data volume per replica, headless Service for stable identities, client
+ * Service, ConfigMap with the engine's configuration, PodDisruptionBudget, NetworkPolicy, ServiceAccount, and
+ * optional metrics sidecar and backup CronJob. Clients wire themselves with `microservice.connectTo(database)`.
+ */
+export class StatefulDatabase extends Construct implements IConnectable {
+  public readonly workloadName: string;
+  public readonly namespace: string;
+  public readonly podSelector: Readonly<Record<string, string>>;
+  public readonly engine: IDatabaseEngine;
+  public readonly port: number;
+  /**
+   * Where clients write: the client Service with one replica; pod 0's stable name (through the headless
+   * Service) with more, since the client Service then spreads connections over the read replicas too.
+   */
+  public readonly host: string;
+  /** The client Service's DNS name: any ready replica, for reads. */
+  public readonly readHost: string;
+  public readonly connectionPorts: readonly NetworkPort[];
+  public readonly replicas: number;
+  public readonly storageBytes: number;
+  public readonly metricsEnabled: boolean;
+  public readonly credentials: ResolvedCredentials;
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The client Service. */
+  public readonly service: k8s.KubeService;
+  /** The headless Service that gives each pod a stable DNS name (the StatefulSet's serviceName). */
+  public readonly headlessService: k8s.KubeService;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  public readonly configMap: k8s.KubeConfigMap;
+  public readonly pdb: k8s.KubePodDisruptionBudget;
+  public readonly networkPolicy: WorkloadNetworkPolicy;
+  /** The backup CronJob and its volume, when backups are on. */
+  public readonly backup?: DatabaseBackup;
+  /** The ExternalSecret, when the credentials come from External Secrets Operator. */
+  public readonly externalSecret?: ApiObject;
+  /** The Secret with plain-text credentials, when opted in. */
+  public readonly plaintextSecret?: k8s.KubeSecret;
+  public readonly mainContainer: RenderedContainer;
+  public readonly metricsContainer?: RenderedContainer;
+  private readonly context: EngineContext;
+
+  constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
+    super(scope, id);
+    const platform = Platform.of(this);
+    const env = platform.environment;
+    this.engine = props.engine;
+    this.engine.validate(this);
+    this.workloadName = props.name ?? id;
+    checkDnsLabel(this, 'name', this.workloadName, 52); // leaves room for the "-headless" and "-backup" suffixes
+    this.namespace = platform.namespaceName;
+    this.podSelector = selectorLabels(this.workloadName);
+    this.port = this.engine.port;
+    this.connectionPorts = [{ port: this.port }];
+    this.replicas = props.replicas ?? env.databaseReplicas;
+    checkInteger(this, 'replicas', this.replicas, 1, 100);
+    const storage = props.storage ?? '10Gi';
+    this.storageBytes = parseBytes(this, 'storage', storage);
+    if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
+    const headlessName = `${this.workloadName}-headless`;
+    this.readHost = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
+    const primaryHost = `${this.workloadName}-0.${headlessName}.${this.namespace}.svc.cluster.local`;
+    this.host = this.replicas > 1 ? primaryHost : this.readHost;
+    this.metricsEnabled = props.metrics ?? env.metrics;
+
+    this.credentials = (props.credentials ?? DatabaseCredentials.fromExistingSecret(`${this.workloadName}-credentials`))
+      ._bind(this, this.workloadName, this.engine.credentialRequirements);
+    this.externalSecret = this.credentials.externalSecret;
+    this.plaintextSecret = this.credentials.plaintextSecret;
+    this.context = { scope: this, workloadName: this.workloadName, primaryHost, replicas: this.replicas, credentials: this.credentials };
+
+    const labels = { ...this.podSelector, [LabelKeys.COMPONENT]: this.engine.engineName };
+    const metadata = (name: string) => ({ name, labels });
+    const identity = identityOf(this, props.runAsUser ?? platform.compatibility.runAsUser);
+    const hardening: HardeningContext = {
+      identity,
+      imagePullPolicy: platform.compatibility.imagePullPolicy,
+      cpuLimits: platform.compatibility.cpuLimits,
+      resourceScale: env.resourceScale,
+      readOnlyRootFilesystem: true,
+    };
+
+    const configFiles = this.engine.configFiles(this.context);
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: metadata(`${this.workloadName}-config`), data: configFiles });
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(this.workloadName), automountServiceAccountToken: false,
+    });
+
+    const plan = this.engine.container(this.context);
+    this.mainContainer = this.renderEngineContainer(plan, props, hardening);
+    const initContainers = plan.initContainer ? [this.renderInitContainer(plan.initContainer, hardening)] : [];
+    const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(configFiles) };
+    if (this.metricsEnabled) {
+      this.metricsContainer = this.renderMetricsContainer(hardening);
+      Object.assign(annotations, {
+        'prometheus.io/scrape': 'true',
+        'prometheus.io/port': String(this.engine.exporterPort),
+        'prometheus.io/path': '/metrics',
+      });
+      WiringGraph.of(this).addExternal({
+        peer: this, direction: 'ingress', ports: [{ port: this.engine.exporterPort }], description: 'prometheus',
+        others: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': platform.monitoringNamespace } } }],
+      });
+    }
+    if (this.replicas > 1) {
+      // Replicas stream from pod 0 on the engine port.
+      WiringGraph.of(this).connect({ from: this, to: this, ports: this.connectionPorts, kind: 'database', label: 'replication' });
+    }
+
+    const containers = this.metricsContainer ? [this.mainContainer, this.metricsContainer] : [this.mainContainer];
+    const template = workloadPodTemplate({
+      labels: { ...platform.labels, ...labels, [LabelKeys.VERSION]: this.engine.version },
+      annotations,
+      serviceAccountName: this.workloadName,
+      containers,
+      initContainers,
+      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
+      identity,
+      terminationGracePeriodSeconds: wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60), 0),
+      spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
+      priorityClassName: props.priorityClassName,
+    });
+
+    const servicePorts = [{ name: this.engine.engineName, port: this.port, targetPort: k8s.IntOrString.fromString(this.engine.engineName), protocol: 'TCP' }];
+    this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
+      metadata: metadata(headlessName),
+      spec: {
+        clusterIp: 'None',
+        // Pods resolve before they are ready, so replicas find the primary and peers find each other while starting.
+        publishNotReadyAddresses: true,
+        selector: { ...this.podSelector },
+        ports: servicePorts,
+      },
+    });
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: metadata(this.workloadName),
+      spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports: servicePorts },
+    });
+
+    // cdk8s-plus-28's StatefulSet construct cannot declare volumeClaimTemplates (added upstream only later), so
+    // the low-level KubeStatefulSet is used rather than a JSON patch on a path the construct does not know.
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: metadata(this.workloadName),
+      spec: {
+        serviceName: this.headlessService.name,
+        replicas: this.replicas,
+        podManagementPolicy: 'OrderedReady',
+        updateStrategy: { type: 'RollingUpdate' },
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: { ...this.podSelector } },
+        persistentVolumeClaimRetentionPolicy: {
+          whenDeleted: props.claimRetention?.whenDeleted ?? 'Retain',
+          whenScaled: props.claimRetention?.whenScaled ?? 'Retain',
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels: { ...this.podSelector } },
+          spec: {
+            accessModes: [props.accessMode ?? 'ReadWriteOnce'],
+            storageClassName: props.storageClassName,
+            resources: { requests: { storage: k8s.Quantity.fromString(formatBytes(this.storageBytes)) } },
+          },
+        }],
+        template,
+      },
+    });
+
+    this.pdb = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+      metadata: metadata(this.workloadName),
+      spec: {
+        // One pod at a time may be evicted, also with a single replica: a drain then costs a short outage rather
+        // than blocking a node upgrade forever; with replicas, the others keep serving reads meanwhile.
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: { ...this.podSelector } },
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+      },
+    });
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: metadata(this.workloadName) });
+
+    platform.registerFootprint({
+      workload: this,
+      kind: 'StatefulSet',
+      minReplicas: this.replicas,
+      maxReplicas: this.replicas,
+      surge: 0,
+      containers: containers.map((c) => c.resources),
+      storageBytesPerReplica: this.storageBytes,
+      claimsPerReplica: 1,
+    });
+
+    const backup = props.backup ?? (env.backups ? {} : false);
+    if (backup !== false) {
+      this.backup = new DatabaseBackup(this, 'Backup', {
+        ...backup,
+        database: this,
+        plan: this.engine.backup(this.context, this.host),
+        hardening,
+        defaultStorage: formatBytes(this.storageBytes),
+      });
+    }
+  }
+
+  /** Env a client gets: host and port as values, user and password as references to the credentials Secret. */
+  public connectionEnv(envPrefix?: string): k8s.EnvVar[] {
+    if (envPrefix !== undefined) checkEnvName(this, 'connectionEnv.envPrefix', envPrefix);
+    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
+  }
+
+  /** Lets `peer` (e.g. a migration Job or an admin tool) open connections to the database on its port. */
+  public allowFrom(peer: INetworkPeer): void {
+    WiringGraph.of(this).connect({ from: peer, to: this, ports: this.connectionPorts, kind: 'database' });
+  }
+
+  private renderEngineContainer(plan: EngineContainerPlan, props: StatefulDatabaseProps, hardening: HardeningContext): RenderedContainer {
+    const render = (probe: Probe, name: string) => probe.render(this, `engine.probes.${name}`, this.engine.engineName);
+    const rendered = renderContainer(this, 'props', {
+      name: MAIN_CONTAINER,
+      image: this.engine.image,
+      command: plan.command,
+      args: plan.args,
+      ports: [{ name: this.engine.engineName, port: this.port }],
+      resources: props.resources,
+      writablePaths: plan.writablePaths,
+    }, hardening, this.engine.defaultResources, {
+      livenessProbe: render(plan.liveness, 'liveness'),
+      readinessProbe: render(plan.readiness, 'readiness'),
+      startupProbe: render(plan.startup, 'startup'),
+      volumeMounts: [
+        { name: 'data', mountPath: this.engine.dataMountPath },
+        { name: 'config', mountPath: this.engine.configMountPath, readOnly: true },
+      ],
+    });
+    for (const variable of plan.env) addEnv(this, rendered, variable);
+    return rendered;
+  }
+
+  private renderInitContainer(init: EngineSideContainer, hardening: HardeningContext): RenderedContainer {
+    const rendered = renderContainer(this, 'initContainer', {
+      name: init.name, image: init.image, command: init.command, writablePaths: init.writablePaths,
+    }, hardening, this.engine.defaultResources, {
+      volumeMounts: init.mountsData ? [{ name: 'data', mountPath: this.engine.dataMountPath }] : [],
+    });
+    for (const variable of init.env) addEnv(this, rendered, variable);
+    return rendered;
+  }
+
+  private renderMetricsContainer(hardening: HardeningContext): RenderedContainer {
+    const exporter = this.engine.exporter(this.context);
+    const rendered = renderContainer(this, 'metrics', {
+      name: exporter.name,
+      image: exporter.image,
+      command: exporter.command,
+      ports: [{ name: 'metrics', port: this.engine.exporterPort }],
+      writablePaths: exporter.writablePaths,
+    }, hardening, { requests: { cpu: '50m', memory: '64Mi' } }, {
+      livenessProbe: Probe.tcp({ period: Duration.seconds(10) }).render(this, 'metrics.liveness', 'metrics'),
+      readinessProbe: Probe.http('/', { period: Duration.seconds(10) }).render(this, 'metrics.readiness', 'metrics'),
+    });
+    for (const variable of exporter.env) addEnv(this, rendered, variable);
+    return rendered;
+  }
+}
+
+function identityOf(scope: Construct, uid: number) {
+  checkInteger(scope, 'runAsUser', uid, 1, 2_147_483_647);
+  return { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
+}
+
+function wholeSeconds(scope: Construct, prop: string, duration: Duration, min: number): number {
+  const s = duration.toSeconds();
+  if (!Number.isInteger(s) || s < min) {
+    throw PatternError.invalidProp(scope, prop, `${s}s`, `must be a whole number of seconds, at least ${min}`);
+  }
+  return s;
+}
