@@ -394,7 +394,8 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     this.service = released.service;
     this.releaseServices = released.extraServices;
     const live = this.workloads[0];
-    if (live.apiObject instanceof k8s.KubeDeployment) this.deployment = live.apiObject;
+    // `instanceof` cannot tell: cdk8s makes it true for every ApiObject.
+    if (live.kind === 'Deployment') this.deployment = live.apiObject as k8s.KubeDeployment;
 
     const hpas: k8s.KubeHorizontalPodAutoscalerV2[] = [];
     const pdbs: k8s.KubePodDisruptionBudget[] = [];

@@ -34,7 +34,7 @@ export class RolloutStep {
 
   /** Waits `duration`, or until someone promotes the rollout when no duration is given. */
   public static pause(duration?: Duration): RolloutStep {
-    return new RolloutStep({ pause: duration === undefined ? {} : { duration: duration.toSeconds() } });
+    return new RolloutStep({ pause: { duration } });
   }
 
   /** Runs an analysis and aborts the rollout when it fails. */
@@ -44,7 +44,7 @@ export class RolloutStep {
 
   private constructor(private readonly step: {
     readonly setWeight?: number;
-    readonly pause?: { readonly duration?: number };
+    readonly pause?: { readonly duration?: Duration };
     readonly analysis?: RolloutAnalysisOptions;
   }) {}
 
@@ -60,8 +60,8 @@ export class RolloutStep {
       return { setWeight: this.step.setWeight };
     }
     if (this.step.pause !== undefined) {
-      const duration = this.step.pause.duration;
-      if (duration === undefined) return { pause: {} };
+      if (this.step.pause.duration === undefined) return { pause: {} };
+      const duration = this.step.pause.duration.toMilliseconds() / 1000;
       if (!Number.isInteger(duration) || duration < 1) {
         throw PatternError.invalidProp(scope, `${prop}.pause.duration`, `${duration}s`, 'must be a whole number of seconds, 1 or more (omit it to wait for a manual promotion)');
       }
