@@ -24,6 +24,19 @@ export interface SynthesizeOptions {
    * @default console.warn
    */
   readonly warn?: (line: string) => void;
+  /**
+   * How the charts become files, e.g. `gitOpsLayout({ layout: 'per-object', argoCd: {...} })` from the GitOps
+   * module. Paths are relative to `outdir`.
+   * @default - one multi-document YAML file per chart: `<platform>/<environment>.k8s.yaml`
+   */
+  readonly layout?: (charts: readonly SynthesizedChart[]) => readonly OutputFile[];
+}
+
+/** One file of the output. */
+export interface OutputFile {
+  /** Relative to the outdir, with `/` separators. */
+  readonly path: string;
+  readonly content: string;
 }
 
 /** One synthesized chart. */
@@ -45,10 +58,16 @@ export class SynthesisError extends Error {
 
 /** The order objects are applied in: what others depend on comes first. */
 const KIND_ORDER = [
-  'Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', 'Secret', 'ConfigMap',
-  'PersistentVolumeClaim', 'Service', 'Deployment', 'StatefulSet', 'CronJob', 'Job',
+  'Namespace', 'CustomResourceDefinition', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount',
+  'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Deployment', 'StatefulSet', 'CronJob', 'Job',
   'HorizontalPodAutoscaler', 'VerticalPodAutoscaler', 'PodDisruptionBudget', 'Ingress',
 ];
+
+/** A kind's place in apply order (0 first); kinds the list does not name come last, all with the same rank. */
+export function applyOrderRank(kind: string): number {
+  const index = KIND_ORDER.indexOf(kind);
+  return index < 0 ? KIND_ORDER.length : index;
+}
 
 /** Resolves every chart of the app to objects, after running every construct validation of the tree. */
 export function synthesizeCharts(app: App): SynthesizedChart[] {
@@ -88,10 +107,11 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
   const staging = `${outdir}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   try {
-    for (const { file, objects } of charts) {
-      const path = join(staging, file);
+    const files = options.layout ? options.layout(charts) : charts.map((c) => ({ path: c.file, content: toYaml(c.objects) }));
+    for (const file of files) {
+      const path = join(staging, file.path);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, toYaml(objects));
+      writeFileSync(path, file.content);
     }
     replaceDirectory(staging, outdir);
   } finally {
@@ -118,10 +138,7 @@ function outputFile(chart: IConstruct): string {
 }
 
 function compareForApply(a: Record<string, any>, b: Record<string, any>): number {
-  const rank = (o: Record<string, any>) => {
-    const i = KIND_ORDER.indexOf(o.kind);
-    return i < 0 ? KIND_ORDER.length : i;
-  };
+  const rank = (o: Record<string, any>) => applyOrderRank(o.kind);
   const key = (o: Record<string, any>) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
   return rank(a) - rank(b) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 }
