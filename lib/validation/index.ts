@@ -1,0 +1,11 @@
+// Synth-time validation: schema, references, policy and the user's own rules.
+export type { Finding, FindingLike, KubeObject, Severity, ValidationInput, ValidationReport } from './finding';
+export { objectRef } from './finding';
+export { PolicyRules } from './policy-checks';
+export { ReferenceRules } from './reference-checks';
+export { findingLines, formatFinding, formatReport } from './report';
+export type { ExternalDeclaration, ObjectSelector, ScopedRule, UserPolicy, ValidationRule, Waiver } from './rule';
+export { annotateWaivedObjects, Validation, waiverAnnotation } from './rule';
+export { SchemaRules } from './schema-check';
+export type { ValidationOptions } from './validate';
+export { checkPolicies, validateObjects, ValidationRules } from './validate';

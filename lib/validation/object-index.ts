@@ -1,0 +1,153 @@
+// One pass over the object set: objects grouped by kind and namespace, pod templates found for every workload kind,
+// so each check looks things up instead of scanning the whole set again.
+import { FindingSubject, KubeObject, objectRef, ValidationInput } from './finding';
+
+/** An object of the set with what the checks look it up by. */
+export interface IndexedObject extends FindingSubject {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** A pod template inside a workload (or a bare Pod), with where it sits in the object. */
+export interface PodTemplate {
+  readonly owner: IndexedObject;
+  /** Dotted path of the template (`spec.template`), '' for a Pod. */
+  readonly path: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The pod spec (may be empty on a broken object). */
+  readonly spec: KubeObject;
+  /** Dotted path of the pod spec. */
+  readonly specPath: string;
+}
+
+/** A Kubernetes label selector. */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[];
+}
+
+/** Where each workload kind keeps its pod template. */
+const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  Rollout: ['spec', 'template'],
+  Pod: [],
+};
+
+/** The kinds whose objects run pods (and so are targets of Services, PDBs, HPAs and policies). */
+export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
+
+/** The object set, grouped once. */
+export class ObjectIndex {
+  public readonly all: IndexedObject[] = [];
+  public readonly podTemplates: PodTemplate[] = [];
+  private readonly byKey = new Map<string, IndexedObject[]>();
+  private readonly byKindNamespace = new Map<string, IndexedObject[]>();
+  private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
+  private readonly templatesByOwner = new Map<IndexedObject, PodTemplate>();
+
+  constructor(inputs: readonly ValidationInput[]) {
+    for (const input of inputs) {
+      const json = input.object ?? {};
+      const entry: IndexedObject = {
+        json,
+        constructPath: input.constructPath,
+        ref: objectRef(json),
+        kind: String(json.kind ?? ''),
+        namespace: String(json.metadata?.namespace ?? ''),
+        name: String(json.metadata?.name ?? ''),
+      };
+      this.all.push(entry);
+      push(this.byKey, key(entry.kind, entry.namespace, entry.name), entry);
+      push(this.byKindNamespace, `${entry.kind}/${entry.namespace}`, entry);
+      const template = podTemplateOf(entry);
+      if (template) {
+        this.podTemplates.push(template);
+        this.templatesByOwner.set(entry, template);
+        push(this.templatesByNamespace, entry.namespace, template);
+      }
+    }
+  }
+
+  /** Objects of a kind in a namespace ('' for cluster-scoped). */
+  public ofKind(kind: string, namespace: string): readonly IndexedObject[] {
+    return this.byKindNamespace.get(`${kind}/${namespace}`) ?? [];
+  }
+
+  /** Every object with this kind, namespace and name (more than one is a duplicate). */
+  public find(kind: string, namespace: string, name: string): readonly IndexedObject[] {
+    return this.byKey.get(key(kind, namespace, name)) ?? [];
+  }
+
+  /** Every kind/namespace/name shared by more than one object. */
+  public duplicates(): IndexedObject[][] {
+    return [...this.byKey.values()].filter((group) => group.length > 1);
+  }
+
+  /** The pod templates of a namespace. */
+  public templatesIn(namespace: string): readonly PodTemplate[] {
+    return this.templatesByNamespace.get(namespace) ?? [];
+  }
+
+  /** The pod template of a workload object, if it is one. */
+  public templateOf(owner: IndexedObject): PodTemplate | undefined {
+    return this.templatesByOwner.get(owner);
+  }
+}
+
+/** Whether `labels` satisfy `selector` (matchLabels and matchExpressions, as the API server evaluates them). */
+export function selectorMatches(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
+  if (!selector) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+    if (labels[k] !== v) return false;
+  }
+  for (const expression of selector.matchExpressions ?? []) {
+    const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
+    const values = expression.values ?? [];
+    switch (expression.operator) {
+      case 'In': if (!has || !values.includes(labels[expression.key])) return false; break;
+      case 'NotIn': if (has && values.includes(labels[expression.key])) return false; break;
+      case 'Exists': if (!has) return false; break;
+      case 'DoesNotExist': if (has) return false; break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+/** Whether a selector is empty (`{}`), which selects every pod of the namespace. */
+export function isEmptySelector(selector: LabelSelector | undefined): boolean {
+  return !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+}
+
+function podTemplateOf(owner: IndexedObject): PodTemplate | undefined {
+  const path = POD_TEMPLATE_PATHS[owner.kind];
+  if (!path) return undefined;
+  let template: any = owner.json;
+  for (const segment of path) template = template?.[segment];
+  if (!template || typeof template !== 'object') return undefined;
+  const dotted = path.join('.');
+  return {
+    owner,
+    path: dotted,
+    labels: template.metadata?.labels ?? {},
+    spec: template.spec ?? {},
+    specPath: dotted ? `${dotted}.spec` : 'spec',
+  };
+}
+
+function key(kind: string, namespace: string, name: string): string {
+  return `${kind}/${namespace}/${name}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, k: K, value: V): void {
+  const list = map.get(k);
+  if (list) list.push(value);
+  else map.set(k, [value]);
+}

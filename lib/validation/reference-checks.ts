@@ -1,0 +1,314 @@
+// Cross-reference checks: every selector, port, target and name that points at another object finds it.
+import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
+import { IndexedObject, isEmptySelector, ObjectIndex, PodTemplate, selectorMatches, WORKLOAD_KINDS } from './object-index';
+
+/** Rule ids of the reference checks. */
+export const ReferenceRules = {
+  DUPLICATE: 'ref/duplicate-object',
+  NAME: 'ref/invalid-name',
+  SERVICE_SELECTOR: 'ref/service-selector',
+  SERVICE_TARGET_PORT: 'ref/service-target-port',
+  HPA_TARGET: 'ref/hpa-target',
+  PDB_SELECTOR: 'ref/pdb-selector',
+  PDB_BLOCKS_EVICTION: 'ref/pdb-blocks-eviction',
+  NETWORK_POLICY_SELECTOR: 'ref/network-policy-selector',
+  CONFIG_MAP: 'ref/missing-configmap',
+  SECRET: 'ref/missing-secret',
+  SERVICE_ACCOUNT: 'ref/missing-service-account',
+  PVC: 'ref/missing-pvc',
+  VOLUME_MOUNT: 'ref/volume-mount',
+  PROBE_PORT: 'ref/probe-port',
+  STATEFULSET_SERVICE: 'ref/statefulset-service',
+  INGRESS_BACKEND: 'ref/ingress-backend',
+} as const;
+
+/** Whether a referenced object is known to exist although it is not in the output. */
+export type ExternalLookup = (kind: string, namespace: string, name: string, from: IndexedObject) => boolean;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Kinds whose names become DNS labels (Service hostnames, namespace names). */
+const LABEL_NAMED_KINDS = new Set(['Service', 'Namespace']);
+/** CronJob names are at most 52 characters: the controller appends 11 to name each Job. */
+const NAME_LIMITS: Readonly<Record<string, number>> = { CronJob: 52 };
+
+/** Runs every reference check over the indexed set. */
+export function checkReferences(index: ObjectIndex, isExternal: ExternalLookup): Finding[] {
+  const findings: Finding[] = [];
+  findings.push(...checkDuplicates(index));
+  const replicas = replicaCounts(index);
+  for (const object of index.all) {
+    findings.push(...checkName(object));
+    switch (object.kind) {
+      case 'Service': findings.push(...checkService(index, object)); break;
+      case 'HorizontalPodAutoscaler': findings.push(...checkHpa(index, object)); break;
+      case 'PodDisruptionBudget': findings.push(...checkPdb(index, object, replicas)); break;
+      case 'NetworkPolicy': findings.push(...checkNetworkPolicy(index, object)); break;
+      case 'StatefulSet': findings.push(...checkStatefulSetService(index, object)); break;
+      case 'Ingress': findings.push(...checkIngress(index, object)); break;
+      default: break;
+    }
+  }
+  for (const template of index.podTemplates) {
+    findings.push(...checkPodReferences(index, template, isExternal));
+    findings.push(...checkMountsAndProbes(template));
+  }
+  return findings;
+}
+
+/**
+ * The replica count the PDB checks assume for each workload: `spec.replicas`, else its HPA's minReplicas, else 1
+ * (the API default).
+ */
+export function replicaCounts(index: ObjectIndex): Map<IndexedObject, number> {
+  const counts = new Map<IndexedObject, number>();
+  for (const template of index.podTemplates) {
+    const replicas = template.owner.json.spec?.replicas;
+    if (typeof replicas === 'number') counts.set(template.owner, replicas);
+  }
+  for (const hpa of index.all.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
+    const ref = hpa.json.spec?.scaleTargetRef ?? {};
+    for (const target of index.find(String(ref.kind), hpa.namespace, String(ref.name))) {
+      if (!counts.has(target)) counts.set(target, Number(hpa.json.spec?.minReplicas ?? 1));
+    }
+  }
+  for (const template of index.podTemplates) {
+    if (!counts.has(template.owner)) counts.set(template.owner, template.owner.kind === 'DaemonSet' ? 2 : 1);
+  }
+  return counts;
+}
+
+function checkDuplicates(index: ObjectIndex): Finding[] {
+  return index.duplicates().flatMap((group) => group.map((object) =>
+    finding(ReferenceRules.DUPLICATE, 'error', object, 'metadata.name', object.name,
+      `a name no other ${object.kind} in the namespace uses (also produced by ${group.filter((o) => o !== object).map((o) => o.constructPath || o.ref).join(', ')})`)));
+}
+
+function checkName(object: IndexedObject): Finding[] {
+  const name = object.json.metadata?.name;
+  if (typeof name !== 'string') return []; // the schema check reports a missing name
+  const labelNamed = LABEL_NAMED_KINDS.has(object.kind);
+  const limit = NAME_LIMITS[object.kind] ?? (labelNamed ? 63 : 253);
+  const valid = name.length <= limit && (labelNamed ? DNS_LABEL : DNS_SUBDOMAIN).test(name);
+  if (valid) return [];
+  const shape = labelNamed
+    ? 'a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit)'
+    : 'a DNS-1123 subdomain (dot-separated labels of lower-case letters, digits and \'-\')';
+  return [finding(ReferenceRules.NAME, 'error', object, 'metadata.name', name, `${shape} of at most ${limit} characters`)];
+}
+
+function matchingTemplates(index: ObjectIndex, namespace: string, selector: KubeObject | undefined): PodTemplate[] {
+  return index.templatesIn(namespace).filter((t) => selectorMatches(selector, t.labels));
+}
+
+function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
+  const spec = service.json.spec ?? {};
+  const selector = spec.selector as Record<string, string> | undefined;
+  if (spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return [];
+  const templates = matchingTemplates(index, service.namespace, { matchLabels: selector });
+  if (templates.length === 0) {
+    return [finding(ReferenceRules.SERVICE_SELECTOR, 'error', service, 'spec.selector', selector,
+      `labels of some pod template in namespace "${service.namespace}" (${describeCandidates(index.templatesIn(service.namespace))})`)];
+  }
+  const findings: Finding[] = [];
+  (spec.ports ?? []).forEach((port: KubeObject, i: number) => {
+    const target = port.targetPort ?? port.port;
+    const served = templates.some((t) => containersOf(t.spec).some(({ container }) =>
+      (container.ports ?? []).some((p: KubeObject) => (typeof target === 'number' ? p.containerPort === target : p.name === target))));
+    if (!served) {
+      const offered = templates.flatMap((t) => containersOf(t.spec).flatMap(({ container }) =>
+        (container.ports ?? []).map((p: KubeObject) => (p.name ? `${p.name} (${p.containerPort})` : String(p.containerPort)))));
+      findings.push(finding(ReferenceRules.SERVICE_TARGET_PORT, 'error', service, `spec.ports[${i}].targetPort`, target,
+        `a port of the selected containers: ${offered.length ? unique(offered).join(', ') : 'they declare none'}`));
+    }
+  });
+  return findings;
+}
+
+function checkHpa(index: ObjectIndex, hpa: IndexedObject): Finding[] {
+  const ref = hpa.json.spec?.scaleTargetRef ?? {};
+  if (index.find(String(ref.kind), hpa.namespace, String(ref.name)).length > 0) return [];
+  return [finding(ReferenceRules.HPA_TARGET, 'error', hpa, 'spec.scaleTargetRef', foundText(`${ref.kind}/${ref.name}, which is not in the output`),
+    `a workload in namespace "${hpa.namespace}": ${describeWorkloads(index, hpa.namespace)}`)];
+}
+
+function checkPdb(index: ObjectIndex, pdb: IndexedObject, replicas: Map<IndexedObject, number>): Finding[] {
+  const spec = pdb.json.spec ?? {};
+  const templates = matchingTemplates(index, pdb.namespace, spec.selector);
+  if (templates.length === 0) {
+    return [finding(ReferenceRules.PDB_SELECTOR, 'error', pdb, 'spec.selector', spec.selector ?? {},
+      `a selector matching some pod template in namespace "${pdb.namespace}" (${describeCandidates(index.templatesIn(pdb.namespace))})`)];
+  }
+  const total = templates.reduce((sum, t) => sum + (replicas.get(t.owner) ?? 1), 0);
+  const fix = 'a budget that lets at least one pod be evicted, e.g. maxUnavailable: 1, so node drains can proceed';
+  if (spec.maxUnavailable !== undefined && percentOrCount(spec.maxUnavailable, total) === 0) {
+    return [finding(ReferenceRules.PDB_BLOCKS_EVICTION, 'error', pdb, 'spec.maxUnavailable', spec.maxUnavailable, fix)];
+  }
+  if (spec.minAvailable !== undefined && percentOrCount(spec.minAvailable, total, true) >= total) {
+    return [finding(ReferenceRules.PDB_BLOCKS_EVICTION, 'error', pdb, 'spec.minAvailable',
+      foundText(`${JSON.stringify(spec.minAvailable)} of ${total} replica(s)`), fix)];
+  }
+  return [];
+}
+
+function percentOrCount(value: unknown, total: number, roundUp = false): number {
+  if (typeof value === 'string' && value.endsWith('%')) {
+    const share = (Number(value.slice(0, -1)) / 100) * total;
+    return roundUp ? Math.ceil(share) : Math.floor(share);
+  }
+  return Number(value);
+}
+
+function checkNetworkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {
+  const selector = policy.json.spec?.podSelector;
+  if (!selector || isEmptySelector(selector)) return [];
+  if (matchingTemplates(index, policy.namespace, selector).length > 0) return [];
+  return [finding(ReferenceRules.NETWORK_POLICY_SELECTOR, 'error', policy, 'spec.podSelector', selector,
+    `a selector matching some pod template in namespace "${policy.namespace}" (${describeCandidates(index.templatesIn(policy.namespace))})`)];
+}
+
+function checkStatefulSetService(index: ObjectIndex, statefulSet: IndexedObject): Finding[] {
+  const serviceName = statefulSet.json.spec?.serviceName;
+  if (typeof serviceName !== 'string' || serviceName === '') {
+    return [finding(ReferenceRules.STATEFULSET_SERVICE, 'error', statefulSet, 'spec.serviceName', serviceName,
+      'the name of a headless Service (clusterIP: None) that gives the pods stable DNS names')];
+  }
+  const services = index.find('Service', statefulSet.namespace, serviceName);
+  if (services.length === 0) {
+    return [finding(ReferenceRules.STATEFULSET_SERVICE, 'error', statefulSet, 'spec.serviceName',
+      foundText(`"${serviceName}", which is not a Service in the output`), `a headless Service in namespace "${statefulSet.namespace}"`)];
+  }
+  if (services[0].json.spec?.clusterIP !== 'None') {
+    return [finding(ReferenceRules.STATEFULSET_SERVICE, 'error', statefulSet, 'spec.serviceName',
+      foundText(`"${serviceName}", whose clusterIP is ${JSON.stringify(services[0].json.spec?.clusterIP ?? 'assigned')}`),
+      'a headless Service: clusterIP "None"')];
+  }
+  return [];
+}
+
+function checkIngress(index: ObjectIndex, ingress: IndexedObject): Finding[] {
+  const spec = ingress.json.spec ?? {};
+  const backends: { path: string; backend: KubeObject }[] = [];
+  if (spec.defaultBackend) backends.push({ path: 'spec.defaultBackend', backend: spec.defaultBackend });
+  (spec.rules ?? []).forEach((rule: KubeObject, r: number) => (rule.http?.paths ?? []).forEach((p: KubeObject, i: number) =>
+    backends.push({ path: `spec.rules[${r}].http.paths[${i}].backend`, backend: p.backend ?? {} })));
+  const findings: Finding[] = [];
+  for (const { path, backend } of backends) {
+    const service = backend.service;
+    if (!service) continue; // a resource backend: not a Service
+    const found = index.find('Service', ingress.namespace, String(service.name));
+    if (found.length === 0) {
+      findings.push(finding(ReferenceRules.INGRESS_BACKEND, 'error', ingress, `${path}.service.name`, foundText(`"${service.name}", which is not a Service in the output`),
+        `a Service in namespace "${ingress.namespace}": ${describeNames(index.ofKind('Service', ingress.namespace))}`));
+      continue;
+    }
+    const ports: KubeObject[] = found[0].json.spec?.ports ?? [];
+    const wanted = service.port ?? {};
+    const ok = ports.some((p) => (wanted.number !== undefined ? p.port === wanted.number : p.name === wanted.name));
+    if (!ok) {
+      findings.push(finding(ReferenceRules.INGRESS_BACKEND, 'error', ingress, `${path}.service.port`, wanted,
+        `a port of Service "${service.name}": ${ports.map((p) => (p.name ? `${p.name} (${p.port})` : String(p.port))).join(', ') || 'it has none'}`));
+    }
+  }
+  return findings;
+}
+
+/** Every container of a pod spec (init, regular, ephemeral) with its field path. */
+export function containersOf(spec: KubeObject, specPath = ''): { container: KubeObject; path: string; init: boolean }[] {
+  const result: { container: KubeObject; path: string; init: boolean }[] = [];
+  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
+    (spec[field] ?? []).forEach((container: KubeObject, i: number) =>
+      result.push({ container: container ?? {}, path: fieldPath(fieldPath(specPath, field), i), init: field === 'initContainers' }));
+  }
+  return result;
+}
+
+function checkPodReferences(index: ObjectIndex, template: PodTemplate, isExternal: ExternalLookup): Finding[] {
+  const findings: Finding[] = [];
+  const owner = template.owner;
+  const ns = owner.namespace;
+  const need = (kind: string, rule: string, name: unknown, path: string, optional?: boolean) => {
+    if (optional || typeof name !== 'string') return;
+    if (index.find(kind, ns, name).length > 0 || producedByOperator(index, kind, ns, name) || isExternal(kind, ns, name, owner)) return;
+    findings.push(finding(rule, 'error', owner, path, foundText(`"${name}", which is not a ${kind} in the output`),
+      `a ${kind} in namespace "${ns}", or one declared external with Validation.of(scope).declareExternal('${kind}', '${name}')`));
+  };
+  const spec = template.spec;
+  const sp = template.specPath;
+  const account = spec.serviceAccountName ?? spec.serviceAccount;
+  if (account !== undefined && account !== 'default') need('ServiceAccount', ReferenceRules.SERVICE_ACCOUNT, account, `${sp}.serviceAccountName`);
+  (spec.imagePullSecrets ?? []).forEach((s: KubeObject, i: number) => need('Secret', ReferenceRules.SECRET, s?.name, `${sp}.imagePullSecrets[${i}].name`));
+  (spec.volumes ?? []).forEach((volume: KubeObject, i: number) => {
+    const path = `${sp}.volumes[${i}]`;
+    if (volume?.configMap) need('ConfigMap', ReferenceRules.CONFIG_MAP, volume.configMap.name, `${path}.configMap.name`, volume.configMap.optional);
+    if (volume?.secret) need('Secret', ReferenceRules.SECRET, volume.secret.secretName, `${path}.secret.secretName`, volume.secret.optional);
+    if (volume?.persistentVolumeClaim) need('PersistentVolumeClaim', ReferenceRules.PVC, volume.persistentVolumeClaim.claimName, `${path}.persistentVolumeClaim.claimName`);
+    (volume?.projected?.sources ?? []).forEach((source: KubeObject, j: number) => {
+      if (source?.configMap) need('ConfigMap', ReferenceRules.CONFIG_MAP, source.configMap.name, `${path}.projected.sources[${j}].configMap.name`, source.configMap.optional);
+      if (source?.secret) need('Secret', ReferenceRules.SECRET, source.secret.name, `${path}.projected.sources[${j}].secret.name`, source.secret.optional);
+    });
+  });
+  for (const { container, path } of containersOf(spec, sp)) {
+    (container.env ?? []).forEach((env: KubeObject, i: number) => {
+      const from = env?.valueFrom ?? {};
+      if (from.configMapKeyRef) need('ConfigMap', ReferenceRules.CONFIG_MAP, from.configMapKeyRef.name, `${path}.env[${i}].valueFrom.configMapKeyRef.name`, from.configMapKeyRef.optional);
+      if (from.secretKeyRef) need('Secret', ReferenceRules.SECRET, from.secretKeyRef.name, `${path}.env[${i}].valueFrom.secretKeyRef.name`, from.secretKeyRef.optional);
+    });
+    (container.envFrom ?? []).forEach((source: KubeObject, i: number) => {
+      if (source?.configMapRef) need('ConfigMap', ReferenceRules.CONFIG_MAP, source.configMapRef.name, `${path}.envFrom[${i}].configMapRef.name`, source.configMapRef.optional);
+      if (source?.secretRef) need('Secret', ReferenceRules.SECRET, source.secretRef.name, `${path}.envFrom[${i}].secretRef.name`, source.secretRef.optional);
+    });
+  }
+  return findings;
+}
+
+/** Secrets that an operator object in the output creates: ExternalSecret targets and SealedSecrets. */
+function producedByOperator(index: ObjectIndex, kind: string, namespace: string, name: string): boolean {
+  if (kind !== 'Secret') return false;
+  if (index.find('SealedSecret', namespace, name).length > 0) return true;
+  return index.ofKind('ExternalSecret', namespace).some((es) => (es.json.spec?.target?.name ?? es.name) === name);
+}
+
+function checkMountsAndProbes(template: PodTemplate): Finding[] {
+  const findings: Finding[] = [];
+  const owner = template.owner;
+  const volumes = new Set<string>((template.spec.volumes ?? []).map((v: KubeObject) => v?.name));
+  for (const claim of owner.kind === 'StatefulSet' ? owner.json.spec?.volumeClaimTemplates ?? [] : []) volumes.add(claim?.metadata?.name);
+  for (const { container, path } of containersOf(template.spec, template.specPath)) {
+    (container.volumeMounts ?? []).forEach((mount: KubeObject, i: number) => {
+      if (!volumes.has(mount?.name)) {
+        findings.push(finding(ReferenceRules.VOLUME_MOUNT, 'error', owner, `${path}.volumeMounts[${i}].name`, mount?.name,
+          `the name of a volume of the pod: ${[...volumes].filter(Boolean).join(', ') || 'it has none'}`));
+      }
+    });
+    const portNames = new Set<string>((container.ports ?? []).map((p: KubeObject) => p?.name).filter(Boolean));
+    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+      const handler = container[probe]?.httpGet ?? container[probe]?.tcpSocket ?? container[probe]?.grpc;
+      const port = handler?.port;
+      if (typeof port === 'string' && !portNames.has(port)) {
+        const kind = container[probe].httpGet ? 'httpGet' : container[probe].tcpSocket ? 'tcpSocket' : 'grpc';
+        findings.push(finding(ReferenceRules.PROBE_PORT, 'error', owner, `${path}.${probe}.${kind}.port`, port,
+          `a port name of the container: ${[...portNames].join(', ') || 'it names none'}`));
+      }
+    }
+  }
+  return findings;
+}
+
+function describeCandidates(templates: readonly PodTemplate[]): string {
+  if (templates.length === 0) return 'there are none';
+  return `candidates: ${templates.slice(0, 5).map((t) => `${t.owner.kind}/${t.owner.name} ${JSON.stringify(t.labels)}`).join('; ')}${templates.length > 5 ? '; …' : ''}`;
+}
+
+function describeWorkloads(index: ObjectIndex, namespace: string): string {
+  const names = WORKLOAD_KINDS.flatMap((kind) => index.ofKind(kind, namespace).map((o) => `${o.kind}/${o.name}`));
+  return names.length ? names.slice(0, 10).join(', ') : 'there are none';
+}
+
+function describeNames(objects: readonly IndexedObject[]): string {
+  return objects.length ? objects.slice(0, 10).map((o) => o.name).join(', ') : 'there are none';
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
