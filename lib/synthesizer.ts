@@ -2,9 +2,9 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { dump } from 'js-yaml';
 import { IConstruct } from 'constructs';
 import { Platform } from './platform';
+import { writeYamlDocument } from './private/yaml-emitter';
 import { collectWarnings } from './warnings';
 
 /** Options of `synthesize`. */
@@ -90,7 +90,11 @@ export function chartObjects(chart: Chart): Record<string, any>[] {
 
 /** Serializes objects as a multi-document YAML stream. Strings YAML 1.1 would misread (`on`, `0755`) are quoted. */
 export function toYaml(objects: readonly unknown[]): string {
-  return objects.map((o) => dump(o, { noRefs: true, lineWidth: -1 })).join('---\n');
+  // js-yaml's block style, written in one pass; repeated strings (label keys, `TCP`) are styled once per call.
+  const scalars = new Map<string, string>();
+  let out = '';
+  for (let i = 0; i < objects.length; i++) out += (i > 0 ? '---\n' : '') + writeYamlDocument(objects[i], scalars);
+  return out;
 }
 
 /**

@@ -1,0 +1,110 @@
+// toYaml: what YAML 1.1 readers (kubectl) and js-yaml read back, and byte-identity with js-yaml's own dump.
+import * as fc from 'fast-check';
+import { dump, load, loadAll } from 'js-yaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { toYaml } from '../lib';
+import { YAML11_SAFE_SCHEMA } from '../lib/private/yaml-emitter';
+
+/** Strings YAML 1.1 resolves to booleans, numbers, dates or null when they are written plain. */
+const LOOKALIKES = [
+  'on', 'On', 'ON', 'off', 'yes', 'Yes', 'no', 'NO', 'y', 'Y', 'n', 'N', 'true', 'False',
+  '0755', '0o17', '1e3', '1E-3', '0x1F', '1_000', '0b1_0', '+1', '-1', '1.5', '.5', '+.5', '1.', '-.inf', '.NaN',
+  '1:30', '190:20:30.15', 'null', 'Null', '~', '', '2024-01-01', '2024-1-1', '2001-12-14t21:59:43.10-05:00',
+  ':', '- x', '-', '? x', '<<', '=', '#x', 'a #b', 'a: b', "it's", '"q"', ' x', 'x ', '@x', '`x', '%x', '!x', '&x',
+  '*x', '|', '>', '{x', '[x', 'x\ny', 'x\n', '\tx', 'x\u0007',
+];
+
+describe('toYaml quoting for YAML 1.1 readers', () => {
+  test.each(LOOKALIKES)('the string %j reads back as the same string with yaml (1.1) and js-yaml', (value) => {
+    // given
+    const object = { kind: 'ConfigMap', data: { [value]: value, list: [value] } };
+    // when
+    const text = toYaml([object]);
+    // then
+    for (const read of [parse(text, { version: '1.1' }), load(text)] as Record<string, any>[]) {
+      expect(read.data[value]).toBe(value);
+      expect(read.data.list).toEqual([value]);
+    }
+  });
+
+  test('the brief\'s look-alikes are written quoted, not plain', () => {
+    // given
+    const values = ['on', 'yes', 'no', 'off', 'y', '0755', '1e3', '0x1F', '1_000', 'null', '~', '2024-01-01'];
+    // when
+    const text = toYaml([{ data: Object.fromEntries(values.map((v, i) => [`k${i}`, v])) }]);
+    // then
+    values.forEach((v, i) => expect(text).toContain(`  k${i}: '${v}'\n`));
+  });
+
+  test('versions, images and URLs stay plain, as js-yaml writes them', () => {
+    // given
+    const object = { metadata: { labels: { 'app.kubernetes.io/version': '1.0.0' } }, image: 'registry.example.com/a/b:1.2.3', url: 'http://a.b.svc.cluster.local:8080' };
+    // when
+    const text = toYaml([object]);
+    // then
+    expect(text).toBe('metadata:\n  labels:\n    app.kubernetes.io/version: 1.0.0\nimage: registry.example.com/a/b:1.2.3\nurl: http://a.b.svc.cluster.local:8080\n');
+  });
+
+  test('numbers, booleans and null keep their types for a YAML 1.1 reader', () => {
+    // given
+    const object = { replicas: 3, ratio: 0.5, big: 1e21, negativeZero: -0, enabled: false, none: null, empty: {}, list: [] };
+    // when
+    const read = parse(toYaml([object]), { version: '1.1' });
+    // then
+    expect(read).toEqual({ replicas: 3, ratio: 0.5, big: 1e21, negativeZero: -0, enabled: false, none: null, empty: {}, list: [] });
+  });
+});
+
+describe('toYaml as a document stream', () => {
+  test('objects are separated by --- and read back in order', () => {
+    // given
+    const objects = [{ kind: 'Namespace', metadata: { name: 'a' } }, { kind: 'Service', metadata: { name: 'b' } }];
+    // when
+    const text = toYaml(objects);
+    // then
+    expect(text).toBe('kind: Namespace\nmetadata:\n  name: a\n---\nkind: Service\nmetadata:\n  name: b\n');
+    expect(loadAll(text)).toEqual(objects);
+    expect(parseAllDocuments(text).map((d) => d.toJS())).toEqual(objects);
+  });
+
+  test('no objects, no text', () => {
+    expect(toYaml([])).toBe('');
+  });
+});
+
+/** JSON-like values, with strings chosen to hit every scalar style: plain, quoted, double-quoted, literal blocks. */
+const trickyString = fc.oneof(
+  fc.constantFrom(...LOOKALIKES, 'plain', 'a b', 'a:b', 'a: b', '  lead', 'trail\n\n', '\n', 'é', '💥', 'x\u2028y', '\ufeffx'),
+  fc.string(),
+  fc.string({ unit: fc.constantFrom('a', '0', ' ', '\n', ':', '#', "'", '"', '-', '.', '_', '\t', '|', '{', 'é') }),
+);
+const jsonValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    trickyString,
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(trickyString, fc.option(tie('value'), { nil: undefined }), { maxKeys: 4 }),
+  ),
+})).value;
+
+describe('toYaml equals js-yaml', () => {
+  test('byte for byte what js-yaml dump writes with the YAML 1.1-safe schema, for any JSON-like documents', () => {
+    fc.assert(fc.property(fc.array(jsonValue, { minLength: 1, maxLength: 3 }), (documents) => {
+      // when
+      const text = toYaml(documents);
+      // then
+      expect(text).toBe(documents.map((d) => dump(d, { noRefs: true, lineWidth: -1, schema: YAML11_SAFE_SCHEMA })).join('---\n'));
+    }), { numRuns: 2000 });
+  });
+
+  test('the same objects give the same text, call after call', () => {
+    // given
+    const objects = [{ a: ['x', { b: 'on', c: 'multi\nline\n' }] }];
+    // when / then
+    expect(toYaml(objects)).toBe(toYaml(JSON.parse(JSON.stringify(objects))));
+  });
+});
