@@ -120,7 +120,6 @@ export class RedisEngine implements IDatabaseEngine {
       'port': String(PORT),
       'protected-mode': 'yes',
       'daemonize': 'no',
-      'dir': DATA_MOUNT,
       'logfile': '""',
       'dbfilename': 'dump.rdb',
       'appendonly': this.appendOnly ? 'yes' : 'no',
@@ -135,10 +134,12 @@ export class RedisEngine implements IDatabaseEngine {
   }
 
   public container(context: EngineContext): EngineContainerPlan {
-    // The password is passed on the command line from the env, so it never lands in the ConfigMap.
+    // The password is passed on the command line from the env, so it never lands in the ConfigMap. The data
+    // directory is too: Redis changes into `dir` while reading the file, so a path that exists only in the pod
+    // would stop the file from loading anywhere else.
     const lines = [
       'set -eu',
-      `set -- ${CONFIG_DIR}/${REDIS_CONFIG_FILE} --requirepass "$REDISCLI_AUTH"`,
+      `set -- ${CONFIG_DIR}/${REDIS_CONFIG_FILE} --dir ${DATA_MOUNT} --requirepass "$REDISCLI_AUTH"`,
     ];
     if (context.replicas > 1) {
       lines.push(`if [ "\${HOSTNAME##*-}" != "0" ]; then set -- "$@" --masterauth "$REDISCLI_AUTH" --replicaof "$PRIMARY_HOST" ${PORT}; fi`);
