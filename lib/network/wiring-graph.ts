@@ -72,6 +72,10 @@ export class WiringGraph {
 
   private readonly _edges: WiringEdge[] = [];
   private readonly _external: ExternalFlow[] = [];
+  // Indexes into _edges / _external by peer, so that each policy's lookups cost its own degree, not the graph's size.
+  private readonly edgeIndexesFrom = new Map<INetworkPeer, number[]>();
+  private readonly edgeIndexesTo = new Map<INetworkPeer, number[]>();
+  private readonly externalByPeer = new Map<INetworkPeer, ExternalFlow[]>();
 
   /** Every edge, in declaration order. */
   public get edges(): readonly WiringEdge[] {
@@ -85,8 +89,14 @@ export class WiringGraph {
 
   /** Records that `edge.from` may reach `edge.to`; a repeated pair merges its ports. */
   public connect(edge: WiringEdge): WiringEdge {
-    const index = this._edges.findIndex((e) => e.from === edge.from && e.to === edge.to && e.kind === edge.kind);
-    if (index < 0) {
+    const from = this.edgeIndexesFrom.get(edge.from) ?? [];
+    const index = from.find((i) => this._edges[i].to === edge.to && this._edges[i].kind === edge.kind);
+    if (index === undefined) {
+      from.push(this._edges.length);
+      this.edgeIndexesFrom.set(edge.from, from);
+      const to = this.edgeIndexesTo.get(edge.to) ?? [];
+      to.push(this._edges.length);
+      this.edgeIndexesTo.set(edge.to, to);
       this._edges.push(edge);
       return edge;
     }
@@ -98,21 +108,24 @@ export class WiringGraph {
   /** Records a flow to or from outside the kit's constructs. */
   public addExternal(flow: ExternalFlow): void {
     this._external.push(flow);
+    const flows = this.externalByPeer.get(flow.peer) ?? [];
+    flows.push(flow);
+    this.externalByPeer.set(flow.peer, flows);
   }
 
-  /** Edges out of a peer. */
+  /** Edges out of a peer, in declaration order. */
   public edgesFrom(peer: INetworkPeer): WiringEdge[] {
-    return this._edges.filter((e) => e.from === peer);
+    return (this.edgeIndexesFrom.get(peer) ?? []).map((i) => this._edges[i]);
   }
 
-  /** Edges into a peer. */
+  /** Edges into a peer, in declaration order. */
   public edgesTo(peer: INetworkPeer): WiringEdge[] {
-    return this._edges.filter((e) => e.to === peer);
+    return (this.edgeIndexesTo.get(peer) ?? []).map((i) => this._edges[i]);
   }
 
-  /** External flows at a peer in one direction. */
+  /** External flows at a peer in one direction, in declaration order. */
   public externalAt(peer: INetworkPeer, direction: 'ingress' | 'egress'): ExternalFlow[] {
-    return this._external.filter((f) => f.peer === peer && f.direction === direction);
+    return (this.externalByPeer.get(peer) ?? []).filter((f) => f.direction === direction);
   }
 }
 

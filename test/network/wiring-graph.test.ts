@@ -1,0 +1,47 @@
+// WiringGraph lookups: per-peer edges and flows in declaration order, repeated pairs merged.
+import { Construct } from 'constructs';
+import { App } from 'cdk8s';
+import { INetworkPeer, WiringGraph } from '../../lib';
+
+function peer(scope: Construct, name: string): INetworkPeer {
+  const construct = new Construct(scope, name);
+  return Object.assign(construct, { workloadName: name, namespace: 'shop', podSelector: { app: name } });
+}
+
+describe('WiringGraph', () => {
+  test('edges from and to a peer come in declaration order; a repeated pair merges its ports in place', () => {
+    // given
+    const app = new App();
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => peer(app, n));
+    const graph = WiringGraph.of(app);
+    // when
+    graph.connect({ from: a, to: b, ports: [{ port: 80 }], kind: 'service' });
+    graph.connect({ from: a, to: c, ports: [{ port: 81 }], kind: 'service' });
+    graph.connect({ from: c, to: b, ports: [{ port: 80 }], kind: 'service' });
+    const merged = graph.connect({ from: a, to: b, ports: [{ port: 8080 }, { port: 80 }], kind: 'service' });
+    graph.connect({ from: a, to: b, ports: [{ port: 5432 }], kind: 'database' });
+    // then
+    expect(merged.ports).toEqual([{ port: 80 }, { port: 8080 }]);
+    expect(graph.edgesFrom(a).map((e) => [e.to.node.id, e.kind, e.ports.map((p) => p.port)]))
+      .toEqual([['b', 'service', [80, 8080]], ['c', 'service', [81]], ['b', 'database', [5432]]]);
+    expect(graph.edgesTo(b).map((e) => e.from.node.id)).toEqual(['a', 'c', 'a']);
+    expect(graph.edges).toHaveLength(4);
+    expect(graph.edgesFrom(b)).toEqual([]);
+  });
+
+  test('external flows are found per peer and direction', () => {
+    // given
+    const app = new App();
+    const [a, b] = ['a', 'b'].map((n) => peer(app, n));
+    const graph = WiringGraph.of(app);
+    // when
+    graph.addExternal({ peer: a, direction: 'ingress', ports: [{ port: 9090 }], others: [], description: 'prometheus' });
+    graph.addExternal({ peer: a, direction: 'egress', ports: [{ port: 443 }], others: [], description: 'payments-api' });
+    graph.addExternal({ peer: b, direction: 'ingress', ports: [{ port: 80 }], others: [], description: 'ingress-nginx' });
+    // then
+    expect(graph.externalAt(a, 'ingress').map((f) => f.description)).toEqual(['prometheus']);
+    expect(graph.externalAt(a, 'egress').map((f) => f.description)).toEqual(['payments-api']);
+    expect(graph.externalAt(b, 'egress')).toEqual([]);
+    expect(graph.externalFlows).toHaveLength(3);
+  });
+});
