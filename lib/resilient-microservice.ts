@@ -20,6 +20,7 @@ import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsLabel, checkEnvName, checkInteger, checkPort, checkUnique } from './private/prop-checks';
 import { SecretFileMount, SecretKeyRef } from './secrets';
 import { addWarning } from './warnings';
+import { Validation } from './validation/rule';
 
 /** Liveness, readiness and startup probes. */
 export interface ProbeSet {
@@ -484,10 +485,12 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     for (const name of Object.keys(props.secretEnv ?? {})) {
       const ref = props.secretEnv![name];
       checkDnsLabel(this, `secretEnv.${name}.secretName`, ref.secretName, 253);
+      Validation.of(this).declareExternal('Secret', ref.secretName);
       addEnv(this, this.mainContainer, { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
     }
     (props.secretFiles ?? []).forEach((mount, i) => {
       checkDnsLabel(this, `secretFiles[${i}].secretName`, mount.secretName, 253);
+      Validation.of(this).declareExternal('Secret', mount.secretName);
       const volume = `secret-${i}`;
       volumes.push({
         name: volume,

@@ -5,6 +5,10 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Platform } from './platform';
 import { writeYamlDocument } from './private/yaml-emitter';
+import { findingLines, formatReport } from './validation/report';
+import { annotateWaivedObjects, Validation } from './validation/rule';
+import { ValidationInput, ValidationReport } from './validation/finding';
+import { validateObjects } from './validation/validate';
 import { collectWarnings } from './warnings';
 
 /** Options of `synthesize`. */
@@ -50,8 +54,14 @@ export interface SynthesizedChart {
 
 /** Raised when synthesis finds problems; lists them all, each with its construct path. */
 export class SynthesisError extends Error {
-  constructor(public readonly problems: readonly string[]) {
-    super(`Synthesis failed with ${problems.length} problem(s); nothing was written:\n  ${problems.join('\n  ')}`);
+  constructor(
+    public readonly problems: readonly string[],
+    /** The validation report, when validation found the problems; its findings are grouped by construct path. */
+    public readonly report?: ValidationReport,
+  ) {
+    super(report
+      ? `Synthesis failed; nothing was written. ${formatReport(report)}`
+      : `Synthesis failed with ${problems.length} problem(s); nothing was written:\n  ${problems.join('\n  ')}`);
     this.name = 'SynthesisError';
   }
 }
@@ -69,23 +79,52 @@ export function applyOrderRank(kind: string): number {
   return index < 0 ? KIND_ORDER.length : index;
 }
 
-/** Resolves every chart of the app to objects, after running every construct validation of the tree. */
+/**
+ * Resolves every chart of the app to objects, after running every construct validation of the tree, then
+ * validates the complete object set (schema, references, policy, user rules). Throws a SynthesisError listing
+ * every error, grouped by construct path; warnings do not throw (see `validateApp` and `synthesize`).
+ */
 export function synthesizeCharts(app: App): SynthesizedChart[] {
+  const { charts, report } = resolveApp(app);
+  if (report.errors.length) throw new SynthesisError(findingLines(report.errors), report);
+  return charts;
+}
+
+/** The charts of the app and the validation report over all their objects, without throwing on findings. */
+export function validateApp(app: App): { charts: SynthesizedChart[]; report: ValidationReport } {
+  return resolveApp(app);
+}
+
+function resolveApp(app: App): { charts: SynthesizedChart[]; report: ValidationReport } {
   const problems: string[] = [];
   for (const construct of app.node.findAll()) {
     for (const message of construct.node.validate()) problems.push(`[${construct.node.path}] ${message}`);
   }
   if (problems.length) throw new SynthesisError(problems);
+  const policy = Validation.collect(app);
+  annotateWaivedObjects(app, policy.waivers);
   const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c));
-  return charts.map((chart) => ({ chart, file: outputFile(chart), objects: chartObjects(chart) }));
+  const resolved = charts.map((chart) => ({ chart, inputs: chartInputs(chart) }));
+  const report = validateObjects(resolved.flatMap((r) => r.inputs), policy);
+  return {
+    charts: resolved.map(({ chart, inputs }) => ({ chart, file: outputFile(chart), objects: inputs.map((i) => i.object) })),
+    report,
+  };
 }
 
 /** A chart's objects, resolved and in apply order (kind, then namespace and name). */
 export function chartObjects(chart: Chart): Record<string, any>[] {
-  const objects = chart.node.findAll()
+  return chartInputs(chart).map((i) => i.object);
+}
+
+/** A chart's objects in apply order, each with the construct path of its ApiObject (what validation reports). */
+function chartInputs(chart: Chart): ValidationInput[] {
+  // One environment is one cluster: the same platform in staging and production never sees the other's objects.
+  const cluster = Platform.isPlatform(chart) ? chart.environment.name : '';
+  const inputs = chart.node.findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map((o) => o.toJson() as Record<string, any>);
-  return objects.sort(compareForApply);
+    .map((o) => ({ object: o.toJson() as Record<string, any>, constructPath: o.node.path, cluster }));
+  return inputs.sort((a, b) => compareForApply(a.object, b.object));
 }
 
 /** Serializes objects as a multi-document YAML stream. Strings YAML 1.1 would misread (`on`, `0755`) are quoted. */
@@ -103,8 +142,9 @@ export function toYaml(objects: readonly unknown[]): string {
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizedChart[] {
   const outdir = resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
-  const charts = synthesizeCharts(app);
-  const warnings = collectWarnings(app);
+  const { charts, report } = resolveApp(app);
+  if (report.errors.length) throw new SynthesisError(findingLines(report.errors), report);
+  const warnings = [...collectWarnings(app), ...findingLines(report.warnings)];
   warnings.forEach((w) => (options.warn ?? console.warn)(`warning: ${w}`));
   if (options.strictWarnings && warnings.length) throw new SynthesisError(warnings);
 

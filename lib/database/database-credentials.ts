@@ -7,6 +7,7 @@ import { PatternError } from '../errors';
 import { selectorLabels } from '../labels';
 import { checkDnsLabel, checkDnsSubdomain } from '../private/prop-checks';
 import { addWarning } from '../warnings';
+import { Validation } from '../validation/rule';
 
 /** The logical parts of a database credential. */
 export type CredentialKey = 'username' | 'password' | 'url';
@@ -136,6 +137,8 @@ class ExistingSecretCredentials extends DatabaseCredentials {
     checkDnsSubdomain(scope, 'credentials.secretName', this.secretName);
     const keys = this.keys ?? DEFAULT_KEYS;
     checkKeys(scope, 'credentials.keys', this.secretName, keys, requirements);
+    // The Secret is created outside the app: tell the reference check so pods may refer to it.
+    Validation.of(scope).declareExternal('Secret', this.secretName);
     return { secretName: this.secretName, keys: { ...keys } };
   }
 }

@@ -13,6 +13,13 @@ export interface ValidationInput {
   readonly object: KubeObject;
   /** The construct path of the ApiObject that produced it (`apiObject.node.path`). */
   readonly constructPath: string;
+  /**
+   * The cluster the object is applied to: objects reference each other, and must be unique, only within one.
+   * The synthesizer uses the platform's environment name (the same platform in `staging` and `production`
+   * goes to two clusters).
+   * @default '' (one cluster)
+   */
+  readonly cluster?: string;
 }
 
 /** One problem: which rule, which object and field, what was found and what would pass. */

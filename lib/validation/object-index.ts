@@ -7,6 +7,8 @@ export interface IndexedObject extends FindingSubject {
   readonly kind: string;
   readonly namespace: string;
   readonly name: string;
+  /** The cluster and namespace: objects reference each other only within one scope. */
+  readonly scope: string;
 }
 
 /** A pod template inside a workload (or a bare Pod), with where it sits in the object. */
@@ -48,8 +50,8 @@ export class ObjectIndex {
   public readonly all: IndexedObject[] = [];
   public readonly podTemplates: PodTemplate[] = [];
   private readonly byKey = new Map<string, IndexedObject[]>();
-  private readonly byKindNamespace = new Map<string, IndexedObject[]>();
-  private readonly templatesByNamespace = new Map<string, PodTemplate[]>();
+  private readonly byKindScope = new Map<string, IndexedObject[]>();
+  private readonly templatesByScope = new Map<string, PodTemplate[]>();
   private readonly templatesByOwner = new Map<IndexedObject, PodTemplate>();
 
   constructor(inputs: readonly ValidationInput[]) {
@@ -62,27 +64,28 @@ export class ObjectIndex {
         kind: String(json.kind ?? ''),
         namespace: String(json.metadata?.namespace ?? ''),
         name: String(json.metadata?.name ?? ''),
+        scope: `${input.cluster ?? ''}//${json.metadata?.namespace ?? ''}`,
       };
       this.all.push(entry);
-      push(this.byKey, key(entry.kind, entry.namespace, entry.name), entry);
-      push(this.byKindNamespace, `${entry.kind}/${entry.namespace}`, entry);
+      push(this.byKey, key(entry.kind, entry.scope, entry.name), entry);
+      push(this.byKindScope, `${entry.kind}/${entry.scope}`, entry);
       const template = podTemplateOf(entry);
       if (template) {
         this.podTemplates.push(template);
         this.templatesByOwner.set(entry, template);
-        push(this.templatesByNamespace, entry.namespace, template);
+        push(this.templatesByScope, entry.scope, template);
       }
     }
   }
 
-  /** Objects of a kind in a namespace ('' for cluster-scoped). */
-  public ofKind(kind: string, namespace: string): readonly IndexedObject[] {
-    return this.byKindNamespace.get(`${kind}/${namespace}`) ?? [];
+  /** Objects of a kind in a scope (an object's `scope`: its cluster and namespace). */
+  public ofKind(kind: string, scope: string): readonly IndexedObject[] {
+    return this.byKindScope.get(`${kind}/${scope}`) ?? [];
   }
 
-  /** Every object with this kind, namespace and name (more than one is a duplicate). */
-  public find(kind: string, namespace: string, name: string): readonly IndexedObject[] {
-    return this.byKey.get(key(kind, namespace, name)) ?? [];
+  /** Every object with this kind and name in a scope (more than one is a duplicate). */
+  public find(kind: string, scope: string, name: string): readonly IndexedObject[] {
+    return this.byKey.get(key(kind, scope, name)) ?? [];
   }
 
   /** Every kind/namespace/name shared by more than one object. */
@@ -90,9 +93,9 @@ export class ObjectIndex {
     return [...this.byKey.values()].filter((group) => group.length > 1);
   }
 
-  /** The pod templates of a namespace. */
-  public templatesIn(namespace: string): readonly PodTemplate[] {
-    return this.templatesByNamespace.get(namespace) ?? [];
+  /** The pod templates of a scope. */
+  public templatesIn(scope: string): readonly PodTemplate[] {
+    return this.templatesByScope.get(scope) ?? [];
   }
 
   /** The pod template of a workload object, if it is one. */
@@ -142,8 +145,8 @@ function podTemplateOf(owner: IndexedObject): PodTemplate | undefined {
   };
 }
 
-function key(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
+function key(kind: string, scope: string, name: string): string {
+  return `${kind}/${scope}/${name}`;
 }
 
 function push<K, V>(map: Map<K, V[]>, k: K, value: V): void {

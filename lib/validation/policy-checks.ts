@@ -147,13 +147,13 @@ function checkImage(container: KubeObject, add: (rule: string, field: string, fo
 /** Every pod must be selected by a policy of type Ingress and by one of type Egress (default-deny counts). */
 function checkNetworkCoverage(index: ObjectIndex): Finding[] {
   const findings: Finding[] = [];
-  const namespaces = new Set(index.podTemplates.map((t) => t.owner.namespace));
-  for (const namespace of namespaces) {
-    const policies = index.ofKind('NetworkPolicy', namespace).map((p) => ({
+  const scopes = new Set(index.podTemplates.map((t) => t.owner.scope));
+  for (const scope of scopes) {
+    const policies = index.ofKind('NetworkPolicy', scope).map((p) => ({
       selector: p.json.spec?.podSelector,
       types: policyTypes(p.json.spec ?? {}),
     }));
-    for (const template of index.templatesIn(namespace)) {
+    for (const template of index.templatesIn(scope)) {
       const selecting = policies.filter((p) => selectorMatches(p.selector, template.labels));
       const missing = ['Ingress', 'Egress'].filter((type) => !selecting.some((p) => p.types.includes(type)));
       if (missing.length) {
@@ -178,7 +178,7 @@ function checkDisruptionSpreading(index: ObjectIndex): Finding[] {
   const replicas = replicaCounts(index);
   const reported = new Set<IndexedObject>();
   for (const pdb of index.all.filter((o) => o.kind === 'PodDisruptionBudget')) {
-    for (const template of index.templatesIn(pdb.namespace)) {
+    for (const template of index.templatesIn(pdb.scope)) {
       if (reported.has(template.owner) || !selectorMatches(pdb.json.spec?.selector, template.labels)) continue;
       reported.add(template.owner);
       const count = replicas.get(template.owner) ?? 1;

@@ -68,7 +68,7 @@ export function replicaCounts(index: ObjectIndex): Map<IndexedObject, number> {
   }
   for (const hpa of index.all.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
     const ref = hpa.json.spec?.scaleTargetRef ?? {};
-    for (const target of index.find(String(ref.kind), hpa.namespace, String(ref.name))) {
+    for (const target of index.find(String(ref.kind), hpa.scope, String(ref.name))) {
       if (!counts.has(target)) counts.set(target, Number(hpa.json.spec?.minReplicas ?? 1));
     }
   }
@@ -81,7 +81,7 @@ export function replicaCounts(index: ObjectIndex): Map<IndexedObject, number> {
 function checkDuplicates(index: ObjectIndex): Finding[] {
   return index.duplicates().flatMap((group) => group.map((object) =>
     finding(ReferenceRules.DUPLICATE, 'error', object, 'metadata.name', object.name,
-      `a name no other ${object.kind} in the namespace uses (also produced by ${group.filter((o) => o !== object).map((o) => o.constructPath || o.ref).join(', ')})`)));
+      `a name no other ${object.kind} in the ${object.namespace ? `namespace "${object.namespace}"` : 'cluster'} uses (also produced by ${group.filter((o) => o !== object).map((o) => o.constructPath || o.ref).join(', ')})`)));
 }
 
 function checkName(object: IndexedObject): Finding[] {
@@ -97,18 +97,18 @@ function checkName(object: IndexedObject): Finding[] {
   return [finding(ReferenceRules.NAME, 'error', object, 'metadata.name', name, `${shape} of at most ${limit} characters`)];
 }
 
-function matchingTemplates(index: ObjectIndex, namespace: string, selector: KubeObject | undefined): PodTemplate[] {
-  return index.templatesIn(namespace).filter((t) => selectorMatches(selector, t.labels));
+function matchingTemplates(index: ObjectIndex, scope: string, selector: KubeObject | undefined): PodTemplate[] {
+  return index.templatesIn(scope).filter((t) => selectorMatches(selector, t.labels));
 }
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
   const spec = service.json.spec ?? {};
   const selector = spec.selector as Record<string, string> | undefined;
   if (spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return [];
-  const templates = matchingTemplates(index, service.namespace, { matchLabels: selector });
+  const templates = matchingTemplates(index, service.scope, { matchLabels: selector });
   if (templates.length === 0) {
     return [finding(ReferenceRules.SERVICE_SELECTOR, 'error', service, 'spec.selector', selector,
-      `labels of some pod template in namespace "${service.namespace}" (${describeCandidates(index.templatesIn(service.namespace))})`)];
+      `labels of some pod template in namespace "${service.namespace}" (${describeCandidates(index.templatesIn(service.scope))})`)];
   }
   const findings: Finding[] = [];
   (spec.ports ?? []).forEach((port: KubeObject, i: number) => {
@@ -127,17 +127,17 @@ function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
 
 function checkHpa(index: ObjectIndex, hpa: IndexedObject): Finding[] {
   const ref = hpa.json.spec?.scaleTargetRef ?? {};
-  if (index.find(String(ref.kind), hpa.namespace, String(ref.name)).length > 0) return [];
+  if (index.find(String(ref.kind), hpa.scope, String(ref.name)).length > 0) return [];
   return [finding(ReferenceRules.HPA_TARGET, 'error', hpa, 'spec.scaleTargetRef', foundText(`${ref.kind}/${ref.name}, which is not in the output`),
-    `a workload in namespace "${hpa.namespace}": ${describeWorkloads(index, hpa.namespace)}`)];
+    `a workload in namespace "${hpa.namespace}": ${describeWorkloads(index, hpa.scope)}`)];
 }
 
 function checkPdb(index: ObjectIndex, pdb: IndexedObject, replicas: Map<IndexedObject, number>): Finding[] {
   const spec = pdb.json.spec ?? {};
-  const templates = matchingTemplates(index, pdb.namespace, spec.selector);
+  const templates = matchingTemplates(index, pdb.scope, spec.selector);
   if (templates.length === 0) {
     return [finding(ReferenceRules.PDB_SELECTOR, 'error', pdb, 'spec.selector', spec.selector ?? {},
-      `a selector matching some pod template in namespace "${pdb.namespace}" (${describeCandidates(index.templatesIn(pdb.namespace))})`)];
+      `a selector matching some pod template in namespace "${pdb.namespace}" (${describeCandidates(index.templatesIn(pdb.scope))})`)];
   }
   const total = templates.reduce((sum, t) => sum + (replicas.get(t.owner) ?? 1), 0);
   const fix = 'a budget that lets at least one pod be evicted, e.g. maxUnavailable: 1, so node drains can proceed';
@@ -162,9 +162,9 @@ function percentOrCount(value: unknown, total: number, roundUp = false): number 
 function checkNetworkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {
   const selector = policy.json.spec?.podSelector;
   if (!selector || isEmptySelector(selector)) return [];
-  if (matchingTemplates(index, policy.namespace, selector).length > 0) return [];
+  if (matchingTemplates(index, policy.scope, selector).length > 0) return [];
   return [finding(ReferenceRules.NETWORK_POLICY_SELECTOR, 'error', policy, 'spec.podSelector', selector,
-    `a selector matching some pod template in namespace "${policy.namespace}" (${describeCandidates(index.templatesIn(policy.namespace))})`)];
+    `a selector matching some pod template in namespace "${policy.namespace}" (${describeCandidates(index.templatesIn(policy.scope))})`)];
 }
 
 function checkStatefulSetService(index: ObjectIndex, statefulSet: IndexedObject): Finding[] {
@@ -173,7 +173,7 @@ function checkStatefulSetService(index: ObjectIndex, statefulSet: IndexedObject)
     return [finding(ReferenceRules.STATEFULSET_SERVICE, 'error', statefulSet, 'spec.serviceName', serviceName,
       'the name of a headless Service (clusterIP: None) that gives the pods stable DNS names')];
   }
-  const services = index.find('Service', statefulSet.namespace, serviceName);
+  const services = index.find('Service', statefulSet.scope, serviceName);
   if (services.length === 0) {
     return [finding(ReferenceRules.STATEFULSET_SERVICE, 'error', statefulSet, 'spec.serviceName',
       foundText(`"${serviceName}", which is not a Service in the output`), `a headless Service in namespace "${statefulSet.namespace}"`)];
@@ -196,10 +196,10 @@ function checkIngress(index: ObjectIndex, ingress: IndexedObject): Finding[] {
   for (const { path, backend } of backends) {
     const service = backend.service;
     if (!service) continue; // a resource backend: not a Service
-    const found = index.find('Service', ingress.namespace, String(service.name));
+    const found = index.find('Service', ingress.scope, String(service.name));
     if (found.length === 0) {
       findings.push(finding(ReferenceRules.INGRESS_BACKEND, 'error', ingress, `${path}.service.name`, foundText(`"${service.name}", which is not a Service in the output`),
-        `a Service in namespace "${ingress.namespace}": ${describeNames(index.ofKind('Service', ingress.namespace))}`));
+        `a Service in namespace "${ingress.namespace}": ${describeNames(index.ofKind('Service', ingress.scope))}`));
       continue;
     }
     const ports: KubeObject[] = found[0].json.spec?.ports ?? [];
@@ -229,7 +229,7 @@ function checkPodReferences(index: ObjectIndex, template: PodTemplate, isExterna
   const ns = owner.namespace;
   const need = (kind: string, rule: string, name: unknown, path: string, optional?: boolean) => {
     if (optional || typeof name !== 'string') return;
-    if (index.find(kind, ns, name).length > 0 || producedByOperator(index, kind, ns, name) || isExternal(kind, ns, name, owner)) return;
+    if (index.find(kind, owner.scope, name).length > 0 || producedByOperator(index, kind, owner.scope, name) || isExternal(kind, ns, name, owner)) return;
     findings.push(finding(rule, 'error', owner, path, foundText(`"${name}", which is not a ${kind} in the output`),
       `a ${kind} in namespace "${ns}", or one declared external with Validation.of(scope).declareExternal('${kind}', '${name}')`));
   };
@@ -263,10 +263,10 @@ function checkPodReferences(index: ObjectIndex, template: PodTemplate, isExterna
 }
 
 /** Secrets that an operator object in the output creates: ExternalSecret targets and SealedSecrets. */
-function producedByOperator(index: ObjectIndex, kind: string, namespace: string, name: string): boolean {
+function producedByOperator(index: ObjectIndex, kind: string, scope: string, name: string): boolean {
   if (kind !== 'Secret') return false;
-  if (index.find('SealedSecret', namespace, name).length > 0) return true;
-  return index.ofKind('ExternalSecret', namespace).some((es) => (es.json.spec?.target?.name ?? es.name) === name);
+  if (index.find('SealedSecret', scope, name).length > 0) return true;
+  return index.ofKind('ExternalSecret', scope).some((es) => (es.json.spec?.target?.name ?? es.name) === name);
 }
 
 function checkMountsAndProbes(template: PodTemplate): Finding[] {
@@ -300,8 +300,8 @@ function describeCandidates(templates: readonly PodTemplate[]): string {
   return `candidates: ${templates.slice(0, 5).map((t) => `${t.owner.kind}/${t.owner.name} ${JSON.stringify(t.labels)}`).join('; ')}${templates.length > 5 ? '; …' : ''}`;
 }
 
-function describeWorkloads(index: ObjectIndex, namespace: string): string {
-  const names = WORKLOAD_KINDS.flatMap((kind) => index.ofKind(kind, namespace).map((o) => `${o.kind}/${o.name}`));
+function describeWorkloads(index: ObjectIndex, scope: string): string {
+  const names = WORKLOAD_KINDS.flatMap((kind) => index.ofKind(kind, scope).map((o) => `${o.kind}/${o.name}`));
   return names.length ? names.slice(0, 10).join(', ') : 'there are none';
 }
 

@@ -1,0 +1,452 @@
+// StatefulDatabase: every object and default asserted on the synthesized output, client wiring, and bad input.
+/* eslint-disable @typescript-eslint/no-require-imports */
+import { Duration, Size } from 'cdk8s';
+import {
+  DatabaseCredentials, DatabaseEngine, Environment, ResilientMicroservice, StatefulDatabase, StatefulDatabaseProps, toYaml, WiringGraph,
+} from '../lib';
+import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
+
+function postgresOnly(props: Partial<StatefulDatabaseProps> = {}, environment = Environment.PRODUCTION) {
+  const { platform } = testPlatform({ environment });
+  const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), ...props });
+  return { platform, db, objects: synth(platform) };
+}
+
+function container(objects: K8sObject[], name: string, containerName: string): K8sObject {
+  const spec = podSpecOf(findObject(objects, 'StatefulSet', name));
+  return [...spec.containers, ...(spec.initContainers ?? [])].find((c: K8sObject) => c.name === containerName);
+}
+
+function envOf(c: K8sObject): Record<string, K8sObject> {
+  return Object.fromEntries((c.env ?? []).map((e: K8sObject) => [e.name, e]));
+}
+
+describe('StatefulDatabase defaults', () => {
+  test('a StatefulSet named after the database, with the headless Service as serviceName', () => {
+    // when
+    const { objects } = postgresOnly();
+    // then
+    const sts = findObject(objects, 'StatefulSet', 'postgres');
+    expect(sts.spec.serviceName).toBe('postgres-headless');
+    expect(sts.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' });
+    expect(sts.spec.podManagementPolicy).toBe('OrderedReady');
+    expect(sts.metadata.labels['app.kubernetes.io/component']).toBe('postgresql');
+    expect(sts.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('16.4');
+    expect(podSpecOf(sts).containers[0].image).toBe('postgres:16.4');
+  });
+
+  test('replicas come from the environment: 2 in production, 1 in development', () => {
+    expect(findObject(postgresOnly().objects, 'StatefulSet', 'postgres').spec.replicas).toBe(2);
+    expect(findObject(postgresOnly({}, Environment.DEVELOPMENT).objects, 'StatefulSet', 'postgres').spec.replicas).toBe(1);
+  });
+
+  test('a 10Gi ReadWriteOnce claim template per replica, kept on delete and scale-down', () => {
+    // when
+    const { objects, db } = postgresOnly();
+    // then
+    const sts = findObject(objects, 'StatefulSet', 'postgres');
+    expect(sts.spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'data', labels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+    }]);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(container(objects, 'postgres', 'database').volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+    expect(db.storageBytes).toBe(10 * 1024 ** 3);
+  });
+
+  test('storage, class, access mode and retention are props', () => {
+    // when
+    const { objects } = postgresOnly({
+      storage: Size.gibibytes(50), storageClassName: 'fast-ssd', accessMode: 'ReadWriteOncePod', claimRetention: { whenScaled: 'Delete' },
+    });
+    // then
+    const sts = findObject(objects, 'StatefulSet', 'postgres');
+    expect(sts.spec.volumeClaimTemplates[0].spec).toEqual({
+      accessModes: ['ReadWriteOncePod'], storageClassName: 'fast-ssd', resources: { requests: { storage: '50Gi' } },
+    });
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Delete' });
+  });
+
+  test('a headless Service that publishes not-ready pods, and a client Service, both on the engine port only', () => {
+    // when
+    const { objects } = postgresOnly();
+    // then
+    const headless = findObject(objects, 'Service', 'postgres-headless');
+    expect(headless.spec.clusterIP).toBe('None');
+    expect(headless.spec.publishNotReadyAddresses).toBe(true);
+    const client = findObject(objects, 'Service', 'postgres');
+    expect(client.spec.type).toBe('ClusterIP');
+    for (const svc of [headless, client]) {
+      expect(svc.spec.ports).toEqual([{ name: 'postgresql', port: 5432, targetPort: 'postgresql', protocol: 'TCP' }]);
+      expect(svc.spec.selector).toEqual(findObject(objects, 'StatefulSet', 'postgres').spec.selector.matchLabels);
+    }
+  });
+
+  test('pods meet PSS restricted with the platform uid; PGDATA is a subdirectory of the volume; the image\'s writable dirs are emptyDirs', () => {
+    // when
+    const { objects } = postgresOnly();
+    // then
+    const spec = podSpecOf(findObject(objects, 'StatefulSet', 'postgres'));
+    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    const db = container(objects, 'postgres', 'database');
+    expect(db.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(envOf(db).PGDATA.value).toBe('/var/lib/postgresql/data/pgdata');
+    const mounts = db.volumeMounts.map((m: K8sObject) => m.mountPath);
+    expect(mounts).toEqual(expect.arrayContaining(['/var/run/postgresql', '/tmp', '/etc/postgresql']));
+    const emptyDirs = spec.volumes.filter((v: K8sObject) => v.emptyDir).map((v: K8sObject) => v.name);
+    expect(emptyDirs).toEqual(expect.arrayContaining(['database-var-run-postgresql', 'database-tmp']));
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.serviceAccountName).toBe(findObject(objects, 'ServiceAccount', 'postgres').metadata.name);
+  });
+
+  test('runAsUser can be the image\'s own uid', () => {
+    const { objects } = postgresOnly({ runAsUser: DatabaseEngine.postgres().imageUid });
+    expect(podSpecOf(findObject(objects, 'StatefulSet', 'postgres')).securityContext).toMatchObject({ runAsUser: 999, fsGroup: 999 });
+  });
+
+  test('60 s to shut down cleanly, overridable', () => {
+    expect(podSpecOf(findObject(postgresOnly().objects, 'StatefulSet', 'postgres')).terminationGracePeriodSeconds).toBe(60);
+    const { objects } = postgresOnly({ terminationGracePeriod: Duration.minutes(3) });
+    expect(podSpecOf(findObject(objects, 'StatefulSet', 'postgres')).terminationGracePeriodSeconds).toBe(180);
+  });
+
+  test('the config file comes from the ConfigMap, used on the command line, with its hash on the pod', () => {
+    // when
+    const { objects } = postgresOnly();
+    // then
+    const configMap = findObject(objects, 'ConfigMap', 'postgres-config');
+    expect(Object.keys(configMap.data).sort()).toEqual(['pg_hba.conf', 'postgresql.conf']);
+    const spec = podSpecOf(findObject(objects, 'StatefulSet', 'postgres'));
+    expect(spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'postgres-config' } });
+    expect(container(objects, 'postgres', 'database').args).toEqual(['postgres', '-c', 'config_file=/etc/postgresql/postgresql.conf']);
+    expect(configMap.data['postgresql.conf']).toContain("hba_file = '/etc/postgresql/pg_hba.conf'");
+  });
+
+  test('a change of settings changes the config hash, so pods roll', () => {
+    const hash = (maxConnections: number) => findObject(
+      postgresOnly({ engine: DatabaseEngine.postgres({ maxConnections }) }).objects, 'StatefulSet', 'postgres',
+    ).spec.template.metadata.annotations['cdk8s-patterns.io/config-hash'];
+    expect(hash(100)).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash(100)).toBe(hash(100));
+    expect(hash(200)).not.toBe(hash(100));
+  });
+
+  test('engine probes: pg_isready for startup and readiness, a TCP check for liveness', () => {
+    // when
+    const db = container(postgresOnly().objects, 'postgres', 'database');
+    // then
+    expect(db.readinessProbe.exec.command).toEqual(['sh', '-c', 'pg_isready -q -h 127.0.0.1 -p 5432 -U "$POSTGRES_USER"']);
+    expect(db.startupProbe.exec.command).toEqual(db.readinessProbe.exec.command);
+    expect(db.startupProbe.failureThreshold * db.startupProbe.periodSeconds).toBe(600);
+    expect(db.livenessProbe.tcpSocket).toEqual({ port: 'postgresql' });
+    expect(db.livenessProbe).not.toEqual(db.readinessProbe);
+  });
+
+  test('a PDB allowing one eviction and evicting unhealthy pods, also with a single replica', () => {
+    for (const environment of [Environment.PRODUCTION, Environment.DEVELOPMENT]) {
+      const pdb = findObject(postgresOnly({}, environment).objects, 'PodDisruptionBudget', 'postgres');
+      expect(pdb.spec).toEqual({
+        maxUnavailable: 1,
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
+        selector: { matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' } },
+      });
+    }
+  });
+
+  test('replicas are spread over zones and nodes only when there are several', () => {
+    const spread = podSpecOf(findObject(postgresOnly({ replicas: 3 }).objects, 'StatefulSet', 'postgres'));
+    expect(spread.topologySpreadConstraints.map((t: K8sObject) => t.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    expect(spread.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchLabels)
+      .toEqual({ 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' });
+    const single = podSpecOf(findObject(postgresOnly({ replicas: 1 }).objects, 'StatefulSet', 'postgres'));
+    expect(single.topologySpreadConstraints).toBeUndefined();
+    expect(single.affinity).toBeUndefined();
+  });
+
+  test('credentials default to the existing Secret <name>-credentials with keys username and password', () => {
+    // when
+    const env = envOf(container(postgresOnly().objects, 'postgres', 'database'));
+    // then
+    expect(env.POSTGRES_USER.valueFrom).toEqual({ secretKeyRef: { name: 'postgres-credentials', key: 'username' } });
+    expect(env.POSTGRES_PASSWORD.valueFrom).toEqual({ secretKeyRef: { name: 'postgres-credentials', key: 'password' } });
+    expect(env.POSTGRES_DB.value).toBe('app');
+  });
+
+  test('resources are the engine\'s, scaled by the environment', () => {
+    const prod = container(postgresOnly().objects, 'postgres', 'database').resources;
+    expect(prod.requests).toEqual({ 'cpu': '250m', 'memory': '512Mi', 'ephemeral-storage': '256Mi' });
+    const dev = container(postgresOnly({}, Environment.DEVELOPMENT).objects, 'postgres', 'database').resources;
+    expect(dev.requests.memory).toBe('256Mi');
+  });
+});
+
+describe('StatefulDatabase replication', () => {
+  test('with several replicas, clients write to pod 0 and new replicas clone it', () => {
+    // when
+    const { db, objects } = postgresOnly({ replicas: 2 });
+    // then
+    expect(db.host).toBe('postgres-0.postgres-headless.shop.svc.cluster.local');
+    expect(db.readHost).toBe('postgres.shop.svc.cluster.local');
+    const clone = container(objects, 'postgres', 'clone-primary');
+    expect(clone.command[2]).toContain('pg_basebackup -h "$PRIMARY_HOST"');
+    expect(envOf(clone).PRIMARY_HOST.value).toBe(db.host);
+    expect(clone.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
+    expect(findObject(objects, 'ConfigMap', 'postgres-config').data['pg_hba.conf']).toMatch(/host\s+replication\s+all\s+all\s+scram-sha-256/);
+  });
+
+  test('with several replicas, the NetworkPolicy lets the pods reach each other on the engine port', () => {
+    const policy = findObject(postgresOnly({ replicas: 2 }).objects, 'NetworkPolicy', 'postgres');
+    const self = { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' } } };
+    expect(policy.spec.ingress).toContainEqual({ from: [self], ports: [{ port: 5432, protocol: 'TCP' }] });
+    expect(policy.spec.egress).toContainEqual({ to: [self], ports: [{ port: 5432, protocol: 'TCP' }] });
+  });
+
+  test('a single replica has no clone container and clients use the client Service', () => {
+    const { db, objects } = postgresOnly({ replicas: 1 });
+    expect(db.host).toBe('postgres.shop.svc.cluster.local');
+    expect(podSpecOf(findObject(objects, 'StatefulSet', 'postgres')).initContainers).toBeUndefined();
+  });
+
+  test('Redis replicas start with replicaof pod 0 and the same password', () => {
+    const { platform } = testPlatform();
+    new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas: 3 });
+    const redis = container(synth(platform), 'cache', 'database');
+    expect(redis.command[2]).toContain('--replicaof "$PRIMARY_HOST" 6379');
+    expect(envOf(redis).PRIMARY_HOST.value).toBe('cache-0.cache-headless.shop.svc.cluster.local');
+  });
+});
+
+describe('StatefulDatabase client wiring', () => {
+  function wired(credentials?: DatabaseCredentials, envPrefix?: string) {
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres({ databaseName: 'orders' }), replicas: 1, credentials });
+    const orders = new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' });
+    orders.connectTo(db, { envPrefix });
+    return { db, orders, objects: synth(platform) };
+  }
+
+  test('connectTo gives the client host, port and name as values, user and password from the Secret', () => {
+    // when
+    const { objects } = wired();
+    // then
+    const env = podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0].env;
+    expect(env).toEqual([
+      { name: 'DATABASE_HOST', value: 'postgres.shop.svc.cluster.local' },
+      { name: 'DATABASE_PORT', value: '5432' },
+      { name: 'DATABASE_NAME', value: 'orders' },
+      { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'username' } } },
+      { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'password' } } },
+    ]);
+  });
+
+  test('DATABASE_URL is added when the Secret has a url key; a prefix tells connections apart', () => {
+    const { objects } = wired(DatabaseCredentials.fromExistingSecret('pg', { keys: { username: 'u', password: 'p', url: 'uri' } }), 'MAIN_');
+    const env = podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0].env;
+    expect(env.map((e: K8sObject) => e.name)).toEqual(['MAIN_DATABASE_HOST', 'MAIN_DATABASE_PORT', 'MAIN_DATABASE_NAME', 'MAIN_DATABASE_USER', 'MAIN_DATABASE_PASSWORD', 'MAIN_DATABASE_URL']);
+    expect(env[5].valueFrom).toEqual({ secretKeyRef: { name: 'pg', key: 'uri' } });
+  });
+
+  test('Redis clients get REDIS_HOST, REDIS_PORT and REDIS_PASSWORD from the Secret', () => {
+    const { platform } = testPlatform();
+    const cache = new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas: 1 });
+    expect(cache.connectionEnv()).toEqual([
+      { name: 'REDIS_HOST', value: 'cache.shop.svc.cluster.local' },
+      { name: 'REDIS_PORT', value: '6379' },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'cache-credentials', key: 'password' } } },
+    ]);
+  });
+
+  test('both NetworkPolicies allow the flow on the engine port only, and the edge is a database edge', () => {
+    // when
+    const { db, orders, objects } = wired();
+    // then
+    const dbPolicy = findObject(objects, 'NetworkPolicy', 'postgres');
+    expect(dbPolicy.spec.ingress).toContainEqual({
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' } } }],
+      ports: [{ port: 5432, protocol: 'TCP' }],
+    });
+    const clientPolicy = findObject(objects, 'NetworkPolicy', 'orders');
+    expect(clientPolicy.spec.egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' } } }],
+      ports: [{ port: 5432, protocol: 'TCP' }],
+    });
+    expect(WiringGraph.of(db).edgesTo(db).find((e) => e.from === orders)?.kind).toBe('database');
+  });
+
+  test('allowFrom lets another peer in on the engine port', () => {
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 1, backup: false });
+    const admin = new ResilientMicroservice(platform, 'admin', { image: 'shop/admin:1.0.0' });
+    db.allowFrom(admin);
+    const ingress = findObject(synth(platform), 'NetworkPolicy', 'postgres').spec.ingress;
+    expect(ingress.map((r: K8sObject) => r.from[0].podSelector?.matchLabels?.['app.kubernetes.io/name'])).toContain('admin');
+  });
+});
+
+describe('StatefulDatabase optional parts', () => {
+  test('metrics (on in production): exporter sidecar, scrape annotations, ingress from the monitoring namespace', () => {
+    // when
+    const { objects } = postgresOnly();
+    // then
+    const exporter = container(objects, 'postgres', 'metrics');
+    expect(exporter.image).toBe('quay.io/prometheuscommunity/postgres-exporter:v0.15.0');
+    expect(exporter.ports).toEqual([{ name: 'metrics', containerPort: 9187, protocol: 'TCP' }]);
+    expect(envOf(exporter).DATA_SOURCE_PASS.valueFrom.secretKeyRef).toEqual({ name: 'postgres-credentials', key: 'password' });
+    expect(findObject(objects, 'StatefulSet', 'postgres').spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true', 'prometheus.io/port': '9187', 'prometheus.io/path': '/metrics',
+    });
+    expect(findObject(objects, 'NetworkPolicy', 'postgres').spec.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ports: [{ port: 9187, protocol: 'TCP' }],
+    });
+  });
+
+  test('metrics and backups are off in development, and props override the environment', () => {
+    const dev = postgresOnly({}, Environment.DEVELOPMENT);
+    expect(podSpecOf(findObject(dev.objects, 'StatefulSet', 'postgres')).containers.map((c: K8sObject) => c.name)).toEqual(['database']);
+    expect(objectsOfKind(dev.objects, 'CronJob')).toEqual([]);
+    expect(dev.db.backup).toBeUndefined();
+    const forced = postgresOnly({ metrics: true, backup: {} }, Environment.DEVELOPMENT);
+    expect(container(forced.objects, 'postgres', 'metrics')).toBeDefined();
+    expect(findObject(forced.objects, 'CronJob', 'postgres-backup')).toBeDefined();
+    const none = postgresOnly({ metrics: false, backup: false });
+    expect(objectsOfKind(none.objects, 'CronJob')).toEqual([]);
+    expect(container(none.objects, 'postgres', 'metrics')).toBeUndefined();
+  });
+
+  test('footprints: the StatefulSet with storage per replica, and the backup CronJob with its volume', () => {
+    // when
+    const { platform, db } = postgresOnly({ storage: '20Gi' });
+    // then
+    const [sts, cron] = platform.workloadFootprints;
+    expect(sts).toMatchObject({ workload: db, kind: 'StatefulSet', minReplicas: 2, maxReplicas: 2, surge: 0, storageBytesPerReplica: 20 * 1024 ** 3, claimsPerReplica: 1 });
+    expect(sts.containers).toHaveLength(2);
+    expect(cron).toMatchObject({ workload: db.backup, kind: 'CronJob', maxReplicas: 1, storageBytesPerReplica: 20 * 1024 ** 3 });
+    expect(platform.effectiveQuota().claims).toBe(Math.ceil(3 * 1.25));
+  });
+
+  test('escape hatches are the synthesized objects', () => {
+    const { db } = postgresOnly();
+    expect(db.statefulSet.name).toBe('postgres');
+    expect(db.service.name).toBe('postgres');
+    expect(db.headlessService.name).toBe('postgres-headless');
+    expect(db.pdb.name).toBe('postgres');
+    expect(db.configMap.name).toBe('postgres-config');
+    expect(db.networkPolicy.apiObject.name).toBe('postgres');
+    expect(db.serviceAccount.name).toBe('postgres');
+    expect(db.backup?.cronJob.name).toBe('postgres-backup');
+    expect(db.backup?.claim.name).toBe('postgres-backup');
+  });
+});
+
+describe('a Platform with PostgreSQL, Redis and two clients', () => {
+  const { platform } = testPlatform();
+  const pg = new StatefulDatabase(platform, 'postgres', {
+    engine: DatabaseEngine.postgres(),
+    credentials: DatabaseCredentials.fromExternalSecret({ secretStoreName: 'vault', remoteKey: 'shop/postgres' }),
+  });
+  const cache = new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis() });
+  for (const name of ['orders', 'catalog']) {
+    const service = new ResilientMicroservice(platform, name, { image: `shop/${name}:1.0.0` });
+    service.connectTo(pg);
+    service.connectTo(cache);
+  }
+  const objects = synth(platform);
+
+  test('every object validates against the Kubernetes schemas', () => {
+    const problems: string[] = [];
+    for (const object of objects) {
+      const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+      const path = object.kind === 'ExternalSecret'
+        ? '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret'
+        : group === '' ? `kubernetes-models/v1/${object.kind}` : `kubernetes-models/${group}/${version}/${object.kind}`;
+      try {
+        new (require(path)[object.kind])(object).validate();
+      } catch (e) {
+        problems.push(`${object.kind}/${object.metadata.name}: ${(e as Error).message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('no Secret object, and no secret-like env var with a literal value', () => {
+    expect(objectsOfKind(objects, 'Secret')).toEqual([]);
+    const yaml = toYaml(objects);
+    expect(yaml).not.toMatch(/stringData|password:\s+\S/i);
+    for (const workload of [...objectsOfKind(objects, 'StatefulSet'), ...objectsOfKind(objects, 'Deployment'), ...objectsOfKind(objects, 'CronJob')]) {
+      const spec = podSpecOf(workload);
+      for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+        for (const e of c.env ?? []) {
+          if (/PASS|SECRET|TOKEN|AUTH|USER|URL/.test(e.name) && !/HOST/.test(e.name)) expect({ [e.name]: e.value }).toEqual({ [e.name]: undefined });
+        }
+      }
+    }
+  });
+
+  test('every Service selects the pods of one workload and targets a named container port', () => {
+    const workloads = [...objectsOfKind(objects, 'StatefulSet'), ...objectsOfKind(objects, 'Deployment')];
+    for (const svc of objectsOfKind(objects, 'Service')) {
+      const targets = workloads.filter((w) => Object.entries(svc.spec.selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
+      expect(targets).toHaveLength(1);
+      const ports = podSpecOf(targets[0]).containers.flatMap((c: K8sObject) => (c.ports ?? []).map((p: K8sObject) => p.name));
+      for (const port of svc.spec.ports) expect(ports).toContain(port.targetPort);
+    }
+  });
+});
+
+describe('StatefulDatabase bad input', () => {
+  function build(props: Partial<StatefulDatabaseProps>, engine = DatabaseEngine.postgres()) {
+    const { platform } = testPlatform();
+    return () => new StatefulDatabase(platform, 'postgres', { engine, ...props });
+  }
+
+  test.each([['ten gigs'], ['0Gi'], ['-1Gi']])('storage %s', (storage) => {
+    expect(build({ storage })).toThrow(`[shop/postgres] storage (${JSON.stringify(storage)}) must be a positive size`);
+  });
+
+  test('backup storage of zero', () => {
+    expect(build({ backup: { storage: '0' } })).toThrow('[shop/postgres] backup.storage ("0") must be a positive size');
+  });
+
+  test.each([[0], [1.5], [-2]])('replicas %s', (replicas) => {
+    expect(build({ replicas })).toThrow(`[shop/postgres] replicas (${replicas}) must be an integer from 1 to 100`);
+  });
+
+  test('a PostgreSQL version that is not major or major.minor', () => {
+    expect(build({}, DatabaseEngine.postgres({ version: 'sixteen' })))
+      .toThrow('[shop/postgres] engine.version ("sixteen") must be a PostgreSQL version: major or major.minor');
+  });
+
+  test('a Redis version that is not major.minor[.patch]', () => {
+    expect(build({}, DatabaseEngine.redis({ version: '7' })))
+      .toThrow('[shop/postgres] engine.version ("7") must be a Redis version');
+  });
+
+  test('a PostgreSQL setting that is not a valid parameter name', () => {
+    expect(build({}, DatabaseEngine.postgres({ settings: { 'work-mem': '4MB' } })))
+      .toThrow('[shop/postgres] engine.settings ("work-mem") is not a valid PostgreSQL parameter name');
+  });
+
+  test('a Redis directive that is not a valid name', () => {
+    expect(build({}, DatabaseEngine.redis({ settings: { 'Max Memory': 1 } })))
+      .toThrow('[shop/postgres] engine.settings ("Max Memory") is not a valid Redis directive name');
+  });
+
+  test('a credentials Secret without the user name key named', () => {
+    expect(build({ credentials: DatabaseCredentials.fromExistingSecret('pg', { keys: { password: 'pw' } }) }))
+      .toThrow('[shop/postgres] credentials.keys ({"password":"pw"}) does not name the key of Secret "pg" that holds the user name ("username"), which PostgreSQL requires');
+  });
+
+  test('a backup schedule that is not cron syntax', () => {
+    expect(build({ backup: { schedule: 'every night' } }))
+      .toThrow('[shop/postgres] backup.schedule ("every night") is not a valid cron schedule (2 field(s))');
+  });
+
+  test('a name too long for the derived object names', () => {
+    expect(build({ name: 'a'.repeat(53) })).toThrow('[shop/postgres] name');
+  });
+
+  test('a runAsUser of 0', () => {
+    expect(build({ runAsUser: 0 })).toThrow('[shop/postgres] runAsUser (0) must be an integer from 1');
+  });
+});
