@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { Duration, Size } from 'cdk8s';
 import {
-  DatabaseCredentials, DatabaseEngine, Environment, ResilientMicroservice, StatefulDatabase, StatefulDatabaseProps, toYaml, WiringGraph,
+  DatabaseCredentials, DatabaseEngine, Environment, IDatabaseEngine, ResilientMicroservice, StatefulDatabase, StatefulDatabaseProps, toYaml, WiringGraph,
 } from '../lib';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
@@ -395,7 +395,7 @@ describe('a Platform with PostgreSQL, Redis and two clients', () => {
 });
 
 describe('StatefulDatabase bad input', () => {
-  function build(props: Partial<StatefulDatabaseProps>, engine = DatabaseEngine.postgres()) {
+  function build(props: Partial<StatefulDatabaseProps>, engine: IDatabaseEngine = DatabaseEngine.postgres()) {
     const { platform } = testPlatform();
     return () => new StatefulDatabase(platform, 'postgres', { engine, ...props });
   }
