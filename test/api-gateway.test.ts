@@ -7,6 +7,7 @@ import {
 import { CONFIG_HASH_ANNOTATION } from '../lib/pod/config-hash';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from './support/objects';
 import { schemaError } from './support/schema';
+import { validateObjects } from '../lib/validation/validate';
 
 function blog(props: Partial<ApiGatewayProps> = {}, platformProps = {}) {
   const { app, platform } = testPlatform(platformProps);
@@ -192,6 +193,17 @@ describe('ApiGateway objects and defaults', () => {
     // then
     expect(errors).toEqual([]);
   });
+});
+
+test('the kit\'s validation (schema, references, policy) finds nothing, external route included', () => {
+  // given
+  const { platform, gateway } = blog({ tls: GatewayTls.certManager('letsencrypt') });
+  gateway.addRoute({ path: '/payments/', to: ExternalTarget.host('api.payments.example.com', 443), rateLimit: { requestsPerSecond: 5 } });
+  // when
+  const report = validateObjects(synth(platform).map((object) => ({ object, constructPath: `shop/${object.kind}/${object.metadata.name}` })));
+  // then
+  expect([...report.errors, ...report.warnings]).toEqual([]);
+  expect(report.unchecked).toEqual([]);
 });
 
 describe('ApiGateway Ingress and TLS', () => {
