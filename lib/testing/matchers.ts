@@ -4,7 +4,8 @@ import { dump } from 'js-yaml';
 import { IConstruct } from 'constructs';
 import { listObjects } from './find-resource';
 import { Mismatch, partialMismatches, printable, printValue } from './partial-match';
-import { PolicyCheck, PolicyFinding, formatFinding, kitPolicyCheck } from './policy-check';
+import { findingLines } from '../validation';
+import { kitPolicyCheck, PolicyCheck, validationSubject } from './policy-check';
 import { describeObject, ManifestSource, objectsOf } from './subject';
 
 /** What a Jest matcher returns. */
@@ -71,8 +72,13 @@ function toHaveResource(received: ManifestSource, kind: string, partial: Record<
 
 function toPassPolicies(check: PolicyCheck, received: ManifestSource, profile: string, options: PassPoliciesOptions): MatcherResult {
   const constructProblems = constructValidationErrors(received);
-  const outcome = check(objectsOf(received), profile);
-  const failures: PolicyFinding[] = [...constructProblems, ...outcome.errors, ...(options.strictWarnings ? outcome.warnings : [])];
+  const { inputs, policy } = validationSubject(received);
+  const outcome = check(inputs, profile, policy);
+  const failures = [
+    ...constructProblems,
+    ...findingLines(outcome.errors),
+    ...(options.strictWarnings ? findingLines(outcome.warnings) : []),
+  ];
   const counted = options.strictWarnings ? 'error(s) and warning(s)' : 'error(s)';
   if (failures.length === 0) {
     return {
@@ -83,16 +89,16 @@ function toPassPolicies(check: PolicyCheck, received: ManifestSource, profile: s
   return {
     pass: false,
     message: () => `expected the objects to pass the "${profile}" profile, but validation found ${failures.length} ${counted}:\n`
-      + failures.map((f) => `  - ${formatFinding(f)}`).join('\n'),
+      + failures.map((line) => `  - ${line}`).join('\n'),
   };
 }
 
 /** The messages of the construct tree's own validations (`node.addValidation`), which synth would also run. */
-function constructValidationErrors(received: ManifestSource): PolicyFinding[] {
+function constructValidationErrors(received: ManifestSource): string[] {
   if (Array.isArray(received)) return [];
   const root = received as Chart | App as IConstruct;
   return root.node.findAll().flatMap((construct) =>
-    construct.node.validate().map((message) => ({ message: `[${construct.node.path}] ${message}` })));
+    construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
 }
 
 function formatMismatch(mismatch: Mismatch): string {
