@@ -8,6 +8,10 @@ export * from './labels';
 export * from './network/service-ingress';
 export * from './network/wiring-graph';
 export * from './network/workload-network-policy';
+export * from './observability/grafana-dashboard';
+export * from './observability/platform-alerts';
+export type { HttpMetricNames } from './observability/prometheus-series';
+export * from './observability/service-monitor';
 export * from './platform';
 export * from './pod/container';
 export * from './pod/probes';
@@ -36,3 +40,11 @@ export * from './database/database-backup';
 export * from './api-gateway';
 export * from './gateway/gateway-tls';
 export * from './gateway/nginx-config';
+export { argoCdApplication, fluxKustomization, GITOPS_FOLDER, gitOpsLayout, kustomizationFile, MANIFEST_FILE } from './gitops';
+export type { ArgoCdOptions, FluxOptions, FluxSourceRef, GitOpsLayoutOptions, GitOpsTarget, ManifestLayout } from './gitops';
+export {
+  DiffExitCode, diffDirectories, diffManifests, diffObjects, markdownReport, readManifestDirectory, runManifestDiff, terminalReport,
+} from './diff';
+export type {
+  ChangedObject, DiffCommandIo, FieldChange, GroupDiff, ManifestDiff, ManifestEntry, ManifestSet, TerminalReportOptions,
+} from './diff';

@@ -7,6 +7,7 @@ import { LabelKeys, selectorLabels } from './labels';
 import { ServiceIngress, ServiceIngressOptions } from './network/service-ingress';
 import { IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
+import { ServiceMonitor } from './observability/service-monitor';
 import { Platform } from './platform';
 import { Release } from './release/release-strategy';
 import { IRelease, PodVariant, ReleasedWorkload, ReleaseLabels, ReleaseResult, ReleaseTarget } from './release/release-target';
@@ -41,6 +42,17 @@ export interface MetricsOptions {
   readonly port: number;
   /** @default '/metrics' */
   readonly path?: string;
+  /**
+   * A prometheus-operator ServiceMonitor scraping the `metrics` port of the service's Services.
+   * @default - the environment's `metrics` flag
+   */
+  readonly serviceMonitor?: boolean;
+  /**
+   * Whether the app serves `http_requests_total` and `http_request_duration_seconds`, for the platform's
+   * error-rate alert and dashboard panels.
+   * @default true
+   */
+  readonly httpMetrics?: boolean;
 }
 
 /** Props of a ResilientMicroservice. */
@@ -213,8 +225,8 @@ export class ResilientMicroservice extends Construct implements IConnectable {
   public readonly release: IRelease;
   /** Every pod controller of the release (Deployments or a Rollout), the one serving live traffic first. */
   public readonly workloads: readonly ReleasedWorkload[];
-  /** The Deployment serving live traffic (the stable or active one); undefined under Argo Rollouts. */
-  public readonly deployment?: k8s.KubeDeployment;
+  /** The Argo Rollout, under `Release.argoRollout()`. */
+  public readonly rollout?: ApiObject;
   /** The main Service `<name>`. */
   public readonly service: k8s.KubeService;
   /** Services the release added: `<name>-preview` (blue/green), `<name>-canary`. */
@@ -234,6 +246,8 @@ export class ResilientMicroservice extends Construct implements IConnectable {
   public readonly metricsPort?: number;
   /** The metrics path, when `metrics` is set. */
   public readonly metricsPath?: string;
+  /** The ServiceMonitor, when metrics are on and the environment or `metrics.serviceMonitor` asks for one. */
+  public readonly serviceMonitor?: ServiceMonitor;
   public readonly networkPolicy: WorkloadNetworkPolicy;
   public readonly configMap?: k8s.KubeConfigMap;
   public readonly filesConfigMap?: k8s.KubeConfigMap;
@@ -395,8 +409,7 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     this.service = released.service;
     this.releaseServices = released.extraServices;
     const live = this.workloads[0];
-    // `instanceof` cannot tell: cdk8s makes it true for every ApiObject.
-    if (live.kind === 'Deployment') this.deployment = live.apiObject as k8s.KubeDeployment;
+    if (live.kind === 'Rollout') this.rollout = live.apiObject;
 
     const hpas: k8s.KubeHorizontalPodAutoscalerV2[] = [];
     const pdbs: k8s.KubePodDisruptionBudget[] = [];
@@ -420,6 +433,16 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     this.hpas = hpas;
     this.pdbs = pdbs;
     this.pdb = pdbs[0];
+    if (props.metrics) {
+      this.serviceMonitor = ServiceMonitor.ifEnabled(this, {
+        enabled: props.metrics.serviceMonitor,
+        workloadName: this.workloadName,
+        serviceSelector: labels,
+        labels,
+        path: this.metricsPath,
+        httpMetrics: props.metrics.httpMetrics ?? true,
+      });
+    }
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: metadata(this.workloadName) });
     if (props.verticalPodAutoscaler) this.verticalPodAutoscaler = this.createVpa(metadata(this.workloadName), live);
 
@@ -434,6 +457,18 @@ export class ResilientMicroservice extends Construct implements IConnectable {
       storageBytesPerReplica: 0,
       claimsPerReplica: 0,
     });
+  }
+
+  /**
+   * The Deployment serving live traffic (the stable one, or the active colour). Under `Release.argoRollout()` there
+   * is none: read `rollout`.
+   */
+  public get deployment(): k8s.KubeDeployment {
+    const live = this.workloads[0];
+    if (live.kind !== 'Deployment') {
+      throw new PatternError(this, 'has no Deployment: its release is an Argo Rollout (read `rollout`, or `workloads` for every pod controller)');
+    }
+    return live.apiObject as k8s.KubeDeployment;
   }
 
   /** Env a client gets: `<NAME>_URL`, e.g. `AUTH_SERVICE_URL=http://auth-service.blog.svc.cluster.local:8080`. */

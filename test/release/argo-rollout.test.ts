@@ -28,7 +28,8 @@ describe('Release.argoRollout', () => {
   test('a Rollout replaces the Deployment, with the steps as Argo reads them', () => {
     const { objects, service } = build();
     expect(objectsOfKind(objects, 'Deployment')).toHaveLength(0);
-    expect(service.deployment).toBeUndefined();
+    expect(() => service.deployment).toThrow(/^\[shop\/orders\] has no Deployment: its release is an Argo Rollout \(read `rollout`/);
+    expect(service.rollout?.name).toBe('orders');
     const rollout = findObject(objects, 'Rollout', 'orders');
     expect(rollout.apiVersion).toBe('argoproj.io/v1alpha1');
     expect(rollout.spec.strategy.canary.steps).toEqual([

@@ -130,7 +130,7 @@ describe('Release.blueGreen', () => {
       expect(podSpecOf(findObject(objects, 'Deployment', name)).containers[0].env)
         .toContainEqual({ name: 'USERS_URL', value: 'http://users.shop.svc.cluster.local:8080' });
     }
-    expect(orders.deployment!.name).toBe('orders-green');
+    expect(orders.deployment.name).toBe('orders-green');
   });
 
   test.each([
