@@ -368,7 +368,7 @@ function identityOf(scope: Construct, uid: number) {
 }
 
 function wholeSeconds(scope: Construct, prop: string, duration: Duration, min: number): number {
-  const s = duration.toSeconds();
+  const s = duration.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < min) {
     throw PatternError.invalidProp(scope, prop, `${s}s`, `must be a whole number of seconds, at least ${min}`);
   }

@@ -446,6 +446,11 @@ describe('StatefulDatabase bad input', () => {
     expect(build({ name: 'a'.repeat(53) })).toThrow('[shop/postgres] name');
   });
 
+  test('a terminationGracePeriod that is not whole seconds', () => {
+    expect(build({ terminationGracePeriod: Duration.millis(1500) }))
+      .toThrow('[shop/postgres] terminationGracePeriod ("1.5s") must be a whole number of seconds, at least 0');
+  });
+
   test('a runAsUser of 0', () => {
     expect(build({ runAsUser: 0 })).toThrow('[shop/postgres] runAsUser (0) must be an integer from 1');
   });

@@ -173,7 +173,7 @@ export class DatabaseBackup extends Construct implements INetworkPeer {
 }
 
 function wholeSeconds(scope: Construct, prop: string, duration: Duration): number {
-  const s = duration.toSeconds();
+  const s = duration.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < 1) {
     throw PatternError.invalidProp(scope, prop, `${s}s`, 'must be a whole number of seconds, at least 1');
   }

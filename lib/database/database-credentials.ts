@@ -157,7 +157,7 @@ class ExternalSecretCredentials extends DatabaseCredentials {
     const secretName = `${workloadName}-credentials`;
     const properties = o.properties ?? DEFAULT_KEYS;
     checkKeys(scope, 'credentials.properties', secretName, properties, requirements);
-    const refresh = o.refreshInterval?.toSeconds() ?? 3600;
+    const refresh = o.refreshInterval?.toSeconds({ integral: false }) ?? 3600;
     if (!Number.isInteger(refresh) || refresh < 1) {
       throw PatternError.invalidProp(scope, 'credentials.refreshInterval', `${refresh}s`, 'must be a whole number of seconds, at least 1');
     }
