@@ -1,10 +1,12 @@
-// The cdk8s entry: builds every reference platform in every environment and writes dist/.
+// The cdk8s entry: every reference platform in every environment, written to dist/ with its diagram and report.
 import { App } from 'cdk8s';
-import { Environment, Platform, ResilientMicroservice, synthesize } from '../lib';
+import { Environment, synthesize, withPlatformReports } from '../lib';
+import { blogPlatform } from './blog';
+
+const ENVIRONMENTS = [Environment.DEVELOPMENT, Environment.STAGING, Environment.PRODUCTION];
 
 const app = new App();
-for (const environment of [Environment.DEVELOPMENT, Environment.STAGING, Environment.PRODUCTION]) {
-  const blog = new Platform(app, `blog-${environment.name}`, { name: 'blog', namespace: 'blog-platform', environment });
-  new ResilientMicroservice(blog, 'auth-service', { image: 'registry.example.com/blog/auth-service:1.0.0' });
+for (const environment of ENVIRONMENTS) {
+  blogPlatform(app, environment);
 }
-synthesize(app);
+synthesize(app, { layout: withPlatformReports() });

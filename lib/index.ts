@@ -48,3 +48,4 @@ export {
 export type {
   ChangedObject, DiffCommandIo, FieldChange, GroupDiff, ManifestDiff, ManifestEntry, ManifestSet, TerminalReportOptions,
 } from './diff';
+export * from './reports/platform-report-files';

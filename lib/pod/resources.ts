@@ -79,6 +79,7 @@ export function formatCpu(millis: number): string {
 
 /** Renders bytes canonically in the largest binary unit that divides them. */
 export function formatBytes(bytes: number): string {
+  if (bytes === 0) return '0';
   for (const suffix of ['Ti', 'Gi', 'Mi', 'Ki']) {
     const unit = BINARY_SUFFIX[suffix];
     if (bytes % unit === 0) return `${bytes / unit}${suffix}`;

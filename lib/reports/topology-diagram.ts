@@ -16,7 +16,8 @@ export interface TopologyEdge {
  */
 export function topologyEdges(platform: Platform): TopologyEdge[] {
   const graph = WiringGraph.of(platform);
-  const inPlatform = (peer: INetworkPeer) => peer.namespace === platform.namespaceName;
+  // One graph serves the whole app, where several platforms (e.g. one per environment) may share a namespace.
+  const inPlatform = (peer: INetworkPeer) => Platform.of(peer) === platform;
   const internal = graph.edges
     .filter((e) => inPlatform(e.from) || inPlatform(e.to))
     .map((e) => ({ from: nodeName(e.from, platform), to: nodeName(e.to, platform), ports: portNumbers(e.ports), label: labelOf(e) }));

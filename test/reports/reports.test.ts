@@ -1,5 +1,8 @@
 // Topology diagrams and capacity reports, generated from the construct tree.
-import { capacityReport, ResilientMicroservice, topologyDiagram, topologyEdges } from '../../lib';
+import { App, Testing } from 'cdk8s';
+import {
+  capacityReport, Environment, Platform, ResilientMicroservice, synthesizeCharts, topologyDiagram, topologyEdges, withPlatformReports,
+} from '../../lib';
 import { testPlatform } from '../support/objects';
 
 function wired() {
@@ -30,4 +33,22 @@ test('the capacity report shows per-pod and total figures at minimum and maximum
   expect(report).toContain('| orders | Deployment | 2–10 (+3) | 100m / 200m | 128Mi / 256Mi | 200m / 400m | 256Mi / 512Mi | 1300m / 2600m | 1664Mi / 3328Mi | – |');
   expect(report).toContain('| **Total** | | 4–26 pods |');
   expect(report).toMatch(/\| pods \| 26 \| 33 \| 79 % \|/);
+});
+
+test('platforms sharing a namespace in one app (one per environment) keep their own edges', () => {
+  const app = Testing.app();
+  for (const environment of [Environment.STAGING, Environment.PRODUCTION]) {
+    const platform = new Platform(app, `shop-${environment.name}`, { namespace: 'shop', environment });
+    const users = new ResilientMicroservice(platform, 'users', { image: 'shop/users:1.0.0' });
+    new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.2.0' }).connectTo(users);
+  }
+  const production = app.node.findChild('shop-production') as Platform;
+  expect(topologyEdges(production)).toEqual([{ from: 'orders', to: 'users', ports: [8080], label: undefined }]);
+});
+
+test('withPlatformReports writes the YAML, the diagram and the report of each platform', () => {
+  const platform = wired();
+  const charts = synthesizeCharts(platform.node.root as App);
+  const files = withPlatformReports()(charts).map((f) => f.path);
+  expect(files).toEqual(['shop/production.k8s.yaml', 'shop/production.topology.md', 'shop/production.capacity.md']);
 });
