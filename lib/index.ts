@@ -49,3 +49,4 @@ export type {
   ChangedObject, DiffCommandIo, FieldChange, GroupDiff, ManifestDiff, ManifestEntry, ManifestSet, TerminalReportOptions,
 } from './diff';
 export * from './reports/platform-report-files';
+export * from './scheduled-job';

@@ -1,0 +1,59 @@
+// ScheduledJob: a hardened CronJob wired like any workload.
+import { Duration } from 'cdk8s';
+import { DatabaseEngine, ResilientMicroservice, ScheduledJob, ScheduledJobProps, StatefulDatabase } from '../lib';
+import { findObject, podSpecOf, synth, testPlatform } from './support/objects';
+
+function build(props: Partial<ScheduledJobProps> = {}) {
+  const { platform } = testPlatform();
+  const job = new ScheduledJob(platform, 'nightly-report', { image: 'shop/reports:1.0.0', schedule: '0 2 * * *', ...props });
+  return { platform, job, objects: synth(platform) };
+}
+
+test('a CronJob whose runs never overlap, give up on time and clean up', () => {
+  const { objects } = build();
+  const cron = findObject(objects, 'CronJob', 'nightly-report');
+  expect(cron.spec).toMatchObject({
+    schedule: '0 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 600,
+    successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3,
+  });
+  expect(cron.spec.jobTemplate.spec).toMatchObject({ backoffLimit: 2, activeDeadlineSeconds: 3600, ttlSecondsAfterFinished: 86400 });
+});
+
+test('its pod is hardened like every other, with its own ServiceAccount', () => {
+  const { objects } = build({ timeout: Duration.minutes(30) });
+  const pod = podSpecOf(findObject(objects, 'CronJob', 'nightly-report'));
+  expect(pod.restartPolicy).toBe('Never');
+  expect(pod.serviceAccountName).toBe('nightly-report');
+  expect(pod.automountServiceAccountToken).toBe(false);
+  expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+  expect(pod.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  expect(pod.containers[0].resources.limits).toHaveProperty('memory');
+  expect(findObject(objects, 'ServiceAccount', 'nightly-report').automountServiceAccountToken).toBe(false);
+});
+
+test('connectTo a database allows exactly that flow and injects the connection env', () => {
+  const { platform } = testPlatform();
+  const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres() });
+  const users = new ResilientMicroservice(platform, 'users', { image: 'shop/users:1.0.0' });
+  const job = new ScheduledJob(platform, 'nightly-report', { image: 'shop/reports:1.0.0', schedule: '@daily' });
+  job.connectTo(db);
+  job.connectTo(users, { withoutEnv: true });
+  const objects = synth(platform);
+  const egress = findObject(objects, 'NetworkPolicy', 'nightly-report').spec.egress;
+  expect(egress.map((r: any) => r.ports[0].port)).toEqual([53, 5432, 8080]);
+  expect(findObject(objects, 'NetworkPolicy', 'postgres').spec.ingress).toContainEqual(expect.objectContaining({
+    from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nightly-report', 'app.kubernetes.io/instance': 'nightly-report' } } }],
+  }));
+  const env = podSpecOf(findObject(objects, 'CronJob', 'nightly-report')).containers[0].env.map((e: any) => e.name);
+  expect(env).toContain('DATABASE_HOST');
+  expect(env).not.toContain('USERS_URL');
+});
+
+test.each([
+  [{ schedule: 'every night' }, /^\[shop\/nightly-report\] schedule \("every night"\) is not a valid cron schedule/],
+  [{ name: 'a-name-that-is-far-too-long-for-a-cron-job-because-jobs-add-11' }, /name \(".*"\) must be a DNS-1123 label.*at most 52 characters/],
+  [{ retries: 20 }, /retries \(20\) must be an integer from 0 to 10/],
+  [{ image: 'shop/reports' }, /image \("shop\/reports"\) must name a pinned version/],
+])('bad props: %p', (props, message) => {
+  expect(() => build(props)).toThrow(message);
+});
