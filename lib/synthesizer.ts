@@ -5,6 +5,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Platform } from './platform';
 import { writeYamlDocument } from './private/yaml-emitter';
+import { droppedEdits } from './validation/dropped-edits';
 import { findingLines, formatReport } from './validation/report';
 import { annotateWaivedObjects, Validation } from './validation/rule';
 import { ValidationInput, ValidationReport } from './validation/finding';
@@ -123,7 +124,10 @@ function chartInputs(chart: Chart): ValidationInput[] {
   const cluster = Platform.isPlatform(chart) ? chart.environment.name : '';
   const inputs = chart.node.findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map((o) => ({ object: o.toJson() as Record<string, any>, constructPath: o.node.path, cluster }));
+    .map((o) => {
+      const object = o.toJson() as Record<string, any>;
+      return { object, constructPath: o.node.path, cluster, droppedEdits: droppedEdits(o, object) };
+    });
   return inputs.sort((a, b) => compareForApply(a.object, b.object));
 }
 

@@ -20,6 +20,11 @@ export interface ValidationInput {
    * @default '' (one cluster)
    */
   readonly cluster?: string;
+  /**
+   * Edits of the object's JSON patches that its output lost (see `droppedEdits`).
+   * @default - none
+   */
+  readonly droppedEdits?: readonly { readonly fieldPath: string; readonly value: unknown }[];
 }
 
 /** One problem: which rule, which object and field, what was found and what would pass. */

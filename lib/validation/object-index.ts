@@ -9,6 +9,8 @@ export interface IndexedObject extends FindingSubject {
   readonly name: string;
   /** The cluster and namespace: objects reference each other only within one scope. */
   readonly scope: string;
+  /** Escape-hatch edits the output lost. */
+  readonly droppedEdits: readonly { readonly fieldPath: string; readonly value: unknown }[];
 }
 
 /** A pod template inside a workload (or a bare Pod), with where it sits in the object. */
@@ -65,6 +67,7 @@ export class ObjectIndex {
         namespace: String(json.metadata?.namespace ?? ''),
         name: String(json.metadata?.name ?? ''),
         scope: `${input.cluster ?? ''}//${json.metadata?.namespace ?? ''}`,
+        droppedEdits: input.droppedEdits ?? [],
       };
       this.all.push(entry);
       push(this.byKey, key(entry.kind, entry.scope, entry.name), entry);

@@ -34,6 +34,8 @@ const SAFE_SYSCTLS = new Set(['kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_
   'net.ipv4.tcp_fin_timeout', 'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes']);
 /** Env var names that hold secrets (Polaris sensitiveContainerEnvVar). */
 const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
+/** Kinds whose replicas are interchangeable. */
+const STATELESS_KINDS = new Set(['Deployment', 'Rollout', 'ReplicaSet']);
 /** Kinds whose pods run to completion: no probes, no spreading expected. */
 const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 
@@ -182,13 +184,15 @@ function checkDisruptionSpreading(index: ObjectIndex): Finding[] {
       if (reported.has(template.owner) || !selectorMatches(pdb.json.spec?.selector, template.labels)) continue;
       reported.add(template.owner);
       const count = replicas.get(template.owner) ?? 1;
-      if (count < 2) {
+      // A stateless workload can always run a second replica; a stateful one needs replication set up, and one
+      // instance (e.g. a development database) is a deliberate choice, so only stateless workloads are warned.
+      if (count < 2 && STATELESS_KINDS.has(template.owner.kind)) {
         findings.push(finding(PolicyRules.DISRUPTION_SPREADING, 'warning', template.owner, 'spec.replicas', count,
           `at least 2 replicas (or an HPA with minReplicas ≥ 2): PodDisruptionBudget/${pdb.name} protects it`));
       }
       const spec = template.spec;
       const spread = (spec.topologySpreadConstraints ?? []).length > 0 || !!spec.affinity?.podAntiAffinity;
-      if (!spread && !RUN_TO_COMPLETION.has(template.owner.kind)) {
+      if (count >= 2 && !spread && !RUN_TO_COMPLETION.has(template.owner.kind)) {
         findings.push(finding(PolicyRules.DISRUPTION_SPREADING, 'warning', template.owner, `${template.specPath}.topologySpreadConstraints`, undefined,
           'topology spread constraints or pod anti-affinity, so that one node drain does not take every replica'));
       }

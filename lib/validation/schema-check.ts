@@ -15,7 +15,16 @@ export const SchemaRules = {
   SCHEMA: 'schema',
   /** A field the schema does not define (a typo, or a field of another version or kind). */
   UNKNOWN_FIELD: 'schema/unknown-field',
+  /** A JSON patch on a typed `k8s.Kube*` object set a value that the object's output dropped. */
+  DROPPED_EDIT: 'schema/dropped-edit',
 } as const;
+
+/** Findings for escape-hatch edits the output lost. */
+export function checkDroppedEdits(subject: IndexedObject, edits: readonly { readonly fieldPath: string; readonly value: unknown }[]): Finding[] {
+  return edits.map((edit) => finding(SchemaRules.DROPPED_EDIT, 'error', subject, edit.fieldPath,
+    foundText(`${JSON.stringify(edit.value)} set by a JSON patch, missing from the output`),
+    `a field the ${subject.json.apiVersion} ${subject.json.kind} schema defines; for int-or-string and quantity fields of k8s.Kube* objects, patch { value: … } (e.g. JsonPatch.replace(path, { value: 0 }))`));
+}
 
 /** The findings of one object, and whether a schema was known for it. */
 export interface SchemaResult {

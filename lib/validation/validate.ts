@@ -4,7 +4,7 @@ import { IndexedObject, ObjectIndex } from './object-index';
 import { checkPolicy } from './policy-checks';
 import { checkReferences, ExternalLookup } from './reference-checks';
 import { ExternalDeclaration, isUnder, ScopedRule, ValidationRule, Waiver, waiverMatches } from './rule';
-import { checkSchema } from './schema-check';
+import { checkDroppedEdits, checkSchema } from './schema-check';
 
 /** Options of `validateObjects`. */
 export interface ValidationOptions {
@@ -45,6 +45,7 @@ export function validateObjects(objects: readonly ValidationInput[], options: Va
     const result = checkSchema(object);
     if (!result.checked) unchecked.push(`${object.ref} (${object.json.apiVersion})`);
     findings.push(...result.findings);
+    findings.push(...checkDroppedEdits(object, object.droppedEdits));
   }
   findings.push(...checkReferences(index, externalLookup(options.externals ?? [])));
   findings.push(...checkPolicy(index));
