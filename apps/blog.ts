@@ -1,7 +1,8 @@
 // The blog platform of seed 001: a React frontend and four services behind an nginx gateway, PostgreSQL and Redis.
 import { App } from 'cdk8s';
 import {
-  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, ResilientMicroservice, StatefulDatabase,
+  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, PlatformAlerts, PlatformDashboard,
+  ResilientMicroservice, StatefulDatabase,
 } from '../lib';
 
 /** HPA targets from the seed: CPU 70 %, memory 80 %; bounds come from the environment (2–10 in production). */
@@ -60,7 +61,6 @@ export function blogPlatform(app: App, environment: Environment): Platform {
     tls: GatewayTls.certManager('letsencrypt-prod'),
     resources: { requests: { cpu: '50m', memory: '64Mi' } },
     autoscaling: AUTOSCALING,
-    maxBodySize: undefined,
     routes: [
       { path: '/api/auth/', to: auth, rewrite: '/', rateLimit: { requestsPerSecond: 10, burst: 20 } },
       { path: '/api/posts/', to: posts, rewrite: '/' },
@@ -69,5 +69,9 @@ export function blogPlatform(app: App, environment: Environment): Platform {
       { path: '/', to: frontend },
     ],
   });
+  if (environment.metrics) {
+    new PlatformAlerts(blog, 'Alerts');
+    new PlatformDashboard(blog, 'Dashboard');
+  }
   return blog;
 }

@@ -2,11 +2,13 @@
 import { App } from 'cdk8s';
 import { Environment, synthesize, withPlatformReports } from '../lib';
 import { blogPlatform } from './blog';
+import { ecommercePlatform } from './ecommerce';
 
 const ENVIRONMENTS = [Environment.DEVELOPMENT, Environment.STAGING, Environment.PRODUCTION];
 
 const app = new App();
 for (const environment of ENVIRONMENTS) {
   blogPlatform(app, environment);
+  ecommercePlatform(app, environment);
 }
 synthesize(app, { layout: withPlatformReports() });

@@ -1,0 +1,108 @@
+// The e-commerce platform grown from seed 001's user-service: catalog, cart, orders, payments and a storefront.
+import { App, Duration } from 'cdk8s';
+import {
+  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, PlatformAlerts, PlatformDashboard,
+  Probe, Release, ResilientMicroservice, ScheduledJob, StatefulDatabase,
+} from '../lib';
+
+const REGISTRY = 'registry.example.com/ecommerce';
+
+/** Builds the e-commerce platform for one environment. */
+export function ecommercePlatform(app: App, environment: Environment): Platform {
+  const shop = new Platform(app, `ecommerce-${environment.name}`, { name: 'ecommerce', namespace: 'ecommerce', environment });
+
+  const postgres = new StatefulDatabase(shop, 'postgres', {
+    engine: DatabaseEngine.postgres({ version: '16.4', databaseName: 'shop', maxConnections: 200 }),
+    storage: '50Gi',
+    credentials: DatabaseCredentials.fromExistingSecret('postgres-credentials'),
+  });
+  const cartStore = new StatefulDatabase(shop, 'cart-redis', {
+    engine: DatabaseEngine.redis({ version: '7.2.5', maxMemory: '192Mi', maxMemoryPolicy: 'volatile-lru' }),
+    storage: '5Gi',
+    credentials: DatabaseCredentials.fromExistingSecret('cart-redis-credentials'),
+  });
+
+  // The seed's user-service, as written there: DATABASE_URL from db-credentials, liveness after 30 s every 10 s,
+  // readiness after 5 s every 5 s.
+  const users = new ResilientMicroservice(shop, 'user-service', {
+    image: 'ecommerce/user-service:v1.2.0',
+    port: 8080,
+    secretEnv: { DATABASE_URL: { secretName: 'db-credentials', key: 'url' } },
+    probes: {
+      liveness: Probe.http('/health', { initialDelay: Duration.seconds(30), period: Duration.seconds(10) }),
+      readiness: Probe.http('/ready', { initialDelay: Duration.seconds(5), period: Duration.seconds(5) }),
+    },
+    resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
+    metrics: { port: 9090 },
+  });
+  users.connectTo(postgres, { withoutEnv: true });
+
+  // The catalog ships new versions as an Argo Rollouts canary: 20 %, 50 %, 80 % of pods with pauses between.
+  const catalog = new ResilientMicroservice(shop, 'product-catalog', {
+    image: `${REGISTRY}/product-catalog:3.4.0`,
+    resources: { requests: { cpu: '200m', memory: '256Mi' } },
+    metrics: { port: 9090 },
+    release: Release.argoRollout(),
+  });
+  catalog.connectTo(postgres);
+
+  const cart = new ResilientMicroservice(shop, 'cart-service', {
+    image: `${REGISTRY}/cart-service:2.0.3`,
+    resources: { requests: { cpu: '100m', memory: '128Mi' } },
+    metrics: { port: 9090 },
+  });
+  cart.connectTo(cartStore);
+
+  // Orders change behind a blue/green switch: green is the next version, blue serves.
+  const orders = new ResilientMicroservice(shop, 'order-service', {
+    image: `${REGISTRY}/order-service:4.1.0`,
+    resources: { requests: { cpu: '200m', memory: '256Mi' } },
+    metrics: { port: 9090 },
+    release: Release.blueGreen({ active: 'blue', green: { image: `${REGISTRY}/order-service:4.2.0` } }),
+  });
+  orders.connectTo(postgres);
+  orders.connectTo(users);        // the seed's OrderService calls user-service
+
+  const payments = new ResilientMicroservice(shop, 'payment-service', {
+    image: `${REGISTRY}/payment-service:1.8.2`,
+    resources: { requests: { cpu: '100m', memory: '128Mi' } },
+    metrics: { port: 9090 },
+    secretEnv: { PAYMENT_PROVIDER_KEY: { secretName: 'payment-provider', key: 'api-key' } },
+  });
+  payments.connectTo(postgres, { envPrefix: 'PAYMENTS_' });
+  orders.connectTo(payments);
+
+  const storefront = new ResilientMicroservice(shop, 'storefront', {
+    image: `${REGISTRY}/storefront:5.0.1`,
+    component: 'frontend',
+    resources: { requests: { cpu: '50m', memory: '64Mi' } },
+    writablePaths: ['/tmp', '/var/cache/nginx'],
+  });
+
+  new ApiGateway(shop, 'api-gateway', {
+    hosts: ['shop.example.com'],
+    tls: GatewayTls.certManager('letsencrypt-prod'),
+    resources: { requests: { cpu: '50m', memory: '64Mi' } },
+    routes: [
+      { path: '/api/users/', to: users, rewrite: '/' },
+      { path: '/api/products/', to: catalog, rewrite: '/' },
+      { path: '/api/cart/', to: cart, rewrite: '/' },
+      { path: '/api/orders/', to: orders, rewrite: '/' },
+      { path: '/api/payments/', to: payments, rewrite: '/', rateLimit: { requestsPerSecond: 5, burst: 10 } },
+      { path: '/', to: storefront },
+    ],
+  });
+
+  const report = new ScheduledJob(shop, 'nightly-sales-report', {
+    image: `${REGISTRY}/sales-report:1.3.0`,
+    schedule: '30 1 * * *',
+    timeout: Duration.minutes(30),
+  });
+  report.connectTo(postgres);
+
+  if (environment.metrics) {
+    new PlatformAlerts(shop, 'Alerts');
+    new PlatformDashboard(shop, 'Dashboard');
+  }
+  return shop;
+}
