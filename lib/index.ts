@@ -50,3 +50,4 @@ export type {
 } from './diff';
 export * from './reports/platform-report-files';
 export * from './scheduled-job';
+export * from './validation';

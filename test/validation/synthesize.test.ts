@@ -1,0 +1,84 @@
+// Synthesis with validation: a failing synth writes nothing and reports every error grouped by construct path.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { JsonPatch, Testing } from 'cdk8s';
+import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError } from '../../lib';
+
+const IMAGE = 'registry.example.com/shop/api:1.4.0';
+
+/** Every file under `dir` with its bytes, for byte-for-byte comparison. */
+function tree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => readdirSync(d).sort().forEach((name) => {
+    const path = join(d, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else files[path.slice(dir.length)] = readFileSync(path).toString('base64');
+  });
+  walk(dir);
+  return files;
+}
+
+function app(breakIt: boolean) {
+  const a = Testing.app();
+  const platform = new Platform(a, 'shop', { environment: Environment.PRODUCTION });
+  const api = new ResilientMicroservice(platform, 'api', { image: IMAGE });
+  const web = new ResilientMicroservice(platform, 'web', { image: 'registry.example.com/shop/web:2.0.0' });
+  if (breakIt) {
+    api.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/runAsNonRoot', false));
+    api.service.addJsonPatch(JsonPatch.replace('/spec/ports/0/targetPort', { value: 'web' }));
+    web.deployment.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/image', 'registry.example.com/shop/web:latest'));
+  }
+  return a;
+}
+
+describe('synthesize with validation', () => {
+  let outdir: string;
+  beforeEach(() => { outdir = join(mkdtempSync(join(tmpdir(), 'validation-')), 'dist'); });
+  afterEach(() => rmSync(join(outdir, '..'), { recursive: true, force: true }));
+
+  test('a failing synth leaves the previous output byte-identical and lists every error grouped by construct path', () => {
+    // given a previous, valid output
+    synthesize(app(false), { outdir, warn: () => undefined });
+    const before = tree(outdir);
+    expect(Object.keys(before)).toEqual(['/shop/production.k8s.yaml']);
+    // when a broken app is synthesized into the same folder
+    let error: unknown;
+    try {
+      synthesize(app(true), { outdir, warn: () => undefined });
+    } catch (e) {
+      error = e;
+    }
+    // then it fails with all three errors, grouped under their construct paths, and nothing changed on disk
+    expect(error).toBeInstanceOf(SynthesisError);
+    const failure = error as SynthesisError;
+    expect(failure.report?.errors.map((f) => `${f.constructPath} ${f.ruleId}`)).toEqual([
+      'shop/api/Deployment policy/run-as-non-root',
+      'shop/api/Service ref/service-target-port',
+      'shop/web/Deployment policy/pinned-image',
+    ]);
+    expect(failure.message).toMatch(/nothing was written\. 3 error\(s\), 0 warning\(s\)\n\[shop\/api\/Deployment\]\n  error policy\/run-as-non-root Deployment\/shop\/api spec\.template\.spec\.containers\[0\]\.securityContext\.runAsNonRoot: found false; expected true \(here or in the pod's securityContext\)\n\[shop\/api\/Service\]\n  error ref\/service-target-port/);
+    expect(failure.problems[0]).toMatch(/^\[shop\/api\/Deployment\] error policy\/run-as-non-root /);
+    expect(tree(outdir)).toEqual(before);
+    expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
+  });
+
+  test('warnings are printed with their construct path and do not fail, unless strictWarnings is set', () => {
+    // given a service whose opt-out prop is a warning
+    const build = () => {
+      const a = Testing.app();
+      const platform = new Platform(a, 'shop', { environment: Environment.PRODUCTION });
+      new ResilientMicroservice(platform, 'api', { image: IMAGE, allowWritableRootFilesystem: true });
+      return a;
+    };
+    // when synthesized normally
+    const printed: string[] = [];
+    synthesize(build(), { outdir, warn: (line) => printed.push(line) });
+    // then the warning is printed and the output written
+    expect(printed).toEqual([expect.stringMatching(/^warning: \[shop\/api\/Deployment\] warning policy\/read-only-root-filesystem Deployment\/shop\/api .*readOnlyRootFilesystem: found false; expected true/)]);
+    const before = tree(outdir);
+    // and with strictWarnings it fails without touching the output
+    expect(() => synthesize(build(), { outdir, strictWarnings: true, warn: () => undefined })).toThrow(/policy\/read-only-root-filesystem/);
+    expect(tree(outdir)).toEqual(before);
+  });
+});
