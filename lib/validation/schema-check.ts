@@ -5,6 +5,10 @@
 // from the object is recorded (a validator reads each property its schema declares). A field the validator never
 // read, in an object whose properties it did read, is not in the schema. Objects the validator only enumerates
 // (maps such as labels) or never opens (free-form fields) are left alone.
+//
+// Tracing costs four times a plain validation, and what a validator reads at a place in an object depends only on
+// the schema there, not on the values. So the reads are remembered per model and place (array indexes folded), and
+// later objects whose every place was seen before are validated plainly and judged from memory.
 import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
 import { IndexedObject } from './object-index';
 import { schemaModel, SchemaModel } from './schema-models';
@@ -44,11 +48,50 @@ export function checkSchema(subject: IndexedObject): SchemaResult {
   }
   const model = schemaModel(json.apiVersion, json.kind);
   if (!model) return { checked: false, findings: [] };
+  let shape = SHAPES.get(model);
+  if (!shape) {
+    shape = new Map();
+    SHAPES.set(model, shape);
+  }
+  const known = shape;
+  if (allPlacesKnown(json, known)) {
+    const findings = humanize(subject, runValidator(model, json));
+    findings.push(...unknownFields(subject, (_node, place) => known.get(place)));
+    return { checked: true, findings };
+  }
   const tracer = new ReadTracer();
   const errors = runValidator(model, tracer.trace(json, model.prototype) as object);
   const findings = humanize(subject, errors);
-  findings.push(...unknownFields(subject, tracer));
+  findings.push(...unknownFields(subject, (node, place) => remember(known, place, tracer.traces.get(node))));
   return { checked: true, findings };
+}
+
+/** What a validator read at each place of its objects, per model: `spec.template.spec.containers[]` → reads. */
+type Shape = Map<string, Trace>;
+const SHAPES = new WeakMap<SchemaModel, Shape>();
+
+/** Records a place's reads (a union: oneOf branches may read different fields) and returns them. */
+function remember(shape: Shape, place: string, trace: Trace | undefined): Trace {
+  const seen = shape.get(place);
+  const merged: Trace = seen ?? { reads: new Set(), enumerated: false };
+  for (const key of trace?.reads ?? []) merged.reads.add(key);
+  merged.enumerated = merged.enumerated || (trace?.enumerated ?? false);
+  if (!seen) shape.set(place, merged);
+  return merged;
+}
+
+/** Whether every object in `value` sits at a place the shape has seen. */
+function allPlacesKnown(value: unknown, shape: Shape, place = ''): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every((item) => allPlacesKnown(item, shape, `${place}[]`));
+  const trace = shape.get(place);
+  if (!trace) return false;
+  const judged = !trace.enumerated && trace.reads.size > 0;
+  for (const [key, child] of Object.entries(value)) {
+    if (judged && !trace.reads.has(key)) continue; // an unknown field: reported, not descended into
+    if (!allPlacesKnown(child, shape, `${place}.${key}`)) return false;
+  }
+  return true;
 }
 
 /** What a validator reports: AJV's error objects. */
@@ -108,16 +151,17 @@ class ReadTracer {
   }
 }
 
-function unknownFields(subject: IndexedObject, tracer: ReadTracer): Finding[] {
+/** Unknown fields, judged by the reads `readsAt` gives for each object and its place (indexes folded to `[]`). */
+function unknownFields(subject: IndexedObject, readsAt: (node: object, place: string) => Trace | undefined): Finding[] {
   const findings: Finding[] = [];
   const schemaName = `${subject.json.apiVersion} ${subject.json.kind}`;
-  const walk = (value: unknown, path: string) => {
+  const walk = (value: unknown, path: string, place: string) => {
     if (typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, fieldPath(path, i)));
+      value.forEach((item, i) => walk(item, fieldPath(path, i), `${place}[]`));
       return;
     }
-    const trace = tracer.traces.get(value);
+    const trace = readsAt(value, place);
     const judged = trace && !trace.enumerated && trace.reads.size > 0;
     for (const [key, child] of Object.entries(value)) {
       if (child === undefined) continue;
@@ -127,10 +171,10 @@ function unknownFields(subject: IndexedObject, tracer: ReadTracer): Finding[] {
           `only fields the ${schemaName} schema defines${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`));
         continue;
       }
-      walk(child, fieldPath(path, key));
+      walk(child, fieldPath(path, key), `${place}.${key}`);
     }
   };
-  walk(subject.json, '');
+  walk(subject.json, '', '');
   return findings;
 }
 
