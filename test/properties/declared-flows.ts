@@ -1,0 +1,63 @@
+// The network flows a generated spec declares, modelled from the spec alone (not from the kit's wiring graph).
+import { PlatformSpec } from './generators';
+import { FlowSets, flowKey } from '../support/platform-checks';
+
+const ENGINE_PORT = { postgres: 5432, redis: 6379 } as const;
+const EXPORTER_PORT = { postgres: 9187, redis: 9121 } as const;
+const PROFILES = {
+  development: { databaseReplicas: 1, metrics: false, backups: false },
+  staging: { databaseReplicas: 1, metrics: true, backups: false },
+  production: { databaseReplicas: 2, metrics: true, backups: true },
+} as const;
+const MONITORING = 'ns:monitoring';
+const INGRESS_CONTROLLER = 'ns:ingress-nginx';
+
+/**
+ * Every flow the spec asks for, as the kit documents them: connectTo (client → server on its port), gateway routes
+ * (gateway → service, or to any address on an external host's port), database replication (pod to pod on the
+ * engine port) and backups (CronJob → database), Prometheus from the monitoring namespace onto metrics ports, the
+ * ingress controller onto Ingress-exposed ports, and DNS for every workload.
+ */
+export function declaredFlows(spec: PlatformSpec): FlowSets {
+  const ingress = new Set<string>();
+  const egress = new Set<string>();
+  const internal = (from: string, to: string, port: number) => {
+    ingress.add(flowKey(from, to, port));
+    egress.add(flowKey(from, to, port));
+  };
+  const workload = (name: string) => {
+    egress.add(flowKey(name, 'dns', 53, 'UDP'));
+    egress.add(flowKey(name, 'dns', 53, 'TCP'));
+  };
+  const profile = spec.environment.kind === 'custom' ? spec.environment : PROFILES[spec.environment.kind];
+
+  for (const s of spec.services) {
+    workload(s.name);
+    if (s.metricsPort !== undefined) ingress.add(flowKey(MONITORING, s.name, s.metricsPort));
+    if (s.ingressHost !== undefined) ingress.add(flowKey(INGRESS_CONTROLLER, s.name, s.port));
+  }
+  for (const d of spec.databases) {
+    workload(d.name);
+    const port = ENGINE_PORT[d.engine];
+    if ((d.replicas ?? profile.databaseReplicas) > 1) internal(d.name, d.name, port);
+    if (d.metrics ?? profile.metrics) ingress.add(flowKey(MONITORING, d.name, EXPORTER_PORT[d.engine]));
+    if (d.backup ?? profile.backups) {
+      workload(`${d.name}-backup`);
+      internal(`${d.name}-backup`, d.name, port);
+    }
+  }
+  for (const g of spec.gateways) {
+    workload(g.name);
+    ingress.add(flowKey(INGRESS_CONTROLLER, g.name, 8080));
+    for (const r of g.routes) {
+      if (r.to.kind === 'service') internal(g.name, spec.services[r.to.index].name, spec.services[r.to.index].port);
+      else egress.add(flowKey(g.name, 'cidr:0.0.0.0/0', r.to.port));
+    }
+  }
+  for (const c of spec.connections) {
+    const from = spec.services[c.from].name;
+    if (c.to.kind === 'service') internal(from, spec.services[c.to.index].name, spec.services[c.to.index].port);
+    else internal(from, spec.databases[c.to.index].name, ENGINE_PORT[spec.databases[c.to.index].engine]);
+  }
+  return { ingress, egress };
+}
