@@ -3,8 +3,9 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { dump } from 'js-yaml';
 import { Platform } from './platform';
-import { writeYamlDocument } from './private/yaml-emitter';
+import { DUMP_OPTIONS } from './private/yaml11-safe-schema';
 import { droppedEdits } from './validation/dropped-edits';
 import { findingLines, formatReport } from './validation/report';
 import { annotateWaivedObjects, Validation } from './validation/rule';
@@ -133,11 +134,7 @@ function chartInputs(chart: Chart): ValidationInput[] {
 
 /** Serializes objects as a multi-document YAML stream. Strings YAML 1.1 would misread (`on`, `0755`) are quoted. */
 export function toYaml(objects: readonly unknown[]): string {
-  // js-yaml's block style, written in one pass; repeated strings (label keys, `TCP`) are styled once per call.
-  const scalars = new Map<string, string>();
-  let out = '';
-  for (let i = 0; i < objects.length; i++) out += (i > 0 ? '---\n' : '') + writeYamlDocument(objects[i], scalars);
-  return out;
+  return objects.map((o) => dump(o, DUMP_OPTIONS)).join('---\n');
 }
 
 /**

@@ -1,0 +1,31 @@
+// js-yaml's schema, extended so that strings a YAML 1.1 reader (kubectl's go-yaml) would misread are quoted.
+import * as jsYaml from 'js-yaml';
+
+/**
+ * Strings a YAML 1.1 reader (kubectl's go-yaml, PyYAML) would read as something else: booleans such as `on`,
+ * `yes`, `n`; ints with underscores, octal `0755`, binary, hex, base 60 `1:30`; floats such as `1e3`, `.5`; dates;
+ * null; merge keys. Only a resolver for quoting: no value is ever represented with it.
+ */
+const YAML11_LOOKALIKE = new RegExp('^(?:'
+  + 'y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF'
+  + '|~|null|Null|NULL|<<|='
+  + '|[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)'
+  + '|[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*\\.[0-9_]*|\\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?'
+  + '|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+'
+  // Looser than any one reader's float pattern (some accept ".", "._" or "e0"): quoting too much is harmless.
+  + '|[-+]?[0-9_]*\\.?[0-9_]*(?:[eE][-+]?[0-9]+)?'
+  + '|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)'
+  + '|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?'
+  + ')$');
+
+const YAML11_TYPE = new jsYaml.Type('tag:cdk8s-patterns,2024:yaml11-lookalike', {
+  kind: 'scalar',
+  resolve: (data: unknown) => typeof data === 'string' && YAML11_LOOKALIKE.test(data),
+  construct: (data: string) => data,
+});
+
+/** js-yaml's default schema, plus quoting of YAML 1.1 look-alikes. */
+export const YAML11_SAFE_SCHEMA = jsYaml.DEFAULT_SCHEMA.extend({ implicit: [YAML11_TYPE] });
+
+/** How every document is written: block style, no anchors, no line folding. */
+export const DUMP_OPTIONS: jsYaml.DumpOptions = { noRefs: true, lineWidth: -1, schema: YAML11_SAFE_SCHEMA };
