@@ -396,3 +396,45 @@ export function secretReferences(objects: readonly K8sObject[]): string[] {
 function podsSelectedBy(objects: readonly K8sObject[], selector: Record<string, string> | undefined, kinds: readonly string[]): K8sObject[] {
   return objects.filter((o) => kinds.includes(o.kind) && selects(selector, podTemplateOf(o)!.metadata.labels));
 }
+
+/** Where each workload may connect, from its NetworkPolicy's egress (DNS left out): name → sorted `to:port`. */
+export function egressByWorkload(objects: readonly K8sObject[]): Record<string, string[]> {
+  const byWorkload: Record<string, string[]> = {};
+  for (const policy of workloadPolicies(objects)) byWorkload[policy.spec.podSelector.matchLabels[NAME_LABEL]] = [];
+  for (const allow of egressAllowsToWorkloads(objects)) {
+    const [, from, to, port] = /^(\S+) -> (\S+) :(\d+)$/.exec(allow)!;
+    byWorkload[from].push(`${to}:${port}`);
+  }
+  return byWorkload;
+}
+
+/** What a platform ships for operations: alert names, the Services scraped (on which port), dashboard rows. */
+export interface Observability {
+  readonly alerts: string[];
+  /** `service:port` for every Service a ServiceMonitor selects, on the endpoint port it names. */
+  readonly scraped: string[];
+  /** ServiceMonitors whose endpoint port no selected Service has. */
+  readonly danglingMonitors: string[];
+  readonly dashboardRows: string[];
+}
+
+/** The PrometheusRules, ServiceMonitors and Grafana dashboard ConfigMaps of the objects. */
+export function observabilityOf(objects: readonly K8sObject[]): Observability {
+  const alerts = objects.filter((o) => o.kind === 'PrometheusRule')
+    .flatMap((rule) => rule.spec.groups.flatMap((g: K8sObject) => g.rules.map((r: K8sObject) => r.alert as string)));
+  const scraped: string[] = [];
+  const danglingMonitors: string[] = [];
+  for (const monitor of objects.filter((o) => o.kind === 'ServiceMonitor')) {
+    const services = objects.filter((o) => o.kind === 'Service' && selects(monitor.spec.selector.matchLabels, o.metadata.labels));
+    for (const endpoint of monitor.spec.endpoints) {
+      const serving = services.filter((s) => s.spec.ports.some((p: K8sObject) => p.name === endpoint.port));
+      if (serving.length === 0) danglingMonitors.push(`${nameOf(monitor)} port ${endpoint.port}`);
+      scraped.push(...serving.map((s) => `${s.metadata.name}:${endpoint.port}`));
+    }
+  }
+  const dashboardRows = objects
+    .filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1')
+    .flatMap((cm) => Object.values(cm.data as Record<string, string>))
+    .flatMap((json) => JSON.parse(json).panels.filter((p: K8sObject) => p.type === 'row').map((p: K8sObject) => p.title as string));
+  return { alerts, scraped: scraped.sort(), danglingMonitors, dashboardRows };
+}
