@@ -55,6 +55,8 @@ export class ObjectIndex {
   private readonly byKindScope = new Map<string, IndexedObject[]>();
   private readonly templatesByScope = new Map<string, PodTemplate[]>();
   private readonly templatesByOwner = new Map<IndexedObject, PodTemplate>();
+  /** Templates by scope and one label `key=value`, so a selector is matched against candidates, not every pod. */
+  private readonly templatesByLabel = new Map<string, PodTemplate[]>();
 
   constructor(inputs: readonly ValidationInput[]) {
     for (const input of inputs) {
@@ -77,6 +79,7 @@ export class ObjectIndex {
         this.podTemplates.push(template);
         this.templatesByOwner.set(entry, template);
         push(this.templatesByScope, entry.scope, template);
+        for (const [k, v] of Object.entries(template.labels)) push(this.templatesByLabel, labelKey(entry.scope, k, v), template);
       }
     }
   }
@@ -101,10 +104,22 @@ export class ObjectIndex {
     return this.templatesByScope.get(scope) ?? [];
   }
 
+  /** The pod templates of a scope that `selector` selects (none for a missing selector). */
+  public templatesMatching(scope: string, selector: LabelSelector | undefined): PodTemplate[] {
+    if (!selector) return [];
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? this.templatesByLabel.get(labelKey(scope, first[0], first[1])) ?? [] : this.templatesIn(scope);
+    return candidates.filter((t) => selectorMatches(selector, t.labels));
+  }
+
   /** The pod template of a workload object, if it is one. */
   public templateOf(owner: IndexedObject): PodTemplate | undefined {
     return this.templatesByOwner.get(owner);
   }
+}
+
+function labelKey(scope: string, key: string, value: string): string {
+  return `${scope}\u0000${key}=${value}`;
 }
 
 /** Whether `labels` satisfy `selector` (matchLabels and matchExpressions, as the API server evaluates them). */

@@ -1,6 +1,6 @@
 // Policy checks: Pod Security Standards "restricted" and the best practices the checkers in CHECKERS.md enforce.
 import { Finding, finding, foundText, KubeObject } from './finding';
-import { IndexedObject, ObjectIndex, PodTemplate, selectorMatches } from './object-index';
+import { IndexedObject, ObjectIndex, PodTemplate } from './object-index';
 import { containersOf, replicaCounts } from './reference-checks';
 
 /** Rule ids of the policy checks. */
@@ -148,21 +148,23 @@ function checkImage(container: KubeObject, add: (rule: string, field: string, fo
 
 /** Every pod must be selected by a policy of type Ingress and by one of type Egress (default-deny counts). */
 function checkNetworkCoverage(index: ObjectIndex): Finding[] {
+  // Each policy marks the templates it selects, so the cost follows the matches, not policies × pods.
+  const covered = new Map<PodTemplate, Set<string>>();
+  for (const policy of index.all.filter((o) => o.kind === 'NetworkPolicy')) {
+    const types = policyTypes(policy.json.spec ?? {});
+    for (const template of index.templatesMatching(policy.scope, policy.json.spec?.podSelector)) {
+      const seen = covered.get(template) ?? new Set<string>();
+      types.forEach((t) => seen.add(t));
+      covered.set(template, seen);
+    }
+  }
   const findings: Finding[] = [];
-  const scopes = new Set(index.podTemplates.map((t) => t.owner.scope));
-  for (const scope of scopes) {
-    const policies = index.ofKind('NetworkPolicy', scope).map((p) => ({
-      selector: p.json.spec?.podSelector,
-      types: policyTypes(p.json.spec ?? {}),
-    }));
-    for (const template of index.templatesIn(scope)) {
-      const selecting = policies.filter((p) => selectorMatches(p.selector, template.labels));
-      const missing = ['Ingress', 'Egress'].filter((type) => !selecting.some((p) => p.types.includes(type)));
-      if (missing.length) {
-        findings.push(finding(PolicyRules.NETWORK_POLICY, 'error', template.owner, `${template.path}.metadata.labels`,
-          foundText(`no NetworkPolicy of type ${missing.join(' or ')} selects these pods`),
-          'a NetworkPolicy selecting the pods with both Ingress and Egress rules (or a default-deny for the namespace)'));
-      }
+  for (const template of index.podTemplates) {
+    const missing = ['Ingress', 'Egress'].filter((type) => !covered.get(template)?.has(type));
+    if (missing.length) {
+      findings.push(finding(PolicyRules.NETWORK_POLICY, 'error', template.owner, `${template.path}.metadata.labels`,
+        foundText(`no NetworkPolicy of type ${missing.join(' or ')} selects these pods`),
+        'a NetworkPolicy selecting the pods with both Ingress and Egress rules (or a default-deny for the namespace)'));
     }
   }
   return findings;
@@ -180,8 +182,8 @@ function checkDisruptionSpreading(index: ObjectIndex): Finding[] {
   const replicas = replicaCounts(index);
   const reported = new Set<IndexedObject>();
   for (const pdb of index.all.filter((o) => o.kind === 'PodDisruptionBudget')) {
-    for (const template of index.templatesIn(pdb.scope)) {
-      if (reported.has(template.owner) || !selectorMatches(pdb.json.spec?.selector, template.labels)) continue;
+    for (const template of index.templatesMatching(pdb.scope, pdb.json.spec?.selector)) {
+      if (reported.has(template.owner)) continue;
       reported.add(template.owner);
       const count = replicas.get(template.owner) ?? 1;
       // A stateless workload can always run a second replica; a stateful one needs replication set up, and one

@@ -1,6 +1,6 @@
 // Cross-reference checks: every selector, port, target and name that points at another object finds it.
 import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
-import { IndexedObject, isEmptySelector, ObjectIndex, PodTemplate, selectorMatches, WORKLOAD_KINDS } from './object-index';
+import { IndexedObject, isEmptySelector, ObjectIndex, PodTemplate, WORKLOAD_KINDS } from './object-index';
 
 /** Rule ids of the reference checks. */
 export const ReferenceRules = {
@@ -98,7 +98,7 @@ function checkName(object: IndexedObject): Finding[] {
 }
 
 function matchingTemplates(index: ObjectIndex, scope: string, selector: KubeObject | undefined): PodTemplate[] {
-  return index.templatesIn(scope).filter((t) => selectorMatches(selector, t.labels));
+  return index.templatesMatching(scope, selector);
 }
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
