@@ -131,6 +131,12 @@ describe.each(PLATFORM_CASES)('$platformName in $environmentName', ({ platformNa
       expect({ resource: row.resource, fits: need <= have }).toEqual({ resource: row.resource, fits: true });
       expect(row.usedPercent).toBeLessThanOrEqual(100);
     }
+    // The quota also bounds what the report leaves out: scratch space and the number of claims.
+    const unreported = Object.keys(quota).filter((resource) => !rows.some((r) => r.resource === resource)).sort();
+    expect(unreported).toEqual(['limits.ephemeral-storage', 'persistentvolumeclaims', 'requests.ephemeral-storage']);
+    for (const resource of unreported) {
+      expect({ resource, fits: computed[resource] <= quotaAmount(resource, quota[resource]) }).toEqual({ resource, fits: true });
+    }
   });
 });
 

@@ -204,6 +204,9 @@ export interface MaximumScale {
   readonly 'limits.cpu': number;
   readonly 'limits.memory': number;
   readonly 'requests.storage': number;
+  readonly 'requests.ephemeral-storage': number;
+  readonly 'limits.ephemeral-storage': number;
+  readonly persistentvolumeclaims: number;
 }
 
 /**
@@ -213,7 +216,10 @@ export interface MaximumScale {
  * templates per replica and standalone claims. CPU in millicores, the rest in bytes.
  */
 export function maximumScaleOf(objects: readonly K8sObject[]): MaximumScale {
-  const totals = { 'pods': 0, 'requests.cpu': 0, 'requests.memory': 0, 'limits.cpu': 0, 'limits.memory': 0, 'requests.storage': 0 };
+  const totals = {
+    'pods': 0, 'requests.cpu': 0, 'requests.memory': 0, 'limits.cpu': 0, 'limits.memory': 0, 'requests.storage': 0,
+    'requests.ephemeral-storage': 0, 'limits.ephemeral-storage': 0, 'persistentvolumeclaims': 0,
+  };
   for (const workload of objects.filter((o) => POD_BEARING_KINDS.includes(o.kind))) {
     const replicas = maxReplicasOf(workload, objects);
     const pods = replicas + surgeOf(workload, replicas);
@@ -223,12 +229,16 @@ export function maximumScaleOf(objects: readonly K8sObject[]): MaximumScale {
     totals['requests.memory'] += pods * podResource(template, 'requests', 'memory', bytes);
     totals['limits.cpu'] += pods * podResource(template, 'limits', 'cpu', cpuMillis);
     totals['limits.memory'] += pods * podResource(template, 'limits', 'memory', bytes);
+    totals['requests.ephemeral-storage'] += pods * podResource(template, 'requests', 'ephemeral-storage', bytes);
+    totals['limits.ephemeral-storage'] += pods * podResource(template, 'limits', 'ephemeral-storage', bytes);
     for (const claim of workload.kind === 'StatefulSet' ? workload.spec.volumeClaimTemplates ?? [] : []) {
       totals['requests.storage'] += replicas * bytes(claim.spec.resources.requests.storage);
+      totals.persistentvolumeclaims += replicas;
     }
   }
   for (const claim of objects.filter((o) => o.kind === 'PersistentVolumeClaim')) {
     totals['requests.storage'] += bytes(claim.spec.resources.requests.storage);
+    totals.persistentvolumeclaims += 1;
   }
   return totals;
 }
@@ -252,7 +262,7 @@ function surgeOf(workload: K8sObject, replicas: number): number {
   return typeof surge === 'number' ? surge : Math.ceil((replicas * Number(surge.replace('%', ''))) / 100);
 }
 
-function podResource(template: K8sObject, bound: 'requests' | 'limits', resource: 'cpu' | 'memory', parse: (q: string) => number): number {
+function podResource(template: K8sObject, bound: 'requests' | 'limits', resource: 'cpu' | 'memory' | 'ephemeral-storage', parse: (q: string) => number): number {
   const amount = (c: K8sObject) => (c.resources?.[bound]?.[resource] === undefined ? 0 : parse(c.resources[bound][resource]));
   const running = template.spec.containers.reduce((sum: number, c: K8sObject) => sum + amount(c), 0);
   const init = Math.max(0, ...(template.spec.initContainers ?? []).map(amount));
