@@ -92,11 +92,11 @@ export class Environment {
       throw PatternError.invalidProp(scope, 'environment.maxReplicas', this.maxReplicas,
         `of ${where} must be an integer not below minReplicas (${this.minReplicas})`);
     }
-    if (!(this.resourceScale > 0 && this.resourceScale <= 100)) {
+    if (!(typeof this.resourceScale === 'number' && this.resourceScale > 0 && this.resourceScale <= 100)) {
       throw PatternError.invalidProp(scope, 'environment.resourceScale', this.resourceScale, `of ${where} must be above 0 and at most 100`);
     }
-    if (!Number.isInteger(this.databaseReplicas) || this.databaseReplicas < 1) {
-      throw PatternError.invalidProp(scope, 'environment.databaseReplicas', this.databaseReplicas, `of ${where} must be an integer of at least 1`);
+    if (!Number.isInteger(this.databaseReplicas) || this.databaseReplicas < 1 || this.databaseReplicas > 100) {
+      throw PatternError.invalidProp(scope, 'environment.databaseReplicas', this.databaseReplicas, `of ${where} must be an integer from 1 to 100`);
     }
   }
 }

@@ -18,7 +18,7 @@ import { addEnv, ContainerExtras, ContainerSpec, HardeningContext, renderContain
 import { Probe } from './pod/probes';
 import { ContainerResources } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
-import { checkDnsLabel, checkEnvName, checkInteger, checkPort, checkUnique } from './private/prop-checks';
+import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInteger, checkPort, checkUnique } from './private/prop-checks';
 import { SecretFileMount, SecretKeyRef } from './secrets';
 import { addWarning } from './warnings';
 import { Validation } from './validation/rule';
@@ -270,6 +270,12 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     this.podSelector = selectorLabels(this.workloadName);
     this.release = props.release ?? Release.rollingUpdate();
     const component = props.component ?? 'backend';
+    if (typeof component !== 'string' || component.length > 63 || !LABEL_VALUE.test(component)) {
+      throw PatternError.invalidProp(this, 'component', component,
+        'must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit');
+    }
+    if (props.priorityClassName !== undefined) checkDnsSubdomain(this, 'priorityClassName', props.priorityClassName);
+    if (props.configMountPath !== undefined) checkMountPath(this, 'configMountPath', props.configMountPath);
     const labels = { ...selectorLabels(this.workloadName), [LabelKeys.COMPONENT]: component };
 
     const bounds = resolveReplicaBounds(this, props.autoscaling, props.replicas, env);
@@ -520,11 +526,15 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     for (const name of Object.keys(props.secretEnv ?? {})) {
       const ref = props.secretEnv![name];
       checkDnsLabel(this, `secretEnv.${name}.secretName`, ref.secretName, 253);
+      if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(ref.key)) {
+        throw PatternError.invalidProp(this, `secretEnv.${name}.key`, ref.key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
+      }
       Validation.of(this).declareExternal('Secret', ref.secretName);
       addEnv(this, this.mainContainer, { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
     }
     (props.secretFiles ?? []).forEach((mount, i) => {
       checkDnsLabel(this, `secretFiles[${i}].secretName`, mount.secretName, 253);
+      checkMountPath(this, `secretFiles[${i}].mountPath`, mount.mountPath);
       Validation.of(this).declareExternal('Secret', mount.secretName);
       const volume = `secret-${i}`;
       volumes.push({
@@ -583,8 +593,16 @@ function identityOf(scope: Construct, uid: number) {
   return { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
 }
 
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function checkMountPath(scope: Construct, prop: string, path: string): void {
+  if (typeof path !== 'string' || !/^\/[A-Za-z0-9._\-/]*$/.test(path)) {
+    throw PatternError.invalidProp(scope, prop, path, 'must be an absolute path such as "/etc/config"');
+  }
+}
+
 function seconds(scope: Construct, prop: string, duration: Duration): number {
-  const s = duration.toSeconds();
+  const s = duration.toSeconds({ integral: false });
   if (!Number.isInteger(s) || s < 0) {
     throw PatternError.invalidProp(scope, prop, `${s}s`, 'must be a whole number of seconds, 0 or more');
   }

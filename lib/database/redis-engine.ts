@@ -56,6 +56,10 @@ export interface RedisEngineProps {
   readonly settings?: Readonly<Record<string, RedisSettingValue>>;
 }
 
+const EVICTION_POLICIES: readonly RedisEvictionPolicy[] = [
+  'noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
+];
+
 /** The file name in the ConfigMap, mounted at `/usr/local/etc/redis`. */
 export const REDIS_CONFIG_FILE = 'redis.conf';
 
@@ -101,6 +105,10 @@ export class RedisEngine implements IDatabaseEngine {
     }
     checkPinnedImage(scope, 'engine.image', this.image);
     if (this.maxMemory !== undefined) parseBytes(scope, 'engine.maxMemory', this.maxMemory);
+    // Written into redis.conf as is: anything else would stop Redis at start (or add a directive after a newline).
+    if (!EVICTION_POLICIES.includes(this.maxMemoryPolicy)) {
+      throw PatternError.invalidProp(scope, 'engine.maxMemoryPolicy', this.maxMemoryPolicy, `must be one of ${EVICTION_POLICIES.join(', ')}`);
+    }
     for (const key of Object.keys(this.settings)) {
       if (!DIRECTIVE.test(key)) {
         throw PatternError.invalidProp(scope, 'engine.settings', key,

@@ -90,6 +90,9 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
   checkUnique(scope, `${prop}.ports`, ports.map((p) => p.name));
   const envNames = Object.keys(spec.env ?? {});
   envNames.forEach((name) => checkEnvName(scope, `${prop}.env`, name));
+  for (const name of envNames) {
+    if (typeof spec.env![name] !== 'string') throw PatternError.invalidProp(scope, `${prop}.env.${name}`, spec.env![name], 'must be a string');
+  }
 
   const resources = resolveResources(scope, spec.resources ?? defaultResources, {
     scale: context.resourceScale, cpuLimits: context.cpuLimits, prop: `${prop}.resources`,

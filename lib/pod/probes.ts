@@ -100,7 +100,7 @@ export class Probe {
 
 function renderTimings(scope: IConstruct, prop: string, timings: ProbeTimings) {
   const seconds = (name: string, value: Duration | undefined, fallback: number, min: number) => {
-    const s = value === undefined ? fallback : value.toSeconds();
+    const s = value === undefined ? fallback : value.toSeconds({ integral: false });
     if (!Number.isInteger(s) || s < min) {
       throw PatternError.invalidProp(scope, `${prop}.${name}`, `${s}s`, `must be a whole number of seconds, at least ${min}`);
     }

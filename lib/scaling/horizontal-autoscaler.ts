@@ -88,6 +88,9 @@ export function horizontalAutoscaler(scope: Construct, props: HorizontalAutoscal
   checkInteger(scope, 'autoscaling.targetMemoryUtilization', memory, 1, 100);
   const stabilization = checkWholeSeconds(scope, 'autoscaling.scaleDownStabilization',
     props.options.scaleDownStabilization ?? Duration.minutes(5));
+  if (stabilization > 3600) {
+    throw PatternError.invalidProp(scope, 'autoscaling.scaleDownStabilization', `${stabilization}s`, 'must be at most one hour (3600 s), the HPA\'s limit');
+  }
   const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
     type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
   });
