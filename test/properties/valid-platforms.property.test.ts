@@ -45,6 +45,6 @@ describe('every generated valid platform', () => {
       expect(flowDifferences(policyFlows(objects), declaredFlows(spec))).toEqual([]);
       expect(nameProblems(objects)).toEqual([]);
       expect(secretProblems(objects, SECRET_MARKER, plaintextSecretNames(spec))).toEqual([]);
-    }), propertyParameters(60));
+    }), propertyParameters(100));
   });
 });
