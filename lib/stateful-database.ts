@@ -9,6 +9,7 @@ import { PatternError } from './errors';
 import { LabelKeys, selectorLabels } from './labels';
 import { IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
+import { ServiceMonitor } from './observability/service-monitor';
 import { Platform } from './platform';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from './pod/container';
@@ -99,6 +100,8 @@ export interface StatefulDatabaseProps {
 }
 
 const MAIN_CONTAINER = 'database';
+/** Marks the exporter's Service, which its ServiceMonitor selects. */
+const METRICS_SERVICE_LABEL = 'cdk8s-patterns.io/metrics';
 
 /**
  * A database: StatefulSet with a data volume per replica, headless Service for stable identities, client
@@ -128,6 +131,10 @@ export class StatefulDatabase extends Construct implements IConnectable {
   public readonly service: k8s.KubeService;
   /** The headless Service that gives each pod a stable DNS name (the StatefulSet's serviceName). */
   public readonly headlessService: k8s.KubeService;
+  /** `<name>-metrics`, the exporter's port for Prometheus, when metrics are on. */
+  public readonly metricsService?: k8s.KubeService;
+  /** Scrapes `metricsService`, when metrics are on. */
+  public readonly serviceMonitor?: ServiceMonitor;
   public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly configMap: k8s.KubeConfigMap;
   public readonly pdb: k8s.KubePodDisruptionBudget;
@@ -238,6 +245,24 @@ export class StatefulDatabase extends Construct implements IConnectable {
       metadata: metadata(this.workloadName),
       spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports: servicePorts },
     });
+
+    if (this.metricsEnabled) {
+      // The exporter gets a Service of its own, so that scraping never touches the clients' Services.
+      const metricsLabels = { ...metadata(this.workloadName).labels, [METRICS_SERVICE_LABEL]: 'true' };
+      this.metricsService = new k8s.KubeService(this, 'MetricsService', {
+        metadata: { name: `${this.workloadName}-metrics`, labels: metricsLabels },
+        spec: {
+          type: 'ClusterIP',
+          selector: { ...this.podSelector },
+          ports: [{ name: 'metrics', port: this.engine.exporterPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+        },
+      });
+      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
+        workloadName: this.workloadName,
+        serviceSelector: { ...this.podSelector, [METRICS_SERVICE_LABEL]: 'true' },
+        labels: metadata(this.workloadName).labels,
+      });
+    }
 
     // cdk8s-plus-28's StatefulSet construct cannot declare volumeClaimTemplates (added upstream only later), so
     // the low-level KubeStatefulSet is used rather than a JSON patch on a path the construct does not know.
