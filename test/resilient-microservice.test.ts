@@ -1,6 +1,6 @@
 // ResilientMicroservice: every resource and default asserted on the synthesized objects, and every bad-prop error.
 import { Duration } from 'cdk8s';
-import { collectWarnings, Environment, Probe, Release, ResilientMicroservice, ResilientMicroserviceProps } from '../lib';
+import { collectWarnings, Environment, Probe, Release, ResilientMicroservice, ResilientMicroserviceProps, validateApp } from '../lib';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
 function build(props: Partial<ResilientMicroserviceProps> = {}, id = 'orders') {
@@ -345,5 +345,39 @@ describe('ResilientMicroservice: snapshot', () => {
     });
     orders.connectTo(users);
     expect(synth(platform).filter((o) => o.metadata.name.startsWith('orders'))).toMatchSnapshot();
+  });
+});
+
+describe('ResilientMicroservice: sidecars and the kit\'s validation', () => {
+  test('a portless sidecar needs no probes; a sidecar with ports gets its own and passes', () => {
+    const { app, platform } = testPlatform();
+    new ResilientMicroservice(platform, 'orders', {
+      image: 'shop/orders:1.2.0',
+      sidecars: [
+        { name: 'log-shipper', image: 'fluent/fluent-bit:3.1.9' },
+        {
+          name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', ports: [{ name: 'proxy', port: 15001 }],
+          probes: { liveness: Probe.tcp(), readiness: Probe.http('/ready', { port: 15001 }) },
+        },
+      ],
+    });
+    const { charts, report } = validateApp(app);
+    expect(report.errors).toEqual([]);
+    const proxy = podSpecOf(findObject(charts[0].objects as K8sObject[], 'Deployment', 'orders')).containers[2];
+    expect(proxy.livenessProbe).toMatchObject({ tcpSocket: { port: 'proxy' } });
+    expect(proxy.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 15001 } });
+  });
+
+  test('a sidecar that serves a port without probes fails validation, naming the container', () => {
+    const { app, platform } = testPlatform();
+    new ResilientMicroservice(platform, 'orders', {
+      image: 'shop/orders:1.2.0',
+      sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', ports: [{ name: 'proxy', port: 15001 }] }],
+    });
+    const { report } = validateApp(app);
+    expect(report.errors.map((f) => `${f.ruleId} ${f.fieldPath}`)).toEqual([
+      'policy/probes spec.template.spec.containers[1].livenessProbe',
+      'policy/probes spec.template.spec.containers[1].readinessProbe',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { checkDnsLabel, checkEnvName, checkPinnedImage, checkPort, checkPortName, checkUnique } from '../private/prop-checks';
+import { Probe } from './probes';
 import { ContainerResources, renderResources, ResolvedResources, resolveResources } from './resources';
 import { PodIdentity, restrictedContainerSecurityContext } from './security';
 
@@ -51,6 +52,12 @@ export interface ContainerSpec {
    * @default ['/tmp']
    */
   readonly writablePaths?: readonly string[];
+  /**
+   * Liveness and readiness checks, against the first of `ports` unless they name one. A container with ports
+   * needs both (the kit's validation requires them); a portless sidecar needs none.
+   * @default - none
+   */
+  readonly probes?: { readonly liveness?: Probe; readonly readiness?: Probe };
 }
 
 /** What the platform decides for every container. */
@@ -109,8 +116,8 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     env: Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[],
     resources: renderResources(resources),
     securityContext: restrictedContainerSecurityContext(context.identity, context.readOnlyRootFilesystem),
-    livenessProbe: extras.livenessProbe,
-    readinessProbe: extras.readinessProbe,
+    livenessProbe: extras.livenessProbe ?? spec.probes?.liveness?.render(scope, `${prop}.probes.liveness`, ports[0]?.name ?? 'http'),
+    readinessProbe: extras.readinessProbe ?? spec.probes?.readiness?.render(scope, `${prop}.probes.readiness`, ports[0]?.name ?? 'http'),
     startupProbe: extras.startupProbe,
     lifecycle: extras.lifecycle,
     envFrom: extras.envFrom,

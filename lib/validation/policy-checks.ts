@@ -126,7 +126,10 @@ function checkContainers(template: PodTemplate): Finding[] {
           'valueFrom.secretKeyRef: secret values do not belong in the manifest');
       }
     });
-    if (!init && !runsToCompletion) {
+    // Only containers that serve ports take traffic or can hang on it; a portless sidecar (a log shipper) has
+    // nothing a probe could ask.
+    const serves = Array.isArray(container.ports) && container.ports.length > 0;
+    if (!init && !runsToCompletion && serves) {
       for (const probe of ['readinessProbe', 'livenessProbe']) {
         if (!container[probe]) add(PolicyRules.PROBES, probe, undefined, 'a probe, so that Kubernetes routes traffic only to ready pods and restarts stuck ones');
       }
