@@ -1,6 +1,6 @@
 // Synthesis: the construct tree to validated, deterministic YAML files, written all at once or not at all.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'fs';
-import { dirname, join, resolve } from 'path';
+import { dirname, isAbsolute, join, relative, resolve } from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { dump } from 'js-yaml';
@@ -155,6 +155,9 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
     const files = options.layout ? options.layout(charts) : charts.map((c) => ({ path: c.file, content: toYaml(c.objects) }));
     for (const file of files) {
       const path = join(staging, file.path);
+      if (isAbsolute(file.path) || relative(staging, path).startsWith('..')) {
+        throw new SynthesisError([`layout: file path ${JSON.stringify(file.path)} leaves the output folder: use a relative path below it`]);
+      }
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, file.content);
     }

@@ -1,6 +1,6 @@
 // Output safety beyond validation failures (test/validation/synthesize.test.ts has those): a synth that fails in
 // construct validation or while writing leaves the previous outdir byte-identical and no staging folder behind.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
@@ -79,4 +79,16 @@ describe('synthesize leaves the previous output untouched', () => {
     expect(Object.keys(tree(outdir))).toEqual(['/shop/production.k8s.yaml']);
     expect(readdirSync(parent)).toEqual(['dist']);
   });
+});
+
+test('a layout path that leaves the output folder is refused and nothing is written', () => {
+  const root = mkdtempSync(join(tmpdir(), 'escape-'));
+  const outdir = join(root, 'dist');
+  const app = Testing.app();
+  new Platform(app, 'shop');
+  expect(() => synthesize(app, { outdir, layout: () => [{ path: '../outside.yaml', content: 'x' }] }))
+    .toThrow(/layout: file path "\.\.\/outside\.yaml" leaves the output folder/);
+  expect(existsSync(join(root, 'outside.yaml'))).toBe(false);
+  expect(existsSync(outdir)).toBe(false);
+  rmSync(root, { recursive: true, force: true });
 });
