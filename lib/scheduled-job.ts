@@ -9,6 +9,7 @@ import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
 import { addEnv, renderContainer, RenderedContainer } from './pod/container';
 import { ContainerResources } from './pod/resources';
+import { cronJobSpec } from './pod/cron-job-spec';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsLabel, checkEnvName, checkInteger, checkWholeSeconds } from './private/prop-checks';
 import { SecretKeyRef } from './secrets';
@@ -134,31 +135,23 @@ export class ScheduledJob extends Construct implements INetworkPeer {
 
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata,
-      spec: {
+      spec: cronJobSpec({
         schedule: this.schedule,
         timeZone: props.timeZone ?? 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: startingDeadline,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            backoffLimit: retries,
-            activeDeadlineSeconds: timeout,
-            ttlSecondsAfterFinished: 86_400,
-            template: workloadPodTemplate({
-              labels: { ...platform.labels, ...labels },
-              annotations: {},
-              serviceAccountName: this.workloadName,
-              containers: [this.container],
-              identity,
-              terminationGracePeriodSeconds: 30,
-              restartPolicy: 'Never',
-            }),
-          },
-        },
-      },
+        activeDeadlineSeconds: timeout,
+        backoffLimit: retries,
+        labels,
+        template: workloadPodTemplate({
+          labels: { ...platform.labels, ...labels },
+          annotations: {},
+          serviceAccountName: this.workloadName,
+          containers: [this.container],
+          identity,
+          terminationGracePeriodSeconds: 30,
+          restartPolicy: 'Never',
+        }),
+      }),
     });
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata });
     platform.registerFootprint({

@@ -1,21 +1,11 @@
 // Output safety beyond validation failures (test/validation/synthesize.test.ts has those): a synth that fails in
 // construct validation or while writing leaves the previous outdir byte-identical and no staging folder behind.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError } from '../lib';
-
-function tree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => readdirSync(d).sort().forEach((name) => {
-    const path = join(d, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else files[path.slice(dir.length)] = readFileSync(path).toString('base64');
-  });
-  walk(dir);
-  return files;
-}
+import { fileTree } from './support/file-tree';
 
 function app(options: { quotaPods?: number } = {}) {
   const a = Testing.app();
@@ -36,20 +26,20 @@ describe('synthesize leaves the previous output untouched', () => {
   test('when a construct validation fails (the quota cannot hold the platform)', () => {
     // given a previous output
     synthesize(app(), { outdir, warn: () => undefined });
-    const before = tree(outdir);
+    const before = fileTree(outdir);
     // when a platform whose quota is too small is synthesized into it
     const failing = () => synthesize(app({ quotaPods: 1 }), { outdir, warn: () => undefined });
     // then it fails naming the platform and the quota prop, and the files are as they were
     expect(failing).toThrow(SynthesisError);
     expect(failing).toThrow(/\[shop\] quota\.pods \(1\) is below what the platform needs at maximum scale/);
-    expect(tree(outdir)).toEqual(before);
+    expect(fileTree(outdir)).toEqual(before);
     expect(readdirSync(parent)).toEqual(['dist']);
   });
 
   test('when writing fails half-way (a layout that throws after its first file)', () => {
     // given a previous output
     synthesize(app(), { outdir, warn: () => undefined });
-    const before = tree(outdir);
+    const before = fileTree(outdir);
     // when the layout throws while the files are produced
     const layout = () => [
       { path: 'a.yaml', content: 'kind: A\n' },
@@ -57,7 +47,7 @@ describe('synthesize leaves the previous output untouched', () => {
     ];
     // then the error surfaces, the previous files are byte-identical, and no staging folder is left
     expect(() => synthesize(app(), { outdir, layout, warn: () => undefined })).toThrow('disk full');
-    expect(tree(outdir)).toEqual(before);
+    expect(fileTree(outdir)).toEqual(before);
     expect(readdirSync(parent)).toEqual(['dist']);
   });
 
@@ -76,7 +66,7 @@ describe('synthesize leaves the previous output untouched', () => {
     // when synthesized with the default layout
     synthesize(app(), { outdir, warn: () => undefined });
     // then only the default file exists
-    expect(Object.keys(tree(outdir))).toEqual(['/shop/production.k8s.yaml']);
+    expect(Object.keys(fileTree(outdir))).toEqual(['/shop/production.k8s.yaml']);
     expect(readdirSync(parent)).toEqual(['dist']);
   });
 });

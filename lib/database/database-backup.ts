@@ -9,6 +9,7 @@ import { WorkloadNetworkPolicy } from '../network/workload-network-policy';
 import { Platform } from '../platform';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from '../pod/container';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from '../pod/resources';
+import { cronJobSpec } from '../pod/cron-job-spec';
 import { workloadPodTemplate } from '../pod/workload-pod';
 import { checkInteger } from '../private/prop-checks';
 import { checkCronSchedule } from './cron-schedule';
@@ -139,23 +140,15 @@ export class DatabaseBackup extends Construct implements INetworkPeer {
     });
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata,
-      spec: {
+      spec: cronJobSpec({
         schedule: this.schedule,
         timeZone: props.timeZone ?? 'Etc/UTC',
-        concurrencyPolicy: 'Forbid',
         startingDeadlineSeconds: startingDeadline,
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 3,
-        jobTemplate: {
-          metadata: { labels },
-          spec: {
-            backoffLimit: 2,
-            activeDeadlineSeconds: timeout,
-            ttlSecondsAfterFinished: 86_400,
-            template,
-          },
-        },
-      },
+        activeDeadlineSeconds: timeout,
+        backoffLimit: 2,
+        labels,
+        template,
+      }),
     });
     WiringGraph.of(this).connect({ from: this, to: props.database, ports: props.database.connectionPorts, kind: 'backup' });
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata });

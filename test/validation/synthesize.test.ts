@@ -1,23 +1,12 @@
 // Synthesis with validation: a failing synth writes nothing and reports every error grouped by construct path.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { JsonPatch, Testing } from 'cdk8s';
 import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError } from '../../lib';
+import { fileTree } from '../support/file-tree';
 
 const IMAGE = 'registry.example.com/shop/api:1.4.0';
-
-/** Every file under `dir` with its bytes, for byte-for-byte comparison. */
-function tree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => readdirSync(d).sort().forEach((name) => {
-    const path = join(d, name);
-    if (statSync(path).isDirectory()) walk(path);
-    else files[path.slice(dir.length)] = readFileSync(path).toString('base64');
-  });
-  walk(dir);
-  return files;
-}
 
 function app(breakIt: boolean) {
   const a = Testing.app();
@@ -40,7 +29,7 @@ describe('synthesize with validation', () => {
   test('a failing synth leaves the previous output byte-identical and lists every error grouped by construct path', () => {
     // given a previous, valid output
     synthesize(app(false), { outdir, warn: () => undefined });
-    const before = tree(outdir);
+    const before = fileTree(outdir);
     expect(Object.keys(before)).toEqual(['/shop/production.k8s.yaml']);
     // when a broken app is synthesized into the same folder
     let error: unknown;
@@ -59,7 +48,7 @@ describe('synthesize with validation', () => {
     ]);
     expect(failure.message).toMatch(/nothing was written\. 3 error\(s\), 0 warning\(s\)\n\[shop\/api\/Deployment\]\n  error policy\/run-as-non-root Deployment\/shop\/api spec\.template\.spec\.containers\[0\]\.securityContext\.runAsNonRoot: found false; expected true \(here or in the pod's securityContext\)\n\[shop\/api\/Service\]\n  error ref\/service-target-port/);
     expect(failure.problems[0]).toMatch(/^\[shop\/api\/Deployment\] error policy\/run-as-non-root /);
-    expect(tree(outdir)).toEqual(before);
+    expect(fileTree(outdir)).toEqual(before);
     expect(readdirSync(join(outdir, '..'))).toEqual(['dist']);
   });
 
@@ -76,9 +65,9 @@ describe('synthesize with validation', () => {
     synthesize(build(), { outdir, warn: (line) => printed.push(line) });
     // then the warning is printed and the output written
     expect(printed).toEqual([expect.stringMatching(/^warning: \[shop\/api\/Deployment\] warning policy\/read-only-root-filesystem Deployment\/shop\/api .*readOnlyRootFilesystem: found false; expected true/)]);
-    const before = tree(outdir);
+    const before = fileTree(outdir);
     // and with strictWarnings it fails without touching the output
     expect(() => synthesize(build(), { outdir, strictWarnings: true, warn: () => undefined })).toThrow(/policy\/read-only-root-filesystem/);
-    expect(tree(outdir)).toEqual(before);
+    expect(fileTree(outdir)).toEqual(before);
   });
 });
