@@ -110,7 +110,11 @@ describe('toYaml round trips', () => {
       // then
       expect(parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS())).toEqual(expected);
       expect(loadAll(text)).toEqual(expected);
-    }), { numRuns: 500 });
+    }), {
+      // A fixed seed keeps CI reproducible; YAML_PROPERTY_SEED and YAML_PROPERTY_RUNS explore further.
+      seed: Number(process.env.YAML_PROPERTY_SEED ?? 20261122),
+      numRuns: Number(process.env.YAML_PROPERTY_RUNS ?? 500),
+    });
   });
 
   test('the same objects give the same text, call after call', () => {

@@ -9,6 +9,8 @@ import * as jsYaml from 'js-yaml';
 const YAML11_LOOKALIKE = new RegExp('^(?:'
   + 'y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF'
   + '|~|null|Null|NULL|<<|='
+  // Document markers: a key written at column 0 as `... a` or `--- a` would end or start a document.
+  + '|(?:---|\\.\\.\\.)(?:[ \\t][\\s\\S]*)?'
   + '|[-+]?(?:0b[01_]+|0o?[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*)'
   + '|[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*\\.[0-9_]*|\\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?'
   + '|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+'
