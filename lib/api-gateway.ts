@@ -11,7 +11,8 @@ import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph'
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
-import { HardeningContext, renderContainer, RenderedContainer } from './pod/container';
+import { renderContainer, RenderedContainer } from './pod/container';
+import { hardeningContext } from './pod/hardening-context';
 import { Probe } from './pod/probes';
 import { ContainerResources, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
@@ -270,15 +271,9 @@ export class ApiGateway extends Construct implements INetworkPeer {
 
     const labels = { ...this.podSelector, [LabelKeys.COMPONENT]: 'gateway' };
     const metadata = (name: string) => ({ name, labels });
-    const uid = props.runAsUser ?? this.platform.compatibility.runAsUser;
-    checkInteger(this, 'runAsUser', uid, 1, 2_147_483_647);
-    const context: HardeningContext = {
-      identity: { runAsUser: uid, runAsGroup: uid, fsGroup: uid },
-      imagePullPolicy: this.platform.compatibility.imagePullPolicy,
-      cpuLimits: this.platform.compatibility.cpuLimits,
-      resourceScale: this.platform.environment.resourceScale,
-      readOnlyRootFilesystem: true,
-    };
+    const context = hardeningContext(this, {
+      compatibility: this.platform.compatibility, environment: this.platform.environment, runAsUser: props.runAsUser,
+    });
     this.container = renderContainer(this, 'props', {
       name: CONTAINER,
       image: this.image,

@@ -14,12 +14,13 @@ import { IRelease, PodVariant, ReleasedWorkload, ReleaseLabels, ReleaseResult, R
 import { disruptionBudget } from './scaling/disruption-budget';
 import { AutoscalingOptions, horizontalAutoscaler, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
-import { addEnv, ContainerExtras, ContainerSpec, HardeningContext, renderContainer, RenderedContainer } from './pod/container';
+import { addEnv, ContainerExtras, ContainerSpec, renderContainer, RenderedContainer } from './pod/container';
+import { hardeningContext } from './pod/hardening-context';
 import { Probe } from './pod/probes';
 import { ContainerResources } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
-import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInteger, checkPort, checkUnique } from './private/prop-checks';
-import { SecretFileMount, SecretKeyRef } from './secrets';
+import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkPort, checkUnique } from './private/prop-checks';
+import { addSecretEnv, SecretFileMount, SecretKeyRef } from './secrets';
 import { addWarning } from './warnings';
 import { Validation } from './validation/rule';
 
@@ -284,13 +285,7 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     this.maxReplicas = bounds.maxReplicas;
     const autoscaling = bounds.autoscaling;
 
-    const context: HardeningContext = {
-      identity: identityOf(this, props.runAsUser ?? this.platform.compatibility.runAsUser),
-      imagePullPolicy: this.platform.compatibility.imagePullPolicy,
-      cpuLimits: this.platform.compatibility.cpuLimits,
-      resourceScale: env.resourceScale,
-      readOnlyRootFilesystem: true,
-    };
+    const context = hardeningContext(this, { compatibility: this.platform.compatibility, environment: env, runAsUser: props.runAsUser });
     const ports = [{ name: 'http', port: this.port }];
     if (props.metrics) {
       checkPort(this, 'metrics.port', props.metrics.port);
@@ -523,15 +518,7 @@ export class ResilientMicroservice extends Construct implements IConnectable {
   }
 
   private addSecrets(props: ResilientMicroserviceProps, volumes: k8s.Volume[]): void {
-    for (const name of Object.keys(props.secretEnv ?? {})) {
-      const ref = props.secretEnv![name];
-      checkDnsLabel(this, `secretEnv.${name}.secretName`, ref.secretName, 253);
-      if (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]{1,253}$/.test(ref.key)) {
-        throw PatternError.invalidProp(this, `secretEnv.${name}.key`, ref.key, 'must be a Secret key: letters, digits, \'-\', \'_\' and \'.\'');
-      }
-      Validation.of(this).declareExternal('Secret', ref.secretName);
-      addEnv(this, this.mainContainer, { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
-    }
+    addSecretEnv(this, this.mainContainer, props.secretEnv);
     (props.secretFiles ?? []).forEach((mount, i) => {
       checkDnsLabel(this, `secretFiles[${i}].secretName`, mount.secretName, 253);
       checkMountPath(this, `secretFiles[${i}].mountPath`, mount.mountPath);
@@ -587,11 +574,6 @@ function sum(numbers: readonly number[]): number {
 
 /** Default resources of sidecars and init containers. */
 const SMALL_CONTAINER: ContainerResources = { requests: { cpu: '50m', memory: '64Mi' } };
-
-function identityOf(scope: Construct, uid: number) {
-  checkInteger(scope, 'runAsUser', uid, 1, 2_147_483_647);
-  return { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
-}
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 

@@ -8,11 +8,12 @@ import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph'
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
 import { addEnv, renderContainer, RenderedContainer } from './pod/container';
+import { hardeningContext } from './pod/hardening-context';
 import { ContainerResources } from './pod/resources';
 import { cronJobSpec } from './pod/cron-job-spec';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsLabel, checkEnvName, checkInteger, checkWholeSeconds } from './private/prop-checks';
-import { SecretKeyRef } from './secrets';
+import { addSecretEnv, SecretKeyRef } from './secrets';
 
 /** Props of a ScheduledJob. */
 export interface ScheduledJobProps {
@@ -107,9 +108,9 @@ export class ScheduledJob extends Construct implements INetworkPeer {
     checkInteger(this, 'retries', retries, 0, 10);
     const labels = { ...this.podSelector, [LabelKeys.COMPONENT]: 'job' };
     const metadata = { name: this.workloadName, labels };
-    const uid = props.runAsUser ?? platform.compatibility.runAsUser;
-    checkInteger(this, 'runAsUser', uid, 1, 2_147_483_647);
-    const identity = { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
+    const context = hardeningContext(this, {
+      compatibility: platform.compatibility, environment: platform.environment, runAsUser: props.runAsUser,
+    });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
     this.container = renderContainer(this, 'props', {
@@ -120,18 +121,8 @@ export class ScheduledJob extends Construct implements INetworkPeer {
       env: props.env,
       resources: props.resources,
       writablePaths: props.writablePaths,
-    }, {
-      identity,
-      imagePullPolicy: platform.compatibility.imagePullPolicy,
-      cpuLimits: platform.compatibility.cpuLimits,
-      resourceScale: platform.environment.resourceScale,
-      readOnlyRootFilesystem: true,
-    });
-    for (const name of Object.keys(props.secretEnv ?? {})) {
-      const ref = props.secretEnv![name];
-      checkDnsLabel(this, `secretEnv.${name}.secretName`, ref.secretName, 253);
-      addEnv(this, this.container, { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
-    }
+    }, context);
+    addSecretEnv(this, this.container, props.secretEnv);
 
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata,
@@ -147,7 +138,7 @@ export class ScheduledJob extends Construct implements INetworkPeer {
           annotations: {},
           serviceAccountName: this.workloadName,
           containers: [this.container],
-          identity,
+          identity: context.identity,
           terminationGracePeriodSeconds: 30,
           restartPolicy: 'Never',
         }),

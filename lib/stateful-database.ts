@@ -13,6 +13,7 @@ import { ServiceMonitor } from './observability/service-monitor';
 import { Platform } from './platform';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from './pod/container';
+import { hardeningContext } from './pod/hardening-context';
 import { Probe } from './pod/probes';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
@@ -180,14 +181,8 @@ export class StatefulDatabase extends Construct implements IConnectable {
 
     const labels = { ...this.podSelector, [LabelKeys.COMPONENT]: this.engine.engineName };
     const metadata = (name: string) => ({ name, labels });
-    const identity = identityOf(this, props.runAsUser ?? platform.compatibility.runAsUser);
-    const hardening: HardeningContext = {
-      identity,
-      imagePullPolicy: platform.compatibility.imagePullPolicy,
-      cpuLimits: platform.compatibility.cpuLimits,
-      resourceScale: env.resourceScale,
-      readOnlyRootFilesystem: true,
-    };
+    const hardening = hardeningContext(this, { compatibility: platform.compatibility, environment: env, runAsUser: props.runAsUser });
+    const identity = hardening.identity;
 
     const configFiles = this.engine.configFiles(this.context);
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: metadata(`${this.workloadName}-config`), data: configFiles });
@@ -385,11 +380,6 @@ export class StatefulDatabase extends Construct implements IConnectable {
     for (const variable of exporter.env) addEnv(this, rendered, variable);
     return rendered;
   }
-}
-
-function identityOf(scope: Construct, uid: number) {
-  checkInteger(scope, 'runAsUser', uid, 1, 2_147_483_647);
-  return { runAsUser: uid, runAsGroup: uid, fsGroup: uid };
 }
 
 function wholeSeconds(scope: Construct, prop: string, duration: Duration, min: number): number {

@@ -1,6 +1,6 @@
 // ScheduledJob: a hardened CronJob wired like any workload.
-import { Duration } from 'cdk8s';
-import { DatabaseEngine, ResilientMicroservice, ScheduledJob, ScheduledJobProps, StatefulDatabase } from '../lib';
+import { App, Duration } from 'cdk8s';
+import { DatabaseEngine, ResilientMicroservice, ScheduledJob, ScheduledJobProps, StatefulDatabase, validateApp } from '../lib';
 import { findObject, podSpecOf, synth, testPlatform } from './support/objects';
 
 function build(props: Partial<ScheduledJobProps> = {}) {
@@ -56,4 +56,17 @@ test.each([
   [{ image: 'shop/reports' }, /image \("shop\/reports"\) must name a pinned version/],
 ])('bad props: %p', (props, message) => {
   expect(() => build(props)).toThrow(message);
+});
+
+test('secrets by reference are checked and declared external, so the job passes the kit\'s validation', () => {
+  const { platform } = testPlatform();
+  new ScheduledJob(platform, 'nightly-report', {
+    image: 'shop/reports:1.0.0', schedule: '@daily', secretEnv: { REPORT_TOKEN: { secretName: 'report-token', key: 'token' } },
+  });
+  const { charts, report } = validateApp(platform.node.root as App);
+  expect(report.errors).toEqual([]);
+  expect(podSpecOf(findObject(charts[0].objects as any[], 'CronJob', 'nightly-report')).containers[0].env)
+    .toContainEqual({ name: 'REPORT_TOKEN', valueFrom: { secretKeyRef: { name: 'report-token', key: 'token' } } });
+  expect(() => build({ secretEnv: { REPORT_TOKEN: { secretName: 'report-token', key: 'a key' } } }))
+    .toThrow(/^\[shop\/nightly-report\] secretEnv\.REPORT_TOKEN\.key \("a key"\) must be a Secret key/);
 });

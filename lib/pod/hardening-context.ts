@@ -1,0 +1,27 @@
+// The hardening context of a workload: what its Platform's profiles decide for every container, plus its uid.
+import { IConstruct } from 'constructs';
+import { Compatibility } from '../compatibility';
+import { Environment } from '../environment';
+import { checkInteger } from '../private/prop-checks';
+import { HardeningContext } from './container';
+
+/** What a workload's context is derived from. */
+export interface HardeningContextProps {
+  readonly compatibility: Compatibility;
+  readonly environment: Environment;
+  /** The workload's `runAsUser` prop, if any; the compatibility profile's uid otherwise. */
+  readonly runAsUser?: number;
+}
+
+/** The context for a workload's containers; the uid is also the gid and the volumes' fsGroup. */
+export function hardeningContext(scope: IConstruct, props: HardeningContextProps): HardeningContext {
+  const uid = props.runAsUser ?? props.compatibility.runAsUser;
+  checkInteger(scope, 'runAsUser', uid, 1, 2_147_483_647);
+  return {
+    identity: { runAsUser: uid, runAsGroup: uid, fsGroup: uid },
+    imagePullPolicy: props.compatibility.imagePullPolicy,
+    cpuLimits: props.compatibility.cpuLimits,
+    resourceScale: props.environment.resourceScale,
+    readOnlyRootFilesystem: true,
+  };
+}
