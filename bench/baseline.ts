@@ -2,10 +2,10 @@
 // `yaml` package's `stringify`, default options, one document per object: what "merely writing the YAML with the
 // common library" costs. Prints one JSON line of figures.
 //   node --import tsx bench/baseline.ts <objects.json> <outdir>
-import { mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { readFileSync } from 'fs';
 import { performance } from 'perf_hooks';
 import { stringify } from 'yaml';
+import { writeFiles } from './write-files';
 
 const started = performance.now();
 const [input, outdir] = process.argv.slice(2);
@@ -16,13 +16,7 @@ const charts = JSON.parse(readFileSync(input, 'utf8')) as { file: string; object
 const t1 = performance.now();
 const files = charts.map(({ file, objects }) => ({ file, yaml: objects.map((o) => stringify(o)).join('---\n') }));
 const t2 = performance.now();
-let bytes = 0;
-for (const { file, yaml } of files) {
-  const path = join(outdir, file);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, yaml);
-  bytes += Buffer.byteLength(yaml);
-}
+const bytes = writeFiles(outdir, files);
 const t3 = performance.now();
 const objects = charts.reduce((sum, c) => sum + c.objects.length, 0);
 process.stdout.write(`${JSON.stringify({

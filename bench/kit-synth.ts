@@ -1,12 +1,12 @@
 // Benchmark child: builds a platform of N ResilientMicroservices and synthesizes it through the kit's full pipeline
 // (construction, validation + resolution in synthesizeCharts, toYaml, write). Prints one JSON line of figures.
 //   node --import tsx bench/kit-synth.ts <N> <outdir> [--objects-json <file>]
-import { mkdirSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { writeFileSync } from 'fs';
 import { performance } from 'perf_hooks';
 import { App } from 'cdk8s';
 import { Node } from 'constructs';
 import { Environment, Platform, ResilientMicroservice, synthesizeCharts, toYaml } from '../lib';
+import { writeFiles } from './write-files';
 
 const started = performance.now();
 const n = Number(process.argv[2]);
@@ -51,13 +51,7 @@ const charts = synthesizeCharts(app);
 const t2 = performance.now();
 const files = charts.map(({ file, objects }) => ({ file, yaml: toYaml(objects) }));
 const t3 = performance.now();
-let bytes = 0;
-for (const { file, yaml } of files) {
-  const path = join(outdir, file);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, yaml);
-  bytes += Buffer.byteLength(yaml);
-}
+const bytes = writeFiles(outdir, files);
 const t4 = performance.now();
 if (objectsJson) {
   writeFileSync(objectsJson, JSON.stringify(charts.map(({ file, objects }) => ({ file, objects }))));
