@@ -1,12 +1,13 @@
-// Benchmark child: builds a platform of N ResilientMicroservices and synthesizes it through the kit's full pipeline
-// (construction, validation + resolution in synthesizeCharts, toYaml, write). Prints one JSON line of figures.
+// Benchmark child: builds a platform of N ResilientMicroservices and synthesizes it with the kit's own
+// `synthesize()` (construct validations, resolution, validation of the object set, YAML written document by document
+// into a staging folder renamed into place). Prints one JSON line of figures; the phases come from the User Timing
+// marks `synthesize` records (SynthesisMarks).
 //   node --import tsx bench/kit-synth.ts <N> <outdir> [--objects-json <file>]
-import { writeFileSync } from 'fs';
+import { readdirSync, statSync, writeFileSync } from 'fs';
+import { join } from 'path';
 import { performance } from 'perf_hooks';
 import { App } from 'cdk8s';
-import { Node } from 'constructs';
-import { Environment, Platform, ResilientMicroservice, synthesizeCharts, toYaml } from '../lib';
-import { writeFiles } from './write-files';
+import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisMarks } from '../lib';
 
 const started = performance.now();
 const n = Number(process.argv[2]);
@@ -16,19 +17,6 @@ const objectsJson = jsonIndex > 0 ? process.argv[jsonIndex + 1] : undefined;
 if (!Number.isInteger(n) || n < 1 || !outdir) {
   throw new Error('usage: kit-synth.ts <N> <outdir> [--objects-json <file>]');
 }
-
-// Validation runs inside synthesizeCharts; the time spent in construct validations is summed here so that the
-// phase split can tell it apart from resolution (toJson of every object).
-let validationMs = 0;
-const validate = Node.prototype.validate;
-Node.prototype.validate = function timedValidate(this: Node): string[] {
-  const t = performance.now();
-  try {
-    return validate.call(this);
-  } finally {
-    validationMs += performance.now() - t;
-  }
-};
 
 const t0 = performance.now();
 const app = new App({ outdir });
@@ -47,29 +35,30 @@ for (let i = 0; i < n; i++) {
   previous = service;
 }
 const t1 = performance.now();
-const charts = synthesizeCharts(app);
-const t2 = performance.now();
-const files = charts.map(({ file, objects }) => ({ file, yaml: toYaml(objects) }));
-const t3 = performance.now();
-const bytes = writeFiles(outdir, files);
-const t4 = performance.now();
+const charts = synthesize(app, { outdir, warn: () => undefined });
+const maxRssKiB = process.resourceUsage().maxRSS;
+const mark = (name: string) => performance.getEntriesByName(name, 'mark')[0].startTime;
 if (objectsJson) {
   writeFileSync(objectsJson, JSON.stringify(charts.map(({ file, objects }) => ({ file, objects }))));
 }
 
-const objects = charts.reduce((sum, c) => sum + c.objects.length, 0);
 process.stdout.write(`${JSON.stringify({
   n,
-  objects,
-  bytes,
+  objects: charts.reduce((sum, c) => sum + c.objects.length, 0),
+  bytes: folderBytes(outdir),
   loadMs: round(started),
   constructionMs: round(t1 - t0),
-  validationMs: round(validationMs),
-  resolutionMs: round(t2 - t1 - validationMs),
-  serializationMs: round(t3 - t2),
-  writeMs: round(t4 - t3),
-  maxRssKiB: process.resourceUsage().maxRSS,
+  resolutionMs: round(mark(SynthesisMarks.RESOLVED) - mark(SynthesisMarks.CONSTRUCTS_VALIDATED)),
+  validationMs: round(mark(SynthesisMarks.CONSTRUCTS_VALIDATED) - t1 + mark(SynthesisMarks.VALIDATED) - mark(SynthesisMarks.RESOLVED)),
+  outputMs: round(mark(SynthesisMarks.WRITTEN) - mark(SynthesisMarks.VALIDATED)),
+  maxRssKiB,
 })}\n`);
+
+function folderBytes(folder: string): number {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((entry) => statSync(join(folder, entry)))
+    .reduce((sum, stat) => sum + (stat.isFile() ? stat.size : 0), 0);
+}
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

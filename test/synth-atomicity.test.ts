@@ -51,6 +51,22 @@ describe('synthesize leaves the previous output untouched', () => {
     expect(readdirSync(parent)).toEqual(['dist']);
   });
 
+  test('when a file written piece by piece fails half-way (a streamed layout)', () => {
+    // given a previous output
+    synthesize(app(), { outdir, warn: () => undefined });
+    const before = fileTree(outdir);
+    // when a file's pieces stop with an error after the first has been written
+    function* pieces(): Generator<string> {
+      yield 'kind: A\n'.repeat(1 << 16);
+      throw new Error('serializer failed');
+    }
+    // then the error surfaces, the previous files are byte-identical, and no staging folder is left
+    expect(() => synthesize(app(), { outdir, layout: () => [{ path: 'a.yaml', content: pieces() }], warn: () => undefined }))
+      .toThrow('serializer failed');
+    expect(fileTree(outdir)).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['dist']);
+  });
+
   test('when there was no previous output, a failing synth creates no outdir', () => {
     // given no outdir
     // when a failing platform is synthesized

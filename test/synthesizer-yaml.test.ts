@@ -2,7 +2,7 @@
 import * as fc from 'fast-check';
 import { load, loadAll } from 'js-yaml';
 import { parse, parseAllDocuments } from 'yaml';
-import { toYaml } from '../lib';
+import { toYaml, yamlDocuments } from '../lib';
 
 /** Strings YAML 1.1 resolves to booleans, numbers, dates or null when they are written plain. */
 const LOOKALIKES = [
@@ -68,6 +68,24 @@ describe('toYaml as a document stream', () => {
 
   test('no objects, no text', () => {
     expect(toYaml([])).toBe('');
+  });
+
+  test('yamlDocuments yields one document at a time, each after the first with its --- line, joining to toYaml', () => {
+    // given
+    const objects = [{ kind: 'A' }, { kind: 'B', data: { x: 'on' } }, { kind: 'C' }];
+    // when
+    const pieces = [...yamlDocuments(objects)];
+    // then
+    expect(pieces).toEqual(['kind: A\n', "---\nkind: B\ndata:\n  x: 'on'\n", '---\nkind: C\n']);
+    expect(pieces.join('')).toBe(toYaml(objects));
+  });
+
+  test('yamlDocuments is lazy: a document is serialized only when asked for', () => {
+    // given a second object that cannot be serialized
+    const pieces = yamlDocuments([{ kind: 'A' }, { kind: 'B', bad: () => 1 }]);
+    // when only the first piece is taken, then nothing throws; the second throws when reached
+    expect(pieces.next().value).toBe('kind: A\n');
+    expect(() => pieces.next()).toThrow();
   });
 });
 

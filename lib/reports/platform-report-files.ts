@@ -1,6 +1,6 @@
 // Output files beside each platform's YAML: its topology diagram and capacity report.
 import { Platform } from '../platform';
-import { OutputFile, SynthesizedChart, toYaml } from '../synthesizer';
+import { OutputFile, SynthesizedChart, yamlPerChart } from '../synthesizer';
 import { capacityReport } from './capacity-report';
 import { topologyDiagram } from './topology-diagram';
 
@@ -9,7 +9,7 @@ import { topologyDiagram } from './topology-diagram';
  * `<environment>.topology.md` and `<environment>.capacity.md` beside it.
  */
 export function withPlatformReports(
-  layout: (charts: readonly SynthesizedChart[]) => readonly OutputFile[] = defaultLayout,
+  layout: (charts: readonly SynthesizedChart[]) => readonly OutputFile[] = yamlPerChart,
 ): (charts: readonly SynthesizedChart[]) => OutputFile[] {
   return (charts) => {
     const files = [...layout(charts)];
@@ -21,8 +21,4 @@ export function withPlatformReports(
     }
     return files;
   };
-}
-
-function defaultLayout(charts: readonly SynthesizedChart[]): OutputFile[] {
-  return charts.map((c) => ({ path: c.file, content: toYaml(c.objects) }));
 }

@@ -2,8 +2,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { performance } from 'perf_hooks';
 import { JsonPatch, Testing } from 'cdk8s';
-import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError } from '../../lib';
+import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError, SynthesisMarks, toYaml } from '../../lib';
 import { fileTree } from '../support/file-tree';
 
 const IMAGE = 'registry.example.com/shop/api:1.4.0';
@@ -69,5 +70,19 @@ describe('synthesize with validation', () => {
     // and with strictWarnings it fails without touching the output
     expect(() => synthesize(build(), { outdir, strictWarnings: true, warn: () => undefined })).toThrow(/policy\/read-only-root-filesystem/);
     expect(fileTree(outdir)).toEqual(before);
+  });
+
+  test('the default layout writes each chart as toYaml would, and the phases are marked in order', () => {
+    // given
+    performance.clearMarks();
+    const a = app(false);
+    // when
+    const charts = synthesize(a, { outdir, warn: () => undefined });
+    // then the file streamed document by document is the whole-string serialization of the same objects
+    expect(Buffer.from(fileTree(outdir)['/shop/production.k8s.yaml'], 'base64').toString()).toBe(toYaml(charts[0].objects));
+    // and the User Timing marks of the phases were recorded, each after the one before
+    const times = Object.values(SynthesisMarks).map((name) => performance.getEntriesByName(name, 'mark')[0]?.startTime);
+    expect(times.every((t) => typeof t === 'number')).toBe(true);
+    expect([...times].sort((x, y) => x - y)).toEqual(times);
   });
 });
