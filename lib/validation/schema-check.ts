@@ -50,48 +50,45 @@ export function checkSchema(subject: IndexedObject): SchemaResult {
   if (!model) return { checked: false, findings: [] };
   let shape = SHAPES.get(model);
   if (!shape) {
-    shape = new Map();
+    shape = newPlace();
     SHAPES.set(model, shape);
   }
   const known = shape;
-  if (allPlacesKnown(json, known)) {
-    const findings = humanize(subject, runValidator(model, json));
-    findings.push(...unknownFields(subject, (_node, place) => known.get(place)));
-    return { checked: true, findings };
-  }
+  // One walk judges the fields from memory; it gives up at the first place no earlier object had.
+  const fromMemory = unknownFields(subject, known, (_value, place) => (place.traced ? place : undefined));
+  if (fromMemory) return { checked: true, findings: [...humanize(subject, runValidator(model, json)), ...fromMemory] };
   const tracer = new ReadTracer();
   const errors = runValidator(model, tracer.trace(json, model.prototype) as object);
-  const findings = humanize(subject, errors);
-  findings.push(...unknownFields(subject, (node, place) => remember(known, place, tracer.traces.get(node))));
-  return { checked: true, findings };
+  const traced = unknownFields(subject, known, (value, place) => remember(place, tracer.traces.get(value)))!;
+  return { checked: true, findings: [...humanize(subject, errors), ...traced] };
 }
 
-/** What a validator read at each place of its objects, per model: `spec.template.spec.containers[]` → reads. */
-type Shape = Map<string, Trace>;
-const SHAPES = new WeakMap<SchemaModel, Shape>();
+/**
+ * What a validator read at one place of its objects, per model, as a tree: `spec` → `template` → … Array items
+ * share one place (indexes folded), so a place stands for every object found there.
+ */
+interface Place {
+  /** The properties read here (a union over the objects traced: oneOf branches may read different fields). */
+  readonly reads: Set<string>;
+  /** Whether the validator enumerated an object here: a map such as labels, whose keys are not fields. */
+  enumerated: boolean;
+  /** Whether an object at this place has been traced; only then do `reads` say what the schema defines here. */
+  traced: boolean;
+  readonly fields: Map<string, Place>;
+  items?: Place;
+}
+const SHAPES = new WeakMap<SchemaModel, Place>();
 
-/** Records a place's reads (a union: oneOf branches may read different fields) and returns them. */
-function remember(shape: Shape, place: string, trace: Trace | undefined): Trace {
-  const seen = shape.get(place);
-  const merged: Trace = seen ?? { reads: new Set(), enumerated: false };
-  for (const key of trace?.reads ?? []) merged.reads.add(key);
-  merged.enumerated = merged.enumerated || (trace?.enumerated ?? false);
-  if (!seen) shape.set(place, merged);
-  return merged;
+function newPlace(): Place {
+  return { reads: new Set(), enumerated: false, traced: false, fields: new Map() };
 }
 
-/** Whether every object in `value` sits at a place the shape has seen. */
-function allPlacesKnown(value: unknown, shape: Shape, place = ''): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) return value.every((item) => allPlacesKnown(item, shape, `${place}[]`));
-  const trace = shape.get(place);
-  if (!trace) return false;
-  const judged = !trace.enumerated && trace.reads.size > 0;
-  for (const [key, child] of Object.entries(value)) {
-    if (judged && !trace.reads.has(key)) continue; // an unknown field: reported, not descended into
-    if (!allPlacesKnown(child, shape, `${place}.${key}`)) return false;
-  }
-  return true;
+/** Records the reads of one traced object at `place` and returns the place. */
+function remember(place: Place, trace: Trace | undefined): Place {
+  for (const key of trace?.reads ?? []) place.reads.add(key);
+  place.enumerated = place.enumerated || (trace?.enumerated ?? false);
+  place.traced = true;
+  return place;
 }
 
 /** What a validator reports: AJV's error objects. */
@@ -151,31 +148,53 @@ class ReadTracer {
   }
 }
 
-/** Unknown fields, judged by the reads `readsAt` gives for each object and its place (indexes folded to `[]`). */
-function unknownFields(subject: IndexedObject, readsAt: (node: object, place: string) => Trace | undefined): Finding[] {
+/**
+ * The unknown fields of the subject, judged at each object by the place `judge` gives for it (undefined: the walk
+ * stops and the answer is undefined). An unknown field is reported, not descended into; a dotted path is built only
+ * for a finding.
+ */
+function unknownFields(subject: IndexedObject, root: Place, judge: (value: object, place: Place) => Place | undefined): Finding[] | undefined {
   const findings: Finding[] = [];
-  const schemaName = `${subject.json.apiVersion} ${subject.json.kind}`;
-  const walk = (value: unknown, path: string, place: string) => {
-    if (typeof value !== 'object' || value === null) return;
+  const keys: (string | number)[] = [];
+  const walk = (value: unknown, at: Place): boolean => {
+    if (typeof value !== 'object' || value === null) return true;
     if (Array.isArray(value)) {
-      value.forEach((item, i) => walk(item, fieldPath(path, i), `${place}[]`));
-      return;
+      const items = at.items ?? (at.items = newPlace());
+      for (let i = 0; i < value.length; i++) {
+        keys.push(i);
+        const complete = walk(value[i], items);
+        keys.pop();
+        if (!complete) return false;
+      }
+      return true;
     }
-    const trace = readsAt(value, place);
-    const judged = trace && !trace.enumerated && trace.reads.size > 0;
-    for (const [key, child] of Object.entries(value)) {
+    const place = judge(value, at);
+    if (!place) return false;
+    const judged = !place.enumerated && place.reads.size > 0;
+    for (const key of Object.keys(value)) {
+      const child = (value as Record<string, unknown>)[key];
       if (child === undefined) continue;
-      if (judged && !trace.reads.has(key)) {
-        const suggestion = closest(key, trace.reads);
-        findings.push(finding(SchemaRules.UNKNOWN_FIELD, 'error', subject, fieldPath(path, key), foundText(`unknown field "${key}"`),
-          `only fields the ${schemaName} schema defines${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`));
+      if (judged && !place.reads.has(key)) {
+        findings.push(unknownField(subject, [...keys, key].reduce<string>(fieldPath, ''), key, place.reads));
         continue;
       }
-      walk(child, fieldPath(path, key), `${place}.${key}`);
+      if (typeof child !== 'object' || child === null) continue;
+      let next = place.fields.get(key);
+      if (!next) place.fields.set(key, (next = newPlace()));
+      keys.push(key);
+      const complete = walk(child, next);
+      keys.pop();
+      if (!complete) return false;
     }
+    return true;
   };
-  walk(subject.json, '', '');
-  return findings;
+  return walk(subject.json, root) ? findings : undefined;
+}
+
+function unknownField(subject: IndexedObject, path: string, key: string, known: ReadonlySet<string>): Finding {
+  const suggestion = closest(key, known);
+  return finding(SchemaRules.UNKNOWN_FIELD, 'error', subject, path, foundText(`unknown field "${key}"`),
+    `only fields the ${subject.json.apiVersion} ${subject.json.kind} schema defines${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
 }
 
 /** Turns the validator's errors into one finding per field, saying what the field holds and what would pass. */
