@@ -1,5 +1,6 @@
 // Finds the kubernetes-models class of an apiVersion/kind: the core API from `kubernetes-models`, the custom
 // resources the kit emits from the matching `@kubernetes-models/*` package; none means "unchecked".
+import { precompiledSchemaModel } from './compiled-schema-cache';
 
 /** A kubernetes-models class: its prototype's `validate()` checks `this` against the published schema. */
 export interface SchemaModel {
@@ -58,5 +59,7 @@ function requireModel(moduleId: string, kind: string): SchemaModel | undefined {
     throw error;
   }
   const model = loaded[kind] as SchemaModel | undefined;
-  return typeof model === 'function' && typeof (model as SchemaModel).prototype?.validate === 'function' ? model : undefined;
+  if (typeof model !== 'function' || typeof (model as SchemaModel).prototype?.validate !== 'function') return undefined;
+  // A package that compiles its schemas at run time (argo-rollouts) gets a validator compiled once per machine.
+  return precompiledSchemaModel(model, require.resolve(moduleId)) ?? model;
 }
