@@ -6,6 +6,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { dump } from 'js-yaml';
 import { Platform } from './platform';
+import { BackgroundYamlWriter } from './private/background-yaml-writer';
 import { DUMP_OPTIONS } from './private/yaml11-safe-schema';
 import { droppedEdits } from './validation/dropped-edits';
 import { findingLines, formatReport } from './validation/report';
@@ -37,6 +38,13 @@ export interface SynthesizeOptions {
    * @default - one multi-document YAML file per chart: `<platform>/<environment>.k8s.yaml`
    */
   readonly layout?: (charts: readonly SynthesizedChart[]) => readonly OutputFile[];
+  /**
+   * Serialize `yamlDocuments` files on a worker thread while the object set is validated. The output is the same
+   * either way; where a worker cannot load the kit (its TypeScript source run without tsx, as under Jest), the
+   * files are written on the calling thread.
+   * @default true
+   */
+  readonly writerThread?: boolean;
 }
 
 /** One file of the output. */
@@ -114,6 +122,19 @@ export function validateApp(app: App): { charts: SynthesizedChart[]; report: Val
 }
 
 function resolveApp(app: App): { charts: SynthesizedChart[]; report: ValidationReport } {
+  const resolved = resolveCharts(app);
+  return { charts: resolved.charts, report: resolved.validate() };
+}
+
+/** Receives each chart's objects in apply order as they are resolved. */
+type ObjectSink = (chart: SynthesizedChart['file'], object: Record<string, any>) => void;
+
+/**
+ * Runs the construct validations and resolves every chart, handing each object to `sink` as soon as it is resolved;
+ * the object set is validated when `validate` is called. `inOrder` is false when an object's JSON patches changed
+ * its kind, namespace or name so that it moved in apply order: what the sink received is then out of order.
+ */
+function resolveCharts(app: App, sink?: ObjectSink): { charts: SynthesizedChart[]; inOrder: boolean; validate: () => ValidationReport } {
   const problems: string[] = [];
   for (const construct of app.node.findAll()) {
     for (const message of construct.node.validate()) problems.push(`[${construct.node.path}] ${message}`);
@@ -122,36 +143,60 @@ function resolveApp(app: App): { charts: SynthesizedChart[]; report: ValidationR
   performance.mark(SynthesisMarks.CONSTRUCTS_VALIDATED);
   const policy = Validation.collect(app);
   annotateWaivedObjects(app, policy.waivers);
-  const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c));
-  const resolved = charts.map((chart) => ({ chart, inputs: chartInputs(chart) }));
+  let inOrder = true;
+  const resolved = app.node.findAll().filter((c): c is Chart => Chart.isChart(c)).map((chart) => {
+    const file = outputFile(chart);
+    const { inputs, sorted } = chartInputs(chart, sink && ((object) => sink(file, object)));
+    inOrder = inOrder && sorted;
+    return { chart, file, inputs };
+  });
   performance.mark(SynthesisMarks.RESOLVED);
-  const report = validateObjects(resolved.flatMap((r) => r.inputs), policy);
-  performance.mark(SynthesisMarks.VALIDATED);
   return {
-    charts: resolved.map(({ chart, inputs }) => ({ chart, file: outputFile(chart), objects: inputs.map((i) => i.object) })),
-    report,
+    charts: resolved.map(({ chart, file, inputs }) => ({ chart, file, objects: inputs.map((i) => i.object) })),
+    inOrder,
+    validate: () => {
+      const report = validateObjects(resolved.flatMap((r) => r.inputs), policy);
+      performance.mark(SynthesisMarks.VALIDATED);
+      return report;
+    },
   };
 }
 
 /** A chart's objects, resolved and in apply order (kind, then namespace and name). */
 export function chartObjects(chart: Chart): Record<string, any>[] {
-  return chartInputs(chart).map((i) => i.object);
+  return chartInputs(chart).inputs.map((i) => i.object);
 }
 
-/** A chart's objects in apply order, each with the construct path of its ApiObject (what validation reports). */
-function chartInputs(chart: Chart): ValidationInput[] {
+/**
+ * A chart's objects in apply order, each with the construct path of its ApiObject (what validation reports). They
+ * are resolved in the order their kind and name give before resolution, each handed to `onResolved` at once; only
+ * a JSON patch that changes a kind, namespace or name can move an object, and then `sorted` is false.
+ */
+function chartInputs(chart: Chart, onResolved?: (object: Record<string, any>) => void): { inputs: ValidationInput[]; sorted: boolean } {
   // One environment is one cluster: the same platform in staging and production never sees the other's objects.
   const cluster = Platform.isPlatform(chart) ? chart.environment.name : '';
-  const inputs = chart.node.findAll()
+  const planned = chart.node.findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map((o) => {
-      const object = o.toJson() as Record<string, any>;
-      const input: ValidationInput = { object, constructPath: o.node.path, cluster, droppedEdits: droppedEdits(o, object) };
-      return { input, rank: applyOrderRank(object.kind), key: `${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}` };
-    });
-  // Sort keys are computed once per object, not once per comparison.
-  inputs.sort((a, b) => a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return inputs.map((i) => i.input);
+    .map((o) => ({ o, order: applyOrder(o.kind, o.metadata.namespace, o.name) }))
+    .sort((a, b) => compareOrder(a.order, b.order));
+  const inputs = planned.map(({ o }) => {
+    const object = o.toJson() as Record<string, any>;
+    onResolved?.(object);
+    const input: ValidationInput = { object, constructPath: o.node.path, cluster, droppedEdits: droppedEdits(o, object) };
+    return { input, order: applyOrder(object.kind, object.metadata?.namespace, object.metadata?.name) };
+  });
+  const sorted = inputs.every((entry, i) => i === 0 || compareOrder(inputs[i - 1].order, entry.order) <= 0);
+  if (!sorted) inputs.sort((a, b) => compareOrder(a.order, b.order));
+  return { inputs: inputs.map((i) => i.input), sorted };
+}
+
+/** Sort keys of apply order, computed once per object: kind rank, then kind/namespace/name. */
+function applyOrder(kind: string, namespace: string | undefined, name: string | undefined): { rank: number; key: string } {
+  return { rank: applyOrderRank(kind), key: `${kind}/${namespace ?? ''}/${name ?? ''}` };
+}
+
+function compareOrder(a: { rank: number; key: string }, b: { rank: number; key: string }): number {
+  return a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
 /** Serializes objects as a multi-document YAML stream. Strings YAML 1.1 would misread (`on`, `0755`) are quoted. */
@@ -161,12 +206,22 @@ export function toYaml(objects: readonly unknown[]): string {
 
 /**
  * The same YAML stream as `toYaml`, a document at a time (each after the first starts with its `---` line): what
- * `OutputFile.content` takes, so a file is written without ever being held whole.
+ * `OutputFile.content` takes, so a file is written without ever being held whole, and, by `synthesize`, on a
+ * worker thread.
  */
-export function* yamlDocuments(objects: readonly unknown[]): Generator<string> {
-  for (let i = 0; i < objects.length; i++) {
-    const document = dump(objects[i], DUMP_OPTIONS);
-    yield i === 0 ? document : `---\n${document}`;
+export function yamlDocuments(objects: readonly unknown[]): YamlDocuments {
+  return new YamlDocuments(objects);
+}
+
+/** The YAML documents of objects, serialized one by one as they are iterated. */
+export class YamlDocuments implements Iterable<string> {
+  constructor(public readonly objects: readonly unknown[]) {}
+
+  public *[Symbol.iterator](): Iterator<string> {
+    for (let i = 0; i < this.objects.length; i++) {
+      const document = dump(this.objects[i], DUMP_OPTIONS);
+      yield i === 0 ? document : `---\n${document}`;
+    }
   }
 }
 
@@ -176,35 +231,59 @@ export function yamlPerChart(charts: readonly SynthesizedChart[]): OutputFile[] 
 }
 
 /**
- * Synthesizes the app into `outdir`: validation first, then YAML into a temporary folder that replaces `outdir`
- * only when everything succeeded, so a failed synth leaves the previous output untouched.
+ * Synthesizes the app into `outdir`: YAML into a temporary folder that replaces `outdir` only when everything
+ * succeeded (validation included), so a failed synth leaves the previous output untouched. While the object set is
+ * validated, the YAML files are already being written on a worker thread (see `writerThread`).
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizedChart[] {
   const outdir = resolve(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
-  const { charts, report } = resolveApp(app);
-  if (report.errors.length) throw new SynthesisError(findingLines(report.errors), report);
-  const warnings = [...collectWarnings(app), ...findingLines(report.warnings)];
-  warnings.forEach((w) => (options.warn ?? console.warn)(`warning: ${w}`));
-  if (options.strictWarnings && warnings.length) throw new SynthesisError(warnings);
-
   const staging = `${outdir}.staging-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
+  // With the default layout the files are known up front: each chart's YAML is written, on a worker thread, while
+  // the charts are still being resolved and then validated.
+  let writer = !options.layout && options.writerThread !== false ? BackgroundYamlWriter.start() : undefined;
   try {
-    const files = (options.layout ?? yamlPerChart)(charts);
+    const folders = new Set<string>();
+    const folderOf = (path: string) => {
+      if (!folders.has(dirname(path))) mkdirSync(dirname(path), { recursive: true });
+      folders.add(dirname(path));
+      return path;
+    };
+    const { charts, inOrder, validate } = resolveCharts(app, writer && ((file, object) => writer!.append(folderOf(join(staging, file)), object)));
+    if (writer && !inOrder) {
+      writer.abandon(); // a JSON patch moved an object: the streamed files are out of order, write them here
+      writer = undefined;
+    }
+    const files = (options.layout ?? yamlPerChart)(charts).map((file) => ({ ...file, path: stagedPath(staging, file.path) }));
+
+    const report = validate();
+    if (report.errors.length) throw new SynthesisError(findingLines(report.errors), report);
+    const warnings = [...collectWarnings(app), ...findingLines(report.warnings)];
+    warnings.forEach((w) => (options.warn ?? console.warn)(`warning: ${w}`));
+    if (options.strictWarnings && warnings.length) throw new SynthesisError(warnings);
+
+    files.forEach((file) => writer?.create(folderOf(file.path)));
+    const written = writer?.finish() ?? false;
     for (const file of files) {
-      const path = join(staging, file.path);
-      if (isAbsolute(file.path) || relative(staging, path).startsWith('..')) {
-        throw new SynthesisError([`layout: file path ${JSON.stringify(file.path)} leaves the output folder: use a relative path below it`]);
-      }
-      mkdirSync(dirname(path), { recursive: true });
-      writeContent(path, file.content);
+      if (written && file.content instanceof YamlDocuments) continue;
+      writeContent(folderOf(file.path), file.content);
     }
     performance.mark(SynthesisMarks.WRITTEN);
     replaceDirectory(staging, outdir);
+    return charts;
   } finally {
+    writer?.abandon();
     rmSync(staging, { recursive: true, force: true });
   }
-  return charts;
+}
+
+/** Where a layout's file goes in the staging folder; a path that would leave it is refused. */
+function stagedPath(staging: string, path: string): string {
+  const staged = join(staging, path);
+  if (isAbsolute(path) || relative(staging, staged).startsWith('..')) {
+    throw new SynthesisError([`layout: file path ${JSON.stringify(path)} leaves the output folder: use a relative path below it`]);
+  }
+  return staged;
 }
 
 /** Pieces are gathered into writes of about this many characters: few system calls, little held at once. */

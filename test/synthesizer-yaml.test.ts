@@ -82,7 +82,7 @@ describe('toYaml as a document stream', () => {
 
   test('yamlDocuments is lazy: a document is serialized only when asked for', () => {
     // given a second object that cannot be serialized
-    const pieces = yamlDocuments([{ kind: 'A' }, { kind: 'B', bad: () => 1 }]);
+    const pieces = yamlDocuments([{ kind: 'A' }, { kind: 'B', bad: () => 1 }])[Symbol.iterator]();
     // when only the first piece is taken, then nothing throws; the second throws when reached
     expect(pieces.next().value).toBe('kind: A\n');
     expect(() => pieces.next()).toThrow();
