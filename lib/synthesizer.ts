@@ -1,13 +1,13 @@
 // Synthesis: the construct tree to validated, deterministic YAML files, written all at once or not at all.
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'path';
 import { performance } from 'perf_hooks';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { dump } from 'js-yaml';
 import { Platform } from './platform';
 import { BackgroundYamlWriter } from './private/background-yaml-writer';
-import { DUMP_OPTIONS } from './private/yaml11-safe-schema';
+import { writeText } from './private/write-text';
+import { yamlDocument } from './private/yaml11-safe-schema';
 import { droppedEdits } from './validation/dropped-edits';
 import { findingLines, formatReport } from './validation/report';
 import { annotateWaivedObjects, Validation } from './validation/rule';
@@ -219,8 +219,7 @@ export class YamlDocuments implements Iterable<string> {
 
   public *[Symbol.iterator](): Iterator<string> {
     for (let i = 0; i < this.objects.length; i++) {
-      const document = dump(this.objects[i], DUMP_OPTIONS);
-      yield i === 0 ? document : `---\n${document}`;
+      yield yamlDocument(this.objects[i], i === 0);
     }
   }
 }
@@ -300,20 +299,16 @@ function writeContent(path: string, content: string | Iterable<string>): void {
     for (const piece of content) {
       pending += piece;
       if (pending.length >= WRITE_CHUNK) {
-        writeAll(fd, pending);
+        writeText(fd, pending);
         pending = '';
       }
     }
-    writeAll(fd, pending);
+    writeText(fd, pending);
   } finally {
     closeSync(fd);
   }
 }
 
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text);
-  for (let written = 0; written < bytes.length;) written += writeSync(fd, bytes, written);
-}
 
 function replaceDirectory(source: string, target: string): void {
   const previous = `${target}.previous-${process.pid}`;

@@ -2,10 +2,10 @@
 // their files as YAML documents, and on `finish` closes the files and answers once, through the port and the
 // shared signal the main thread waits on. Each chunk done is counted (signal[2]: the main thread's flow control);
 // chunks still queued when the main thread abandons the files (signal[1]) are skipped. Runs only inside that worker.
-import { closeSync, openSync, writeSync } from 'fs';
+import { closeSync, openSync } from 'fs';
 import { MessagePort, workerData } from 'worker_threads';
-import { dump } from 'js-yaml';
-import { DUMP_OPTIONS } from './yaml11-safe-schema';
+import { writeText } from './write-text';
+import { yamlDocument } from './yaml11-safe-schema';
 
 /** What the main thread sends. */
 export type WriterMessage =
@@ -59,9 +59,6 @@ function append(path: string, objects: readonly unknown[]): void {
     files.set(path, file);
   }
   let text = '';
-  for (const object of objects) {
-    text += file.documents++ === 0 ? dump(object, DUMP_OPTIONS) : `---\n${dump(object, DUMP_OPTIONS)}`;
-  }
-  const bytes = Buffer.from(text);
-  for (let written = 0; written < bytes.length;) written += writeSync(file.fd, bytes, written);
+  for (const object of objects) text += yamlDocument(object, file.documents++ === 0);
+  writeText(file.fd, text);
 }

@@ -31,3 +31,12 @@ export const YAML11_SAFE_SCHEMA = jsYaml.DEFAULT_SCHEMA.extend({ implicit: [YAML
 
 /** How every document is written: block style, no anchors, no line folding. */
 export const DUMP_OPTIONS: jsYaml.DumpOptions = { noRefs: true, lineWidth: -1, schema: YAML11_SAFE_SCHEMA };
+
+/**
+ * One document of a multi-document YAML stream: every document after the first starts with its `---` line. The
+ * one definition of the stream's text, for the calling thread and the writer thread alike.
+ */
+export function yamlDocument(object: unknown, first: boolean): string {
+  const text = jsYaml.dump(object, DUMP_OPTIONS);
+  return first ? text : `---\n${text}`;
+}
