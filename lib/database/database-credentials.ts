@@ -2,7 +2,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ExternalSecret } from '@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret';
 import { PatternError } from '../errors';
 import { selectorLabels } from '../labels';
 import { checkDnsLabel, checkDnsSubdomain } from '../private/prop-checks';
@@ -177,6 +176,8 @@ class ExternalSecretCredentials extends DatabaseCredentials {
     externalSecret.node.addValidation({
       validate: () => {
         try {
+          // Loaded here, not with the kit: the External Secrets models take ~10 ms to load, and few programs use them.
+          const { ExternalSecret } = require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret') as typeof import('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret');
           new ExternalSecret(externalSecret.toJson() as ConstructorParameters<typeof ExternalSecret>[0]).validate();
           return [];
         } catch (e) {

@@ -1,5 +1,5 @@
 // An Argo CD Application per platform environment, built on the typed model and validated against its schema.
-import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import type { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { PatternError } from '../errors';
 import { GitOpsTarget } from './gitops-target';
 
@@ -46,7 +46,9 @@ export function argoCdApplication(target: GitOpsTarget, options: ArgoCdOptions):
     throw PatternError.invalidProp('gitops', 'argoCd.repoUrl', options.repoUrl, 'must be a Git URL (https://…, ssh://… or git@host:path)');
   }
   const autoSync = options.autoSync ?? true;
-  const application = new Application({
+  // Loaded here, not with the kit: the Argo CD models take ~10 ms to load, and most programs never build one.
+  const { Application: ApplicationModel } = require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1') as typeof import('@kubernetes-models/argo-cd/argoproj.io/v1alpha1');
+  const application = new ApplicationModel({
     metadata: { name: target.name, namespace: options.namespace ?? 'argocd' },
     spec: {
       project: options.project ?? 'default',

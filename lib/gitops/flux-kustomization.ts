@@ -1,6 +1,6 @@
 // A Flux Kustomization per platform environment, built on the typed model and validated against its schema.
 import { Duration } from 'cdk8s';
-import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
+import type { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
 import { validateModel } from './argo-cd-application';
 import { GitOpsTarget } from './gitops-target';
 
@@ -43,7 +43,9 @@ export interface FluxOptions {
 /** The Kustomization that syncs `target`; throws a PatternError when the result is invalid. */
 export function fluxKustomization(target: GitOpsTarget, options: FluxOptions = {}): Kustomization {
   const source = options.sourceRef ?? { name: 'flux-system' };
-  const kustomization = new Kustomization({
+  // Loaded here, not with the kit: the Flux models take ~10 ms to load, and most programs never build one.
+  const { Kustomization: KustomizationModel } = require('@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1') as typeof import('@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1');
+  const kustomization = new KustomizationModel({
     metadata: { name: target.name, namespace: options.namespace ?? 'flux-system' },
     spec: {
       interval: formatInterval(options.interval ?? Duration.minutes(10)),
