@@ -1,7 +1,8 @@
 // Benchmark child: builds a platform of N ResilientMicroservices and synthesizes it with the kit's own
 // `synthesize()` (construct validations, resolution, validation of the object set, YAML written document by document
 // into a staging folder renamed into place). Prints one JSON line of figures; the phases come from the User Timing
-// marks `synthesize` records (SynthesisMarks).
+// marks `synthesize` records (SynthesisMarks); memory is the resident set after loading the kit, the peak up to the end
+// of construction (the construct tree, before synthesis starts) and the peak of the whole run.
 //   node --import tsx bench/kit-synth.ts <N> <outdir> [--objects-json <file>]
 import { readdirSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
@@ -18,6 +19,7 @@ if (!Number.isInteger(n) || n < 1 || !outdir) {
   throw new Error('usage: kit-synth.ts <N> <outdir> [--objects-json <file>]');
 }
 
+const loadedRssKiB = Math.round(process.memoryUsage.rss() / 1024);
 const t0 = performance.now();
 const app = new App({ outdir });
 const platform = new Platform(app, 'bench', { name: 'bench', namespace: 'bench', environment: Environment.PRODUCTION });
@@ -35,6 +37,7 @@ for (let i = 0; i < n; i++) {
   previous = service;
 }
 const t1 = performance.now();
+const constructedRssKiB = process.resourceUsage().maxRSS;
 const charts = synthesize(app, { outdir, warn: () => undefined });
 const maxRssKiB = process.resourceUsage().maxRSS;
 const mark = (name: string) => performance.getEntriesByName(name, 'mark')[0].startTime;
@@ -51,6 +54,8 @@ process.stdout.write(`${JSON.stringify({
   resolutionMs: round(mark(SynthesisMarks.RESOLVED) - mark(SynthesisMarks.CONSTRUCTS_VALIDATED)),
   validationMs: round(mark(SynthesisMarks.CONSTRUCTS_VALIDATED) - t1 + mark(SynthesisMarks.VALIDATED) - mark(SynthesisMarks.RESOLVED)),
   outputMs: round(mark(SynthesisMarks.WRITTEN) - mark(SynthesisMarks.VALIDATED)),
+  loadedRssKiB,
+  constructedRssKiB,
   maxRssKiB,
 })}\n`);
 

@@ -15,7 +15,7 @@ import { summarizeProfile } from './profile-summary';
 
 interface KitFigures {
   n: number; objects: number; bytes: number; loadMs: number; constructionMs: number; resolutionMs: number;
-  validationMs: number; outputMs: number; maxRssKiB: number;
+  validationMs: number; outputMs: number; loadedRssKiB: number; constructedRssKiB: number; maxRssKiB: number;
 }
 interface BaselineFigures {
   objects: number; bytes: number; loadMs: number; readMs: number; serializationMs: number; writeMs: number; maxRssKiB: number;
@@ -150,6 +150,8 @@ function printSize(n: number, kit: Run<KitFigures>[], baseline: Run<BaselineFigu
   console.log(`  kit phases: load ${ms(k((f) => f.loadMs))}, construction ${ms(k((f) => f.constructionMs))}, ` +
     `resolution ${ms(k((f) => f.resolutionMs))}, validation ${ms(k((f) => f.validationMs))}, ` +
     `serialization + write ${ms(k((f) => f.outputMs))}`);
+  console.log(`  kit memory: ${mib(k((f) => f.loadedRssKiB) * 1024)} once loaded, ` +
+    `${mib(k((f) => f.constructedRssKiB) * 1024)} by the end of construction (before synthesis), ${mib(k((f) => f.maxRssKiB) * 1024)} at the peak`);
   console.log(`  baseline phases: load ${ms(b((f) => f.loadMs))}, JSON read ${ms(b((f) => f.readMs))}, ` +
     `serialization ${ms(b((f) => f.serializationMs))}, write ${ms(b((f) => f.writeMs))}`);
   console.log(`  kit output byte-identical across runs: ${deterministic ? 'yes' : 'NO'}`);
