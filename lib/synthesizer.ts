@@ -12,6 +12,7 @@ import { droppedEdits } from './validation/dropped-edits';
 import { findingLines, formatReport } from './validation/report';
 import { annotateWaivedObjects, Validation } from './validation/rule';
 import { ValidationInput, ValidationReport } from './validation/finding';
+import type { SchemaChecks } from './validation/schema-check';
 import { validateObjects } from './validation/validate';
 import { collectWarnings } from './warnings';
 
@@ -126,15 +127,18 @@ function resolveApp(app: App): { charts: SynthesizedChart[]; report: ValidationR
   return { charts: resolved.charts, report: resolved.validate() };
 }
 
-/** Receives each chart's objects in apply order as they are resolved. */
-type ObjectSink = (chart: SynthesizedChart['file'], object: Record<string, any>) => void;
+/** Receives each chart's objects in apply order as they are resolved, each with its ApiObject's construct path. */
+type ObjectSink = (chart: SynthesizedChart['file'], object: Record<string, any>, constructPath: string) => void;
 
 /**
  * Runs the construct validations and resolves every chart, handing each object to `sink` as soon as it is resolved;
- * the object set is validated when `validate` is called. `inOrder` is false when an object's JSON patches changed
- * its kind, namespace or name so that it moved in apply order: what the sink received is then out of order.
+ * the object set is validated when `validate` is called (given the schema check of the objects when it ran
+ * elsewhere). `inOrder` is false when an object's JSON patches changed its kind, namespace or name so that it moved
+ * in apply order: what the sink received is then out of order.
  */
-function resolveCharts(app: App, sink?: ObjectSink): { charts: SynthesizedChart[]; inOrder: boolean; validate: () => ValidationReport } {
+function resolveCharts(app: App, sink?: ObjectSink): {
+  charts: SynthesizedChart[]; inOrder: boolean; validate: (schemaCheckedElsewhere?: () => SchemaChecks | undefined) => ValidationReport;
+} {
   const problems: string[] = [];
   for (const construct of app.node.findAll()) {
     for (const message of construct.node.validate()) problems.push(`[${construct.node.path}] ${message}`);
@@ -146,7 +150,7 @@ function resolveCharts(app: App, sink?: ObjectSink): { charts: SynthesizedChart[
   let inOrder = true;
   const resolved = app.node.findAll().filter((c): c is Chart => Chart.isChart(c)).map((chart) => {
     const file = outputFile(chart);
-    const { inputs, sorted } = chartInputs(chart, sink && ((object) => sink(file, object)));
+    const { inputs, sorted } = chartInputs(chart, sink && ((object, constructPath) => sink(file, object, constructPath)));
     inOrder = inOrder && sorted;
     return { chart, file, inputs };
   });
@@ -154,8 +158,8 @@ function resolveCharts(app: App, sink?: ObjectSink): { charts: SynthesizedChart[
   return {
     charts: resolved.map(({ chart, file, inputs }) => ({ chart, file, objects: inputs.map((i) => i.object) })),
     inOrder,
-    validate: () => {
-      const report = validateObjects(resolved.flatMap((r) => r.inputs), policy);
+    validate: (schemaCheckedElsewhere) => {
+      const report = validateObjects(resolved.flatMap((r) => r.inputs), policy, schemaCheckedElsewhere);
       performance.mark(SynthesisMarks.VALIDATED);
       return report;
     },
@@ -172,7 +176,7 @@ export function chartObjects(chart: Chart): Record<string, any>[] {
  * are resolved in the order their kind and name give before resolution, each handed to `onResolved` at once; only
  * a JSON patch that changes a kind, namespace or name can move an object, and then `sorted` is false.
  */
-function chartInputs(chart: Chart, onResolved?: (object: Record<string, any>) => void): { inputs: ValidationInput[]; sorted: boolean } {
+function chartInputs(chart: Chart, onResolved?: (object: Record<string, any>, constructPath: string) => void): { inputs: ValidationInput[]; sorted: boolean } {
   // One environment is one cluster: the same platform in staging and production never sees the other's objects.
   const cluster = Platform.isPlatform(chart) ? chart.environment.name : '';
   const planned = chart.node.findAll()
@@ -181,8 +185,9 @@ function chartInputs(chart: Chart, onResolved?: (object: Record<string, any>) =>
     .sort((a, b) => compareOrder(a.order, b.order));
   const inputs = planned.map(({ o }) => {
     const object = o.toJson() as Record<string, any>;
-    onResolved?.(object);
-    const input: ValidationInput = { object, constructPath: o.node.path, cluster, droppedEdits: droppedEdits(o, object) };
+    const constructPath = o.node.path;
+    onResolved?.(object, constructPath);
+    const input: ValidationInput = { object, constructPath, cluster, droppedEdits: droppedEdits(o, object) };
     return { input, order: applyOrder(object.kind, object.metadata?.namespace, object.metadata?.name) };
   });
   const sorted = inputs.every((entry, i) => i === 0 || compareOrder(inputs[i - 1].order, entry.order) <= 0);
@@ -248,14 +253,16 @@ export function synthesize(app: App, options: SynthesizeOptions = {}): Synthesiz
       folders.add(dirname(path));
       return path;
     };
-    const { charts, inOrder, validate } = resolveCharts(app, writer && ((file, object) => writer!.append(folderOf(join(staging, file)), object)));
+    const { charts, inOrder, validate } = resolveCharts(app,
+      writer && ((file, object, constructPath) => writer!.append(folderOf(join(staging, file)), object, constructPath)));
     if (writer && !inOrder) {
       writer.abandon(); // a JSON patch moved an object: the streamed files are out of order, write them here
       writer = undefined;
     }
     const files = (options.layout ?? yamlPerChart)(charts).map((file) => ({ ...file, path: stagedPath(staging, file.path) }));
 
-    const report = validate();
+    // The thread schema-checks the objects as it writes them; validation asks for its results last.
+    const report = validate(writer && (() => writer!.schemaChecks()));
     if (report.errors.length) throw new SynthesisError(findingLines(report.errors), report);
     const warnings = [...collectWarnings(app), ...findingLines(report.warnings)];
     warnings.forEach((w) => (options.warn ?? console.warn)(`warning: ${w}`));

@@ -1,13 +1,15 @@
-// Serializes YAML on a second thread while the caller goes on (synthesize resolves and validates the object set
-// meanwhile): on a machine with two cores, writing the YAML then costs the main thread little more than handing
-// the objects over (a structured clone, about a tenth of what dumping them costs). At most WINDOW chunks are in
+// Serializes YAML, and schema-checks the objects, on a second thread while the caller goes on (synthesize resolves
+// the objects and runs the checks across them meanwhile): on a machine with two cores, writing and schema-checking
+// then cost the main thread little more than handing the objects over (a structured clone, about a tenth of what
+// dumping them costs). At most WINDOW chunks are in
 // flight: when the thread falls behind, the caller waits, so memory stays bounded whatever the output's size.
 //
-// `synthesize` is synchronous, so the end is awaited synchronously: the main thread blocks on a shared signal
-// (Atomics.wait) and reads the thread's one reply with receiveMessageOnPort; it never needs its event loop.
+// `synthesize` is synchronous, so the answers are awaited synchronously: the main thread blocks on a shared count of
+// replies (Atomics.wait) and reads each with receiveMessageOnPort; it never needs its event loop.
 import { extname, join } from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import type { WriterReply } from './yaml-writer-thread';
+import type { SchemaChecks } from '../validation/schema-check';
+import type { WriterMessage, WriterReply } from './yaml-writer-thread';
 
 /** Objects per message: small enough that the thread starts early and holds little, large enough to be cheap. */
 const CHUNK = 256;
@@ -32,11 +34,14 @@ try {
   require(workerData.module);
 } catch (error) {
   workerData.port.postMessage({ unavailable: true, failure: String(error && error.message) });
-  Atomics.store(workerData.signal, 0, 1);
+  Atomics.add(workerData.signal, 0, 1);
   Atomics.notify(workerData.signal, 0);
 }`;
 
-/** YAML files written on a worker thread; `finish` blocks until they are all written, or throws what failed. */
+/**
+ * YAML files written, and their objects schema-checked, on a worker thread; `schemaChecks` and `finish` block until
+ * the thread has answered.
+ */
 export class BackgroundYamlWriter {
   /** A writer, or undefined where a worker thread cannot load the kit: its TypeScript source without tsx installed. */
   public static start(): BackgroundYamlWriter | undefined {
@@ -51,12 +56,15 @@ export class BackgroundYamlWriter {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   /**
-   * [0]: 1 once the thread has answered; [1]: set to 1 here to make it skip the chunks still queued; [2]: chunks the
+   * [0]: replies the thread has posted; [1]: set to 1 here to make it skip the chunks still queued; [2]: chunks the
    * thread has finished with.
    */
   private readonly signal = new Int32Array(new SharedArrayBuffer(12));
-  private readonly pending = new Map<string, unknown[]>();
+  private readonly pending = new Map<string, { objects: Record<string, any>[]; constructPaths: string[] }>();
   private sent = 0;
+  private replies = 0;
+  /** The thread could not load its module: it wrote and checked nothing. */
+  private unavailable = false;
   private finished = false;
 
   private constructor(typescriptHook: string | undefined) {
@@ -73,28 +81,42 @@ export class BackgroundYamlWriter {
     this.worker.on('error', () => undefined);
   }
 
-  /** Appends an object to the YAML file at `path` (created by its first object), after the ones appended before. */
-  public append(path: string, object: unknown): void {
-    let objects = this.pending.get(path);
-    if (!objects) this.pending.set(path, (objects = []));
-    objects.push(object);
-    if (objects.length >= CHUNK) this.send(path);
+  /**
+   * Appends an object to the YAML file at `path` (created by its first object), after the ones appended before, and
+   * has it schema-checked; `constructPath` is its ApiObject's, for the findings.
+   */
+  public append(path: string, object: Record<string, any>, constructPath: string): void {
+    let chunk = this.pending.get(path);
+    if (!chunk) this.pending.set(path, (chunk = { objects: [], constructPaths: [] }));
+    chunk.objects.push(object);
+    chunk.constructPaths.push(constructPath);
+    if (chunk.objects.length >= CHUNK) this.send(path);
   }
 
   /** Makes sure the file exists, even with no object. */
   public create(path: string): void {
-    if (!this.pending.has(path)) this.pending.set(path, []);
+    if (!this.pending.has(path)) this.pending.set(path, { objects: [], constructPaths: [] });
   }
 
   private send(path: string): void {
-    const objects = this.pending.get(path) ?? [];
-    this.pending.set(path, []);
-    // Wait while the thread is WINDOW chunks behind, unless it has already answered (it could not start).
-    while (this.sent - Atomics.load(this.signal, 2) >= WINDOW && Atomics.load(this.signal, 0) === 0) {
+    const chunk = this.pending.get(path) ?? { objects: [], constructPaths: [] };
+    this.pending.set(path, { objects: [], constructPaths: [] });
+    // Wait while the thread is WINDOW chunks behind, unless it posted a reply nobody asked for (it could not start).
+    while (this.sent - Atomics.load(this.signal, 2) >= WINDOW && Atomics.load(this.signal, 0) === this.replies) {
       Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
     }
-    this.port.postMessage({ type: 'chunk', path, objects });
+    this.post({ type: 'chunk', path, objects: chunk.objects, constructPaths: chunk.constructPaths });
     this.sent++;
+  }
+
+  /**
+   * The schema check of every object appended so far (what validation's own would find), once the thread has done
+   * them all; undefined when the thread could not check them, and the caller checks them itself.
+   */
+  public schemaChecks(): SchemaChecks | undefined {
+    if (this.unavailable || this.finished) return undefined;
+    for (const path of this.pending.keys()) this.send(path);
+    return this.request({ type: 'checks' }).checks;
   }
 
   /**
@@ -102,8 +124,8 @@ export class BackgroundYamlWriter {
    * start (nothing was written: the caller writes the files itself); throws when writing failed.
    */
   public finish(): boolean {
-    const reply = this.awaitReply();
-    if (reply.unavailable) return false;
+    const reply = this.end();
+    if (this.unavailable) return false;
     if (reply.failure !== undefined) throw new Error(reply.failure);
     return true;
   }
@@ -117,26 +139,39 @@ export class BackgroundYamlWriter {
     Atomics.store(this.signal, 1, 1);
     this.pending.clear();
     try {
-      this.awaitReply();
+      this.end();
     } catch {
       // abandoned anyway
     }
   }
 
-  private awaitReply(): WriterReply {
+  /** Sends what is pending, then `finish`; waits for the answer and ends the thread. */
+  private end(): WriterReply {
     this.finished = true;
     try {
+      if (this.unavailable) return {};
       for (const path of this.pending.keys()) this.send(path);
-      this.port.postMessage({ type: 'finish' });
-      const outcome = Atomics.wait(this.signal, 0, 0, FINISH_TIMEOUT_MS);
-      const reply = receiveMessageOnPort(this.port)?.message as WriterReply | undefined;
-      if (outcome === 'timed-out' || !reply) {
-        throw new Error(`the YAML writer thread did not answer within ${FINISH_TIMEOUT_MS / 60000} minutes`);
-      }
-      return reply;
+      return this.request({ type: 'finish' });
     } finally {
       this.port.close();
       void this.worker.terminate();
     }
+  }
+
+  private post(message: WriterMessage): void {
+    this.port.postMessage(message);
+  }
+
+  /** Posts a request and waits for the thread's next reply (which may say instead that it could not start). */
+  private request(message: WriterMessage): WriterReply {
+    this.post(message);
+    const outcome = Atomics.wait(this.signal, 0, this.replies, FINISH_TIMEOUT_MS);
+    const reply = receiveMessageOnPort(this.port)?.message as WriterReply | undefined;
+    if (outcome === 'timed-out' || !reply) {
+      throw new Error(`the YAML writer thread did not answer within ${FINISH_TIMEOUT_MS / 60000} minutes`);
+    }
+    this.replies++;
+    if (reply.unavailable) this.unavailable = true;
+    return reply;
   }
 }

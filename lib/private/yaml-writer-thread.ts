@@ -1,55 +1,87 @@
 // The worker side of BackgroundYamlWriter (background-yaml-writer.ts): receives objects in chunks, appends them to
-// their files as YAML documents, and on `finish` closes the files and answers once, through the port and the
-// shared signal the main thread waits on. Each chunk done is counted (signal[2]: the main thread's flow control);
-// chunks still queued when the main thread abandons the files (signal[1]) are skipped. Runs only inside that worker.
+// their files as YAML documents and schema-checks them (the one part of validation that needs nothing but the object
+// itself). It answers two requests, each once, through the port and a count of replies in the shared signal the main
+// thread waits on: `checks` (the schema check of every object so far) and `finish` (files closed). Each chunk done is
+// counted (signal[2]: the main thread's flow control); chunks still queued when the main thread abandons the files
+// (signal[1]) are skipped. Runs only inside that worker.
 import { closeSync, openSync } from 'fs';
 import { MessagePort, workerData } from 'worker_threads';
+import { objectRef } from '../validation/finding';
+import { SchemaChecker, SchemaChecks } from '../validation/schema-check';
 import { writeText } from './write-text';
 import { yamlDocument } from './yaml11-safe-schema';
 
 /** What the main thread sends. */
 export type WriterMessage =
-  | { readonly type: 'chunk'; readonly path: string; readonly objects: readonly unknown[] }
+  | {
+    readonly type: 'chunk';
+    readonly path: string;
+    readonly objects: readonly Record<string, any>[];
+    /** The construct path of each object, for the findings of its schema check. */
+    readonly constructPaths: readonly string[];
+  }
+  | { readonly type: 'checks' }
   | { readonly type: 'finish' };
 
-/** The one answer, to `finish` (or instead of it, when the thread could not start). */
+/** An answer: to `checks`, to `finish`, or instead of either when the thread could not start. */
 export interface WriterReply {
   /** What went wrong, for the error the main thread raises; absent when every file was written. */
   readonly failure?: string;
   /** The thread could not load this module at all: the main thread writes the files itself. */
   readonly unavailable?: boolean;
+  /** The schema check of every object received, in the order received; absent when checking failed. */
+  readonly checks?: SchemaChecks;
 }
 
 const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
 const files = new Map<string, { fd: number; documents: number }>();
+const schema = new SchemaChecker();
 let failure: string | undefined;
+let checkFailure: string | undefined;
 
 port.on('message', (message: WriterMessage) => {
   if (message.type === 'chunk') {
-    if (failure === undefined && Atomics.load(signal, 1) === 0) {
-      try {
-        append(message.path, message.objects);
-      } catch (error) {
-        failure = `writing ${message.path}: ${(error as Error).message}`;
-      }
-    }
+    if (Atomics.load(signal, 1) === 0) receive(message.path, message.objects, message.constructPaths);
     Atomics.add(signal, 2, 1);
     Atomics.notify(signal, 2);
-    return;
+  } else if (message.type === 'checks') {
+    // Plain data: the findings and the list cross to the main thread as they are.
+    reply(checkFailure === undefined ? { checks: { findings: schema.findings, unchecked: schema.unchecked } } : {});
+  } else {
+    for (const { fd } of files.values()) {
+      try {
+        closeSync(fd);
+      } catch (error) {
+        failure ??= (error as Error).message;
+      }
+    }
+    reply(failure === undefined ? {} : { failure });
+    port.close();
   }
-  for (const { fd } of files.values()) {
+});
+
+function receive(path: string, objects: readonly Record<string, any>[], constructPaths: readonly string[]): void {
+  if (failure === undefined) {
     try {
-      closeSync(fd);
+      append(path, objects);
     } catch (error) {
-      failure ??= (error as Error).message;
+      failure = `writing ${path}: ${(error as Error).message}`;
     }
   }
-  const reply: WriterReply = failure === undefined ? {} : { failure };
-  port.postMessage(reply);
-  Atomics.store(signal, 0, 1);
+  if (checkFailure !== undefined) return;
+  try {
+    objects.forEach((json, i) => schema.check({ json, constructPath: constructPaths[i], ref: objectRef(json) }));
+  } catch (error) {
+    // The main thread checks the objects itself.
+    checkFailure = (error as Error).message;
+  }
+}
+
+function reply(message: WriterReply): void {
+  port.postMessage(message);
+  Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
-  port.close();
-});
+}
 
 /** Appends the objects to the file as documents, each after the file's first preceded by its `---` line. */
 function append(path: string, objects: readonly unknown[]): void {

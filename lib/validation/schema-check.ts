@@ -9,7 +9,7 @@
 // Tracing costs four times a plain validation, and what a validator reads at a place in an object depends only on
 // the schema there, not on the values. So the reads are remembered per model and place (array indexes folded), and
 // later objects whose every place was seen before are validated plainly and judged from memory.
-import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
+import { Finding, FindingSubject, fieldPath, finding, foundText, KubeObject } from './finding';
 import { IndexedObject } from './object-index';
 import { schemaModel, SchemaModel } from './schema-models';
 
@@ -36,8 +36,30 @@ export interface SchemaResult {
   readonly checked: boolean;
 }
 
+/** The schema check of an object set: the findings, and the objects whose schema is not known. */
+export interface SchemaChecks {
+  readonly findings: readonly Finding[];
+  /** `Kind/namespace/name (apiVersion)` of each object no schema was known for, in the order checked. */
+  readonly unchecked: readonly string[];
+}
+
+/**
+ * Schema-checks objects one at a time and keeps what it found: validation uses one over the whole set, and the
+ * YAML writer thread one over the objects it is handed (plain data, so its results cross back to the caller).
+ */
+export class SchemaChecker implements SchemaChecks {
+  public readonly findings: Finding[] = [];
+  public readonly unchecked: string[] = [];
+
+  public check(subject: FindingSubject): void {
+    const result = checkSchema(subject);
+    if (!result.checked) this.unchecked.push(`${subject.ref} (${subject.json.apiVersion})`);
+    this.findings.push(...result.findings);
+  }
+}
+
 /** Checks one object against the schema of its apiVersion/kind. */
-export function checkSchema(subject: IndexedObject): SchemaResult {
+export function checkSchema(subject: FindingSubject): SchemaResult {
   const json = subject.json;
   if (typeof json.apiVersion !== 'string' || typeof json.kind !== 'string' || !json.kind) {
     return {
@@ -153,7 +175,7 @@ class ReadTracer {
  * stops and the answer is undefined). An unknown field is reported, not descended into; a dotted path is built only
  * for a finding.
  */
-function unknownFields(subject: IndexedObject, root: Place, judge: (value: object, place: Place) => Place | undefined): Finding[] | undefined {
+function unknownFields(subject: FindingSubject, root: Place, judge: (value: object, place: Place) => Place | undefined): Finding[] | undefined {
   const findings: Finding[] = [];
   const keys: (string | number)[] = [];
   const walk = (value: unknown, at: Place): boolean => {
@@ -191,14 +213,14 @@ function unknownFields(subject: IndexedObject, root: Place, judge: (value: objec
   return walk(subject.json, root) ? findings : undefined;
 }
 
-function unknownField(subject: IndexedObject, path: string, key: string, known: ReadonlySet<string>): Finding {
+function unknownField(subject: FindingSubject, path: string, key: string, known: ReadonlySet<string>): Finding {
   const suggestion = closest(key, known);
   return finding(SchemaRules.UNKNOWN_FIELD, 'error', subject, path, foundText(`unknown field "${key}"`),
     `only fields the ${subject.json.apiVersion} ${subject.json.kind} schema defines${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
 }
 
 /** Turns the validator's errors into one finding per field, saying what the field holds and what would pass. */
-function humanize(subject: IndexedObject, errors: readonly ValidatorError[]): Finding[] {
+function humanize(subject: FindingSubject, errors: readonly ValidatorError[]): Finding[] {
   const byPath = new Map<string, ValidatorError[]>();
   for (const error of errors) {
     const path = error.keyword === 'required'

@@ -4,7 +4,7 @@ import { IndexedObject, ObjectIndex } from './object-index';
 import { checkPolicy } from './policy-checks';
 import { checkReferences, ExternalLookup } from './reference-checks';
 import { ExternalDeclaration, isUnder, ScopedRule, ValidationRule, Waiver, waiverMatches } from './rule';
-import { checkDroppedEdits, checkSchema } from './schema-check';
+import { checkDroppedEdits, SchemaChecker, SchemaChecks } from './schema-check';
 
 /** Options of `validateObjects`. */
 export interface ValidationOptions {
@@ -36,26 +36,27 @@ export const ValidationRules = {
 /**
  * Validates the complete object set: schema (unknown fields rejected), references between objects, policy, then
  * the user's rules; waived findings are dropped. Grouping is done once up front, so the cost grows linearly.
+ *
+ * `schemaCheckedElsewhere` gives the schema check of these very objects when it ran elsewhere (`synthesize` runs it
+ * on the YAML writer thread); it is asked last, after every other check, and when it gives nothing the objects are
+ * schema-checked here.
  */
-export function validateObjects(objects: readonly ValidationInput[], options: ValidationOptions = {}): ValidationReport {
+export function validateObjects(objects: readonly ValidationInput[], options: ValidationOptions = {},
+  schemaCheckedElsewhere?: () => SchemaChecks | undefined): ValidationReport {
   const index = new ObjectIndex(objects);
   const findings: Finding[] = [];
-  const unchecked: string[] = [];
-  for (const object of index.all) {
-    const result = checkSchema(object);
-    if (!result.checked) unchecked.push(`${object.ref} (${object.json.apiVersion})`);
-    findings.push(...result.findings);
-    findings.push(...checkDroppedEdits(object, object.droppedEdits));
-  }
+  for (const object of index.all) findings.push(...checkDroppedEdits(object, object.droppedEdits));
   findings.push(...checkReferences(index, externalLookup(options.externals ?? [])));
   findings.push(...checkPolicy(index));
   for (const entry of options.rules ?? []) findings.push(...runUserRule(index, entry));
+  const schema = schemaCheckedElsewhere?.() ?? checkSchemas(index.all);
+  findings.push(...schema.findings);
   const kept = applyWaivers(index, findings, options.waivers ?? []);
   kept.sort(compareFindings);
   return {
     errors: kept.filter((f) => f.severity === 'error'),
     warnings: kept.filter((f) => f.severity === 'warning'),
-    unchecked: unchecked.sort(),
+    unchecked: [...schema.unchecked].sort(),
   };
 }
 
@@ -65,6 +66,12 @@ export function validateObjects(objects: readonly ValidationInput[], options: Va
  */
 export function checkPolicies(objects: readonly KubeObject[], options: ValidationOptions = {}): ValidationReport {
   return validateObjects(objects.map((object) => ({ object, constructPath: '' })), options);
+}
+
+function checkSchemas(objects: readonly IndexedObject[]): SchemaChecks {
+  const checker = new SchemaChecker();
+  for (const object of objects) checker.check(object);
+  return checker;
 }
 
 function externalLookup(externals: readonly ExternalDeclaration[]): ExternalLookup {

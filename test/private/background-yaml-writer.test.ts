@@ -3,8 +3,9 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { synthesize, SynthesisError } from '../../lib';
+import { synthesize, SynthesisError, ValidationReport } from '../../lib';
 import { BackgroundYamlWriter } from '../../lib/private/background-yaml-writer';
+import { SchemaChecker } from '../../lib/validation/schema-check';
 import { fileTree } from '../support/file-tree';
 import { writerThreadApp } from '../support/writer-thread-app';
 
@@ -34,6 +35,39 @@ describe('synthesize with the writer thread', () => {
     expect(files).toEqual(fileTree(join(parent, 'caller')));
   });
 
+  test('reports what validation on the calling thread reports, the schema check done on the thread', () => {
+    // given the thread's schema check is observed
+    const schemaChecks = jest.spyOn(BackgroundYamlWriter.prototype, 'schemaChecks');
+    const reportOf = (writerThread: boolean): ValidationReport => {
+      try {
+        synthesize(writerThreadApp({ schemaErrors: true }), { outdir: join(parent, String(writerThread)), warn: () => undefined, writerThread });
+      } catch (error) {
+        return (error as SynthesisError).report!;
+      }
+      throw new Error('synthesis passed');
+    };
+    const checkedHere = jest.spyOn(SchemaChecker.prototype, 'check');
+    // when an app with schema errors and an object of an unknown kind is synthesized with and without the thread
+    const onThread = reportOf(true);
+    const checkedHereWithThread = checkedHere.mock.calls.length;
+    const onCaller = reportOf(false);
+    // then the thread did the schema check of the first run, the calling thread that of the second
+    expect(checkedHereWithThread).toBe(0);
+    expect(checkedHere).toHaveBeenCalled();
+    expect(schemaChecks).toHaveBeenCalledTimes(1);
+    expect(schemaChecks.mock.results[0].value.findings.map((f: { ruleId: string }) => f.ruleId).sort())
+      .toEqual(['schema', 'schema', 'schema/unknown-field', 'schema/unknown-field']);
+    // and both runs report the same: both platforms' wrong type and misspelt field, and the unknown kind unchecked
+    expect(onThread.errors.filter((f) => f.ruleId.startsWith('schema')).map((f) => `${f.constructPath} ${f.fieldPath}`)).toEqual([
+      'shop-production/odd-config dataa',
+      'shop-production/svc-02/Deployment spec.revisionHistoryLimit',
+      'shop-staging/odd-config dataa',
+      'shop-staging/svc-02/Deployment spec.revisionHistoryLimit',
+    ]);
+    expect(onThread.unchecked).toEqual(['Widget/shop-production/widget (example.com/v1)', 'Widget/shop-staging/widget (example.com/v1)']);
+    expect(onThread).toEqual(onCaller);
+  });
+
   test('a failing validation leaves the previous output and no staging folder, though the thread had begun writing', () => {
     // given a previous output
     const outdir = join(parent, 'dist');
@@ -55,7 +89,7 @@ describe('BackgroundYamlWriter', () => {
     const writer = BackgroundYamlWriter.start()!;
     const path = join(parent, 'a.yaml');
     // when more objects than one message holds are appended, and an empty file is asked for
-    for (let i = 0; i < 600; i++) writer.append(path, { kind: 'A', metadata: { name: `a-${i}` }, data: { x: 'on' } });
+    for (let i = 0; i < 600; i++) writer.append(path, { kind: 'A', metadata: { name: `a-${i}` }, data: { x: 'on' } }, 'p/A');
     writer.create(join(parent, 'empty.yaml'));
     // then finish reports success and the file holds the 600 documents in order
     expect(writer.finish()).toBe(true);
@@ -67,10 +101,33 @@ describe('BackgroundYamlWriter', () => {
     expect(statSync(join(parent, 'empty.yaml')).size).toBe(0);
   });
 
+  test('schema-checks what it writes, finding what the calling thread finds', () => {
+    // given objects with a misspelt field, a wrong type, and a kind without a known schema
+    const objects = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'good' }, data: { a: 'b' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typo' }, dataa: { a: 'b' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'type' }, data: { a: 1 } },
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+    ];
+    const writer = BackgroundYamlWriter.start()!;
+    objects.forEach((object, i) => writer.append(join(parent, 'a.yaml'), object, `p/o${i}`));
+    // when the thread's schema check is asked for
+    const onThread = writer.schemaChecks();
+    expect(writer.finish()).toBe(true);
+    // then it is the calling thread's own
+    const here = new SchemaChecker();
+    objects.forEach((json, i) => here.check({ json, constructPath: `p/o${i}`, ref: `ConfigMap/${json.metadata.name}` }));
+    expect(onThread?.findings).toEqual(here.findings);
+    expect(onThread?.findings.map((f) => `${f.constructPath} ${f.ruleId} ${f.fieldPath}`)).toEqual([
+      'p/o1 schema/unknown-field dataa', 'p/o2 schema data.a',
+    ]);
+    expect(onThread?.unchecked).toEqual(['Widget/w (example.com/v1)']);
+  });
+
   test('a file that cannot be written is reported by finish, naming the path and the cause', () => {
     // given a file in a folder that does not exist
     const writer = BackgroundYamlWriter.start()!;
-    writer.append(join(parent, 'missing', 'a.yaml'), { kind: 'A' });
+    writer.append(join(parent, 'missing', 'a.yaml'), { kind: 'A' }, 'p/A');
     // when / then
     expect(() => writer.finish()).toThrow(/^writing .*missing\/a\.yaml: ENOENT/);
   });
@@ -79,7 +136,7 @@ describe('BackgroundYamlWriter', () => {
     // given thousands of objects queued
     const writer = BackgroundYamlWriter.start()!;
     const path = join(parent, 'a.yaml');
-    for (let i = 0; i < 20000; i++) writer.append(path, { kind: 'A', metadata: { name: `a-${i}` } });
+    for (let i = 0; i < 20000; i++) writer.append(path, { kind: 'A', metadata: { name: `a-${i}` } }, 'p/A');
     // when abandoned
     writer.abandon();
     // then the folder can be removed at once and nothing is written after
