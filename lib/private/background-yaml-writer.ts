@@ -8,7 +8,8 @@
 // replies (Atomics.wait) and reads each with receiveMessageOnPort; it never needs its event loop.
 import { extname, join } from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import type { SchemaChecks } from '../validation/schema-check';
+import { SchemaChecker, SchemaChecks } from '../validation/schema-check';
+import { CHECKED_BY_CALLER, claimChunk, newClaims } from './schema-check-claims';
 import type { WriterMessage, WriterReply } from './yaml-writer-thread';
 
 /** Objects per message: small enough that the thread starts early and holds little, large enough to be cheap. */
@@ -19,6 +20,12 @@ const WINDOW = 32;
 
 /** How long `finish` waits for the thread (it answers within seconds even for the largest outputs). */
 const FINISH_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Objects for one file, each with its construct path, on their way to the thread. */
+interface Chunk {
+  readonly objects: Record<string, any>[];
+  readonly constructPaths: string[];
+}
 
 const THREAD_MODULE = join(__dirname, `yaml-writer-thread${extname(__filename)}`);
 
@@ -60,8 +67,11 @@ export class BackgroundYamlWriter {
    * thread has finished with.
    */
   private readonly signal = new Int32Array(new SharedArrayBuffer(12));
-  private readonly pending = new Map<string, { objects: Record<string, any>[]; constructPaths: string[] }>();
-  private sent = 0;
+  /** Which thread schema-checks each chunk sent (schema-check-claims.ts). */
+  private readonly claims = newClaims();
+  private readonly pending = new Map<string, Chunk>();
+  /** Every chunk sent, in order, for the main thread to check those the thread has not reached. */
+  private readonly sentChunks: Chunk[] = [];
   private replies = 0;
   /** The thread could not load its module: it wrote and checked nothing. */
   private unavailable = false;
@@ -72,7 +82,7 @@ export class BackgroundYamlWriter {
     this.port = port1;
     this.worker = new Worker(BOOTSTRAP, {
       eval: true,
-      workerData: { port: port2, signal: this.signal, module: THREAD_MODULE, typescriptHook },
+      workerData: { port: port2, signal: this.signal, claims: this.claims, module: THREAD_MODULE, typescriptHook },
       transferList: [port2],
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
@@ -102,21 +112,29 @@ export class BackgroundYamlWriter {
     const chunk = this.pending.get(path) ?? { objects: [], constructPaths: [] };
     this.pending.set(path, { objects: [], constructPaths: [] });
     // Wait while the thread is WINDOW chunks behind, unless it posted a reply nobody asked for (it could not start).
-    while (this.sent - Atomics.load(this.signal, 2) >= WINDOW && Atomics.load(this.signal, 0) === this.replies) {
+    while (this.sentChunks.length - Atomics.load(this.signal, 2) >= WINDOW && Atomics.load(this.signal, 0) === this.replies) {
       Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
     }
     this.post({ type: 'chunk', path, objects: chunk.objects, constructPaths: chunk.constructPaths });
-    this.sent++;
+    this.sentChunks.push(chunk);
   }
 
   /**
-   * The schema check of every object appended so far (what validation's own would find), once the thread has done
-   * them all; undefined when the thread could not check them, and the caller checks them itself.
+   * The schema check of every object appended so far (what validation's own would find): the chunks the thread has
+   * not reached yet are checked here, from the last back to the first the thread claimed, while the thread goes on
+   * with the others. Undefined when the thread could not check its part, and the caller checks everything itself.
    */
   public schemaChecks(): SchemaChecks | undefined {
     if (this.unavailable || this.finished) return undefined;
     for (const path of this.pending.keys()) this.send(path);
-    return this.request({ type: 'checks' }).checks;
+    const claimed: Chunk[] = [];
+    for (let i = this.sentChunks.length - 1; i >= 0 && claimChunk(this.claims, i, CHECKED_BY_CALLER); i--) {
+      claimed.unshift(this.sentChunks[i]);
+    }
+    const here = new SchemaChecker();
+    for (const chunk of claimed) here.checkObjects(chunk.objects, chunk.constructPaths);
+    const onThread = this.request({ type: 'checks' }).checks;
+    return onThread && { findings: [...onThread.findings, ...here.findings], unchecked: [...onThread.unchecked, ...here.unchecked] };
   }
 
   /**

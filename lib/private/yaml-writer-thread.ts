@@ -1,13 +1,15 @@
 // The worker side of BackgroundYamlWriter (background-yaml-writer.ts): receives objects in chunks, appends them to
 // their files as YAML documents and schema-checks them (the one part of validation that needs nothing but the object
 // itself). It answers two requests, each once, through the port and a count of replies in the shared signal the main
-// thread waits on: `checks` (the schema check of every object so far) and `finish` (files closed). Each chunk done is
+// thread waits on: `checks` (the schema check of the chunks it checked) and `finish` (files closed). Each chunk done is
 // counted (signal[2]: the main thread's flow control); chunks still queued when the main thread abandons the files
-// (signal[1]) are skipped. Runs only inside that worker.
+// (signal[1]) are skipped. A chunk is checked here only if the main thread has not claimed it first (`claims`): once
+// done with its own work, the main thread checks the last chunks itself, so neither thread waits long on the other.
+// Runs only inside that worker.
 import { closeSync, openSync } from 'fs';
 import { MessagePort, workerData } from 'worker_threads';
-import { objectRef } from '../validation/finding';
 import { SchemaChecker, SchemaChecks } from '../validation/schema-check';
+import { CHECKED_BY_WRITER, claimChunk } from './schema-check-claims';
 import { writeText } from './write-text';
 import { yamlDocument } from './yaml11-safe-schema';
 
@@ -29,15 +31,16 @@ export interface WriterReply {
   readonly failure?: string;
   /** The thread could not load this module at all: the main thread writes the files itself. */
   readonly unavailable?: boolean;
-  /** The schema check of every object received, in the order received; absent when checking failed. */
+  /** The schema check of the chunks this thread checked, in the order received; absent when checking failed. */
   readonly checks?: SchemaChecks;
 }
 
-const { port, signal } = workerData as { port: MessagePort; signal: Int32Array };
+const { port, signal, claims } = workerData as { port: MessagePort; signal: Int32Array; claims: Int32Array };
 const files = new Map<string, { fd: number; documents: number }>();
 const schema = new SchemaChecker();
 let failure: string | undefined;
 let checkFailure: string | undefined;
+let chunks = 0;
 
 port.on('message', (message: WriterMessage) => {
   if (message.type === 'chunk') {
@@ -68,9 +71,10 @@ function receive(path: string, objects: readonly Record<string, any>[], construc
       failure = `writing ${path}: ${(error as Error).message}`;
     }
   }
-  if (checkFailure !== undefined) return;
+  const chunk = chunks++;
+  if (checkFailure !== undefined || !claimChunk(claims, chunk, CHECKED_BY_WRITER)) return;
   try {
-    objects.forEach((json, i) => schema.check({ json, constructPath: constructPaths[i], ref: objectRef(json) }));
+    schema.checkObjects(objects, constructPaths);
   } catch (error) {
     // The main thread checks the objects itself.
     checkFailure = (error as Error).message;

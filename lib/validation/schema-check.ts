@@ -9,7 +9,7 @@
 // Tracing costs four times a plain validation, and what a validator reads at a place in an object depends only on
 // the schema there, not on the values. So the reads are remembered per model and place (array indexes folded), and
 // later objects whose every place was seen before are validated plainly and judged from memory.
-import { Finding, FindingSubject, fieldPath, finding, foundText, KubeObject } from './finding';
+import { Finding, FindingSubject, fieldPath, finding, foundText, KubeObject, objectRef } from './finding';
 import { IndexedObject } from './object-index';
 import { schemaModel, SchemaModel } from './schema-models';
 
@@ -55,6 +55,11 @@ export class SchemaChecker implements SchemaChecks {
     const result = checkSchema(subject);
     if (!result.checked) this.unchecked.push(`${subject.ref} (${subject.json.apiVersion})`);
     this.findings.push(...result.findings);
+  }
+
+  /** Checks objects given with the construct path of each. */
+  public checkObjects(objects: readonly KubeObject[], constructPaths: readonly string[]): void {
+    objects.forEach((json, i) => this.check({ json, constructPath: constructPaths[i], ref: objectRef(json) }));
   }
 }
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { synthesize, SynthesisError, ValidationReport } from '../../lib';
 import { BackgroundYamlWriter } from '../../lib/private/background-yaml-writer';
+import * as claims from '../../lib/private/schema-check-claims';
 import { SchemaChecker } from '../../lib/validation/schema-check';
 import { fileTree } from '../support/file-tree';
 import { writerThreadApp } from '../support/writer-thread-app';
@@ -36,8 +37,9 @@ describe('synthesize with the writer thread', () => {
   });
 
   test('reports what validation on the calling thread reports, the schema check done on the thread', () => {
-    // given the thread's schema check is observed
+    // given the thread's schema check is observed, and the calling thread claims no chunk of it for itself
     const schemaChecks = jest.spyOn(BackgroundYamlWriter.prototype, 'schemaChecks');
+    jest.spyOn(claims, 'claimChunk').mockReturnValue(false);
     const reportOf = (writerThread: boolean): ValidationReport => {
       try {
         synthesize(writerThreadApp({ schemaErrors: true }), { outdir: join(parent, String(writerThread)), warn: () => undefined, writerThread });
@@ -99,6 +101,24 @@ describe('BackgroundYamlWriter', () => {
     expect(yaml.startsWith("kind: A\nmetadata:\n  name: a-0\ndata:\n  x: 'on'\n---\nkind: A\nmetadata:\n  name: a-1\n")).toBe(true);
     expect(yaml.endsWith('name: a-599\ndata:\n  x: \'on\'\n')).toBe(true);
     expect(statSync(join(parent, 'empty.yaml')).size).toBe(0);
+  });
+
+  test('the schema check of many chunks, shared between the threads, finds each problem once', () => {
+    // given 3000 objects (a dozen chunks), every hundredth with a misspelt field
+    const objects = Array.from({ length: 3000 }, (_, i) => ({
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${i}` }, ...(i % 100 === 0 ? { dataa: {} } : { data: {} }),
+    }));
+    const writer = BackgroundYamlWriter.start()!;
+    objects.forEach((object, i) => writer.append(join(parent, 'a.yaml'), object, `p/c${i}`));
+    // when the checks are asked for at once, the thread still busy (the calling thread takes the chunks it has not reached)
+    const checks = writer.schemaChecks();
+    expect(writer.finish()).toBe(true);
+    // then every problem is found exactly once, as a single checker finds them
+    const here = new SchemaChecker();
+    here.checkObjects(objects, objects.map((_, i) => `p/c${i}`));
+    const sorted = (findings: readonly { constructPath: string }[]) => [...findings].sort((a, b) => a.constructPath.localeCompare(b.constructPath));
+    expect(checks?.findings).toHaveLength(30);
+    expect(sorted(checks!.findings)).toEqual(sorted(here.findings));
   });
 
   test('schema-checks what it writes, finding what the calling thread finds', () => {
