@@ -7,5 +7,6 @@ export { findingLines, formatFinding, formatReport } from './report';
 export type { ExternalDeclaration, ObjectSelector, ScopedRule, UserPolicy, ValidationRule, Waiver } from './rule';
 export { annotateWaivedObjects, Validation, waiverAnnotation } from './rule';
 export { SchemaRules } from './schema-check';
+export type { SchemaChecks } from './schema-check';
 export type { ValidationOptions } from './validate';
 export { checkPolicies, validateObjects, ValidationRules } from './validate';
