@@ -1,8 +1,8 @@
 // Serializes YAML, and schema-checks the objects, on a second thread while the caller goes on (synthesize resolves
 // the objects and runs the checks across them meanwhile): on a machine with two cores, writing and schema-checking
 // then cost the main thread little more than handing the objects over (a structured clone, about a tenth of what
-// dumping them costs). At most WINDOW chunks are in
-// flight: when the thread falls behind, the caller waits, so memory stays bounded whatever the output's size.
+// dumping them costs). At most WINDOW chunks are in flight: when the thread falls behind, the caller waits, so
+// memory stays bounded whatever the output's size.
 //
 // `synthesize` is synchronous, so the answers are awaited synchronously: the main thread blocks on a shared count of
 // replies (Atomics.wait) and reads each with receiveMessageOnPort; it never needs its event loop.
@@ -25,6 +25,10 @@ const FINISH_TIMEOUT_MS = 10 * 60 * 1000;
 interface Chunk {
   readonly objects: Record<string, any>[];
   readonly constructPaths: string[];
+}
+
+function emptyChunk(): Chunk {
+  return { objects: [], constructPaths: [] };
 }
 
 const THREAD_MODULE = join(__dirname, `yaml-writer-thread${extname(__filename)}`);
@@ -97,7 +101,7 @@ export class BackgroundYamlWriter {
    */
   public append(path: string, object: Record<string, any>, constructPath: string): void {
     let chunk = this.pending.get(path);
-    if (!chunk) this.pending.set(path, (chunk = { objects: [], constructPaths: [] }));
+    if (!chunk) this.pending.set(path, (chunk = emptyChunk()));
     chunk.objects.push(object);
     chunk.constructPaths.push(constructPath);
     if (chunk.objects.length >= CHUNK) this.send(path);
@@ -105,12 +109,12 @@ export class BackgroundYamlWriter {
 
   /** Makes sure the file exists, even with no object. */
   public create(path: string): void {
-    if (!this.pending.has(path)) this.pending.set(path, { objects: [], constructPaths: [] });
+    if (!this.pending.has(path)) this.pending.set(path, emptyChunk());
   }
 
   private send(path: string): void {
-    const chunk = this.pending.get(path) ?? { objects: [], constructPaths: [] };
-    this.pending.set(path, { objects: [], constructPaths: [] });
+    const chunk = this.pending.get(path) ?? emptyChunk();
+    this.pending.set(path, emptyChunk());
     // Wait while the thread is WINDOW chunks behind, unless it posted a reply nobody asked for (it could not start).
     while (this.sentChunks.length - Atomics.load(this.signal, 2) >= WINDOW && Atomics.load(this.signal, 0) === this.replies) {
       Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
@@ -127,12 +131,10 @@ export class BackgroundYamlWriter {
   public schemaChecks(): SchemaChecks | undefined {
     if (this.unavailable || this.finished) return undefined;
     for (const path of this.pending.keys()) this.send(path);
-    const claimed: Chunk[] = [];
-    for (let i = this.sentChunks.length - 1; i >= 0 && claimChunk(this.claims, i, CHECKED_BY_CALLER); i--) {
-      claimed.unshift(this.sentChunks[i]);
-    }
+    let first = this.sentChunks.length;
+    while (first > 0 && claimChunk(this.claims, first - 1, CHECKED_BY_CALLER)) first--;
     const here = new SchemaChecker();
-    for (const chunk of claimed) here.checkObjects(chunk.objects, chunk.constructPaths);
+    for (const chunk of this.sentChunks.slice(first)) here.checkObjects(chunk.objects, chunk.constructPaths);
     const onThread = this.request({ type: 'checks' }).checks;
     return onThread && { findings: [...onThread.findings, ...here.findings], unchecked: [...onThread.unchecked, ...here.unchecked] };
   }
