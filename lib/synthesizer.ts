@@ -200,6 +200,17 @@ function applyOrder(kind: string, namespace: string | undefined, name: string | 
   return { rank: applyOrderRank(kind), key: `${kind}/${namespace ?? ''}/${name ?? ''}` };
 }
 
+/**
+ * A copy of `objects` in apply order (kind rank, then kind/namespace/name): the order synthesis writes them in,
+ * whatever order the constructs were created in.
+ */
+export function inApplyOrder<T extends { kind?: string; metadata?: { namespace?: string; name?: string } }>(objects: readonly T[]): T[] {
+  return objects
+    .map((object) => ({ object, order: applyOrder(object.kind ?? '', object.metadata?.namespace, object.metadata?.name) }))
+    .sort((a, b) => compareOrder(a.order, b.order))
+    .map((entry) => entry.object);
+}
+
 function compareOrder(a: { rank: number; key: string }, b: { rank: number; key: string }): number {
   return a.rank - b.rank || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }

@@ -1,7 +1,7 @@
 // A Jest snapshot serializer that prints charts and manifest objects as the YAML `cdk8s synth` writes, minus
 // values that change between runs or must not be committed.
 import { App, Chart } from 'cdk8s';
-import { toYaml } from '../synthesizer';
+import { inApplyOrder, toYaml } from '../synthesizer';
 import { ManifestObject, objectsOf } from './subject';
 
 /** A path into an object, one segment per key; `*` matches any key or array index. */
@@ -40,8 +40,8 @@ export interface SnapshotSerializer {
 }
 
 /**
- * A serializer for Charts, Apps, manifest objects and arrays of them: readable YAML with sorted keys, Secret
- * values and cluster-set fields masked.
+ * A serializer for Charts, Apps, manifest objects and arrays of them: readable YAML in apply order with sorted
+ * keys, Secret values and cluster-set fields masked.
  */
 export function createYamlSnapshotSerializer(options: YamlSnapshotSerializerOptions = {}): SnapshotSerializer {
   const paths = [...DEFAULT_MASKED_PATHS, ...(options.maskedPaths ?? [])];
@@ -49,7 +49,8 @@ export function createYamlSnapshotSerializer(options: YamlSnapshotSerializerOpti
     test: (value) => Chart.isChart(value) || value instanceof App || isManifestObject(value) || isManifestArray(value),
     serialize: (value) => {
       const objects = isManifestObject(value) ? [value] : objectsOf(value as Chart | App | ManifestObject[]);
-      return toYaml(objects.map((o) => sortKeys(maskObject(o, paths)))).trimEnd();
+      // Apply order, as synthesis writes them: the snapshot does not change when constructs are created in another order.
+      return toYaml(inApplyOrder(objects).map((o) => sortKeys(maskObject(o, paths)))).trimEnd();
     },
   };
 }
