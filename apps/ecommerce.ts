@@ -35,7 +35,7 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '256Mi' } },
     metrics: { port: 9090 },
   });
-  users.connectTo(postgres, { withoutEnv: true });
+  users.allowTo(postgres);
 
   // The catalog ships new versions as an Argo Rollouts canary: 20 %, 50 %, 80 % of pods with pauses between.
   const catalog = new ResilientMicroservice(shop, 'product-catalog', {

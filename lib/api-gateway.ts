@@ -4,112 +4,27 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DeploymentStrategy } from './deployment-strategy';
 import { PatternError } from './errors';
+import {
+  checkHosts, checkRoutePath, ExternalTarget, GatewayRoute, IngressControllerPeer, ingressControllerPeer, rateLimitOf,
+} from './gateway/gateway-route';
 import { GatewayTls } from './gateway/gateway-tls';
 import { NginxLocation, NginxUpstream, renderNginxConfig } from './gateway/nginx-config';
-import { LabelKeys, selectorLabels } from './labels';
-import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph';
-import { WorkloadNetworkPolicy } from './network/workload-network-policy';
+import { IConnectable, WiringGraph } from './network/wiring-graph';
 import { Platform } from './platform';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { renderContainer, RenderedContainer } from './pod/container';
-import { hardeningContext } from './pod/hardening-context';
 import { Probe } from './pod/probes';
 import { ContainerResources, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
-import {
-  checkDnsLabel, checkDnsSubdomain, checkInteger, checkPort, checkUnique, checkWholeSeconds,
-} from './private/prop-checks';
-import { disruptionBudget } from './scaling/disruption-budget';
-import { AutoscalingOptions, horizontalAutoscaler, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
+import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkPort, checkProps, checkWholeSeconds } from './private/prop-checks';
+import { createReleaseObjects } from './release/release-objects';
+import { singleDeploymentPlan } from './release/release-plan';
+import { AutoscalingOptions, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
 import { addWarning } from './warnings';
+import { Workload } from './workload';
 
-/** Options of `ExternalTarget.host`. */
-export interface ExternalTargetOptions {
-  /**
-   * The protocol towards the host. `https` verifies the host's certificate against the image's CA bundle.
-   * @default 'https'
-   */
-  readonly protocol?: 'http' | 'https';
-}
-
-/**
- * A host outside the cluster that a route may send requests to. It has to be declared as such: a route can
- * otherwise only reach workloads of its own Platform.
- */
-export class ExternalTarget {
-  /** A host name (not a URL) and port, e.g. `ExternalTarget.host('api.example.com', 443)`. */
-  public static host(hostname: string, port: number, options: ExternalTargetOptions = {}): ExternalTarget {
-    return new ExternalTarget(hostname, port, options.protocol ?? 'https');
-  }
-
-  private constructor(
-    public readonly hostname: string,
-    public readonly port: number,
-    public readonly protocol: 'http' | 'https',
-  ) {}
-}
-
-/** A per-client request rate limit (nginx `limit_req`); requests beyond it get 429. */
-export interface RouteRateLimit {
-  /** The sustained rate per client and gateway replica. */
-  readonly requestsPerSecond: number;
-  /**
-   * Requests above the rate that are still served at once.
-   * @default - requestsPerSecond (one second's worth)
-   */
-  readonly burst?: number;
-}
-
-/**
- * One route: a path prefix and the workload (or declared external host) that serves it.
- * @see https://nginx.org/en/docs/http/ngx_http_proxy_module.html
- */
-export interface GatewayRoute {
-  /** The path prefix, starting with `/` (e.g. `/api/posts/`); the longest matching prefix wins. */
-  readonly path: string;
-  /** A workload of the gateway's own Platform (its Service's first port), or an `ExternalTarget`. */
-  readonly to: IConnectable | ExternalTarget;
-  /**
-   * Replaces the matched prefix before the request is passed on: `{ path: '/api/posts/', rewrite: '/' }` sends
-   * `/api/posts/42` as `/42`.
-   * @default - the request path is passed unchanged
-   */
-  readonly rewrite?: string;
-  /**
-   * How long the upstream may take between two reads or writes.
-   * @default Duration.seconds(60)
-   */
-  readonly timeout?: Duration;
-  /**
-   * How long opening a connection to the upstream may take.
-   * @default Duration.seconds(5)
-   */
-  readonly connectTimeout?: Duration;
-  /**
-   * A per-client request rate limit.
-   * @default - none
-   */
-  readonly rateLimit?: RouteRateLimit;
-  /**
-   * The request body limit of this route.
-   * @default - the gateway's maxBodySize
-   */
-  readonly maxBodySize?: Size;
-}
-
-/** Who may open connections to the gateway: the Ingress controller's pods. */
-export interface IngressControllerPeer {
-  /**
-   * The controller's namespace.
-   * @default 'ingress-nginx'
-   */
-  readonly namespace?: string;
-  /**
-   * Labels of the controller's pods, to admit only them from that namespace.
-   * @default - every pod of the namespace
-   */
-  readonly podLabels?: Readonly<Record<string, string>>;
-}
+export { ExternalTarget } from './gateway/gateway-route';
+export type { ExternalTargetOptions, GatewayRoute, IngressControllerPeer, RouteRateLimit } from './gateway/gateway-route';
 
 /** Props of an ApiGateway. */
 export interface ApiGatewayProps {
@@ -198,16 +113,12 @@ const CONTAINER = 'nginx';
 const RUNTIME_DIR = '/tmp';
 const LIVENESS_PATH = '/healthz';
 const READINESS_PATH = '/readyz';
-const SAFE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 
 /**
  * An API gateway: nginx Deployment, ConfigMap with the generated nginx.conf, Service, HPA, PDB, ServiceAccount,
  * Ingress with TLS and a NetworkPolicy admitting only the Ingress controller and reaching only routed targets.
  */
-export class ApiGateway extends Construct implements INetworkPeer {
-  public readonly workloadName: string;
-  public readonly namespace: string;
-  public readonly podSelector: Readonly<Record<string, string>>;
+export class ApiGateway extends Workload {
   public readonly port: number;
   public readonly healthPort: number;
   public readonly hosts: readonly string[];
@@ -225,25 +136,19 @@ export class ApiGateway extends Construct implements INetworkPeer {
   public readonly strategy: DeploymentStrategy;
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
-  public readonly serviceAccount: k8s.KubeServiceAccount;
   /** Holds `nginx.conf`, rendered at synth from every route. */
   public readonly configMap: k8s.KubeConfigMap;
   public readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
   public readonly pdb: k8s.KubePodDisruptionBudget;
   public readonly ingress: k8s.KubeIngress;
-  public readonly networkPolicy: WorkloadNetworkPolicy;
-  public readonly container: RenderedContainer;
-  private readonly platform: Platform;
+  /** The nginx container, for adjustments the props do not foresee. */
+  public readonly mainContainer: RenderedContainer;
   private readonly _routes: GatewayRoute[] = [];
   private readonly locations: NginxLocation[] = [];
 
   constructor(scope: Construct, id: string, props: ApiGatewayProps) {
-    super(scope, id);
-    this.platform = Platform.of(this);
-    this.workloadName = props.name ?? id;
-    checkDnsLabel(this, 'name', this.workloadName);
-    this.namespace = this.platform.namespaceName;
-    this.podSelector = selectorLabels(this.workloadName);
+    checkProps(scope, id, props, ['hosts']);
+    super(scope, id, { name: props.name ?? id, component: 'gateway', runAsUser: props.runAsUser });
     this.port = props.port ?? 8080;
     this.healthPort = props.healthPort ?? 8081;
     checkPort(this, 'port', this.port);
@@ -263,101 +168,37 @@ export class ApiGateway extends Construct implements INetworkPeer {
     this.workerConnections = props.workerConnections ?? 1024;
     checkInteger(this, 'workerConnections', this.workerConnections, 16, 65_536);
     this.strategy = DeploymentStrategy.rollingUpdate();
-
     const bounds = resolveReplicaBounds(this, props.autoscaling, props.replicas, this.platform.environment);
     this.replicas = bounds.replicas;
     this.minReplicas = bounds.minReplicas;
     this.maxReplicas = bounds.maxReplicas;
+    const terminationGracePeriodSeconds = checkWholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30));
 
-    const labels = { ...this.podSelector, [LabelKeys.COMPONENT]: 'gateway' };
-    const metadata = (name: string) => ({ name, labels });
-    const context = hardeningContext(this, {
-      compatibility: this.platform.compatibility, environment: this.platform.environment, runAsUser: props.runAsUser,
-    });
-    this.container = renderContainer(this, 'props', {
-      name: CONTAINER,
-      image: this.image,
-      // nginx directly: the image's entrypoint scripts try to edit files on the read-only root filesystem.
-      command: ['nginx', '-g', 'daemon off;'],
-      ports: [{ name: 'http', port: this.port }, { name: 'health', port: this.healthPort }],
-      resources: props.resources,
-      // The config puts the pid and every temp path under /tmp; /var/cache/nginx is the image's compiled-in
-      // cache directory, writable in case nginx touches it before reading the config.
-      writablePaths: [RUNTIME_DIR, '/var/cache/nginx'],
-    }, context, undefined, {
-      livenessProbe: Probe.http(LIVENESS_PATH).render(this, 'livenessProbe', 'health'),
-      readinessProbe: Probe.http(READINESS_PATH, { period: Duration.seconds(5) }).render(this, 'readinessProbe', 'health'),
-      lifecycle: { preStop: { exec: { command: ['sh', '-c', this.preStopScript(props.preStopDelay)] } } },
-      volumeMounts: [{ name: 'nginx-config', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf', readOnly: true }],
-    });
-
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(this.workloadName), automountServiceAccountToken: false,
-    });
+    this.mainContainer = this.renderNginx(props);
     const configMapName = `${this.workloadName}-nginx`;
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
-      metadata: metadata(configMapName),
+      metadata: this.metadata(configMapName),
       data: Lazy.any({ produce: () => ({ 'nginx.conf': this.nginxConfig() }) }) as unknown as Record<string, string>,
     });
-    const template = workloadPodTemplate({
-      labels: { ...this.platform.labels, ...labels },
-      annotations: {
-        [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash({ 'nginx.conf': this.nginxConfig() }) }) as unknown as string,
-      },
-      serviceAccountName: this.serviceAccount.name,
-      containers: [this.container],
-      volumes: [{ name: 'nginx-config', configMap: { name: configMapName } }],
-      identity: context.identity,
-      terminationGracePeriodSeconds: checkWholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30)),
-      spreadSelector: { ...this.podSelector },
-      priorityClassName: props.priorityClassName,
+    const released = createReleaseObjects(this, {
+      plan: singleDeploymentPlan(this.releaseContext(), this.strategy, this.podSelector),
+      labels: this.labels,
+      servicePorts: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      autoscaling: bounds.autoscaling,
+      podTemplate: () => this.podTemplate(configMapName, terminationGracePeriodSeconds, props.priorityClassName),
     });
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: metadata(this.workloadName),
-      spec: {
-        replicas: this.replicas,
-        revisionHistoryLimit: 5,
-        progressDeadlineSeconds: 600,
-        minReadySeconds: 5,
-        selector: { matchLabels: { ...this.podSelector } },
-        strategy: this.strategy.render(this, 'strategy'),
-        template,
-      },
-    });
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: metadata(this.workloadName),
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...this.podSelector },
-        ports: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
-    if (bounds.autoscaling) {
-      this.hpa = horizontalAutoscaler(this, {
-        metadata: metadata(this.workloadName),
-        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.deployment.name },
-        minReplicas: this.minReplicas,
-        maxReplicas: this.maxReplicas,
-        options: bounds.autoscaling,
-      });
-    }
-    this.pdb = disruptionBudget(this, { metadata: metadata(this.workloadName), selector: this.podSelector });
-    this.ingress = this.createIngress(props, labels);
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: metadata(this.workloadName) });
+    this.deployment = released.workloads[0].apiObject as k8s.KubeDeployment;
+    this.service = released.services[0];
+    this.hpa = released.hpas[0];
+    this.pdb = released.pdbs[0];
+    this.ingress = this.createIngress(props);
     WiringGraph.of(this).addExternal({
       peer: this, direction: 'ingress', ports: [{ port: this.port }], description: 'ingress-controller',
       others: [ingressControllerPeer(this.ingressControllerNamespace, props.ingressController?.podLabels)],
     });
-
-    this.platform.registerFootprint({
-      workload: this,
-      kind: 'Deployment',
-      minReplicas: this.minReplicas,
-      maxReplicas: this.maxReplicas,
-      surge: this.strategy.surgePods(this.maxReplicas),
-      containers: [this.container.resources],
-      storageBytesPerReplica: 0,
-      claimsPerReplica: 0,
+    this.declareFootprint({
+      kind: 'Deployment', controllers: [this.workloadName], minReplicas: this.minReplicas, maxReplicas: this.maxReplicas,
+      surge: released.workloads[0].surge, containers: [this.mainContainer.resources], storageBytesPerReplica: 0, claimsPerReplica: 0,
     });
     for (const route of props.routes ?? []) this.addRoute(route);
   }
@@ -373,13 +214,14 @@ export class ApiGateway extends Construct implements INetworkPeer {
    */
   public addRoute(route: GatewayRoute): GatewayRoute {
     const prop = `routes[${this._routes.length}]`;
+    if (typeof route !== 'object' || route === null) throw PatternError.invalidProp(this, prop, route, 'must be a route: { path, to }');
     checkRoutePath(this, `${prop}.path`, route.path);
     if (this._routes.some((r) => r.path === route.path)) {
       throw PatternError.invalidProp(this, `${prop}.path`, route.path, 'appears twice: each route needs a path of its own');
     }
     if (route.rewrite !== undefined) checkRoutePath(this, `${prop}.rewrite`, route.rewrite);
-    const connectTimeoutSeconds = positiveSeconds(this, `${prop}.connectTimeout`, route.connectTimeout ?? Duration.seconds(5));
-    const timeoutSeconds = positiveSeconds(this, `${prop}.timeout`, route.timeout ?? Duration.seconds(60));
+    const connectTimeoutSeconds = checkWholeSeconds(this, `${prop}.connectTimeout`, route.connectTimeout ?? Duration.seconds(5), 1);
+    const timeoutSeconds = checkWholeSeconds(this, `${prop}.timeout`, route.timeout ?? Duration.seconds(60), 1);
     const maxBodyBytes = route.maxBodySize === undefined ? undefined : parseBytes(this, `${prop}.maxBodySize`, route.maxBodySize);
     const rateLimit = route.rateLimit === undefined ? undefined : rateLimitOf(this, `${prop}.rateLimit`, route.rateLimit);
     // Wired last, once every check has passed, so a rejected route leaves no edge behind.
@@ -391,8 +233,8 @@ export class ApiGateway extends Construct implements INetworkPeer {
 
   /** The nginx.conf of the current routes, as the ConfigMap holds it. */
   public nginxConfig(): string {
-    const limits = this.container.resources.limits;
-    const cpuMillis = limits.cpuMillis ?? this.container.resources.requests.cpuMillis;
+    const limits = this.mainContainer.resources.limits;
+    const cpuMillis = limits.cpuMillis ?? this.mainContainer.resources.requests.cpuMillis;
     return renderNginxConfig({
       listenPort: this.port,
       healthPort: this.healthPort,
@@ -409,6 +251,48 @@ export class ApiGateway extends Construct implements INetworkPeer {
     });
   }
 
+  private releaseContext() {
+    return {
+      scope: this, workloadName: this.workloadName, podSelector: this.podSelector, image: this.image,
+      replicas: this.replicas, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas,
+    };
+  }
+
+  private renderNginx(props: ApiGatewayProps): RenderedContainer {
+    return renderContainer(this, 'props', {
+      name: CONTAINER,
+      image: this.image,
+      // nginx directly: the image's entrypoint scripts try to edit files on the read-only root filesystem.
+      command: ['nginx', '-g', 'daemon off;'],
+      ports: [{ name: 'http', port: this.port }, { name: 'health', port: this.healthPort }],
+      resources: props.resources,
+      // The config puts the pid and every temp path under /tmp; /var/cache/nginx is the image's compiled-in
+      // cache directory, writable in case nginx touches it before reading the config.
+      writablePaths: [RUNTIME_DIR, '/var/cache/nginx'],
+    }, this.hardening, undefined, {
+      livenessProbe: Probe.http(LIVENESS_PATH).render(this, 'livenessProbe', 'health'),
+      readinessProbe: Probe.http(READINESS_PATH, { period: Duration.seconds(5) }).render(this, 'readinessProbe', 'health'),
+      lifecycle: { preStop: { exec: { command: ['sh', '-c', this.preStopScript(props.preStopDelay)] } } },
+      volumeMounts: [{ name: 'nginx-config', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf', readOnly: true }],
+    });
+  }
+
+  private podTemplate(configMapName: string, terminationGracePeriodSeconds: number, priorityClassName?: string): k8s.PodTemplateSpec {
+    return workloadPodTemplate({
+      labels: { ...this.platform.labels, ...this.labels },
+      annotations: {
+        [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash({ 'nginx.conf': this.nginxConfig() }) }) as unknown as string,
+      },
+      serviceAccountName: this.serviceAccount.name,
+      containers: [this.mainContainer],
+      volumes: [{ name: 'nginx-config', configMap: { name: configMapName } }],
+      identity: this.hardening.identity,
+      terminationGracePeriodSeconds,
+      spreadSelector: { ...this.podSelector },
+      priorityClassName,
+    });
+  }
+
   private wireWorkload(prop: string, route: GatewayRoute): NginxUpstream {
     const target = route.to as IConnectable;
     let targetPlatform: Platform | undefined;
@@ -418,7 +302,7 @@ export class ApiGateway extends Construct implements INetworkPeer {
       targetPlatform = undefined;
     }
     if (targetPlatform !== this.platform) {
-      throw PatternError.invalidProp(this, `${prop}.to`, target.node.path,
+      throw PatternError.invalidProp(this, `${prop}.to`, target?.node?.path ?? target,
         `is outside this gateway's Platform "${this.platform.node.path}": a route reaches only workloads of its own Platform; declare other hosts with ExternalTarget.host()`);
     }
     const port = target.connectionPorts[0];
@@ -451,7 +335,7 @@ export class ApiGateway extends Construct implements INetworkPeer {
     return seconds > 0 ? `sleep ${seconds}; ${quit}` : quit;
   }
 
-  private createIngress(props: ApiGatewayProps, labels: Record<string, string>): k8s.KubeIngress {
+  private createIngress(props: ApiGatewayProps): k8s.KubeIngress {
     const tls = this.tls.render(this, 'tls', this.workloadName, this.hosts);
     if (!this.tls.enabled) {
       addWarning(this, 'tls is GatewayTls.insecurePlaintext(): the Ingress serves plain HTTP, so credentials and cookies cross the network readable');
@@ -461,7 +345,7 @@ export class ApiGateway extends Construct implements INetworkPeer {
     if (this.ingressClassName === 'nginx') annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = String(this.maxBodyBytes);
     Object.assign(annotations, props.ingressAnnotations ?? {});
     return new k8s.KubeIngress(this, 'Ingress', {
-      metadata: { name: this.workloadName, labels, annotations: Object.keys(annotations).length ? annotations : undefined },
+      metadata: { name: this.workloadName, labels: { ...this.labels }, annotations: Object.keys(annotations).length ? annotations : undefined },
       spec: {
         ingressClassName: this.ingressClassName,
         tls: tls.tls.length ? tls.tls : undefined,
@@ -478,40 +362,4 @@ export class ApiGateway extends Construct implements INetworkPeer {
       },
     });
   }
-}
-
-function checkHosts(scope: Construct, hosts: readonly string[]): readonly string[] {
-  if (!Array.isArray(hosts) || hosts.length === 0) {
-    throw PatternError.invalidProp(scope, 'hosts', hosts, 'must hold at least one host name');
-  }
-  hosts.forEach((host, i) => checkDnsSubdomain(scope, `hosts[${i}]`, typeof host === 'string' ? host.replace(/^\*\./, '') : host));
-  checkUnique(scope, 'hosts', hosts);
-  return [...hosts];
-}
-
-function checkRoutePath(scope: Construct, prop: string, path: string): void {
-  if (typeof path !== 'string' || !path.startsWith('/')) {
-    throw PatternError.invalidProp(scope, prop, path, 'must start with "/"');
-  }
-  if (!SAFE_PATH.test(path) || path.includes('//')) {
-    throw PatternError.invalidProp(scope, prop, path, 'must hold only letters, digits, ".", "_", "~", "-" and single "/"');
-  }
-}
-
-function positiveSeconds(scope: Construct, prop: string, duration: Duration): number {
-  const seconds = checkWholeSeconds(scope, prop, duration);
-  if (seconds < 1) throw PatternError.invalidProp(scope, prop, `${seconds}s`, 'must be at least 1 second');
-  return seconds;
-}
-
-function rateLimitOf(scope: Construct, prop: string, limit: RouteRateLimit) {
-  checkInteger(scope, `${prop}.requestsPerSecond`, limit.requestsPerSecond, 1, 100_000);
-  const burst = limit.burst ?? limit.requestsPerSecond;
-  checkInteger(scope, `${prop}.burst`, burst, 0, 100_000);
-  return { requestsPerSecond: limit.requestsPerSecond, burst };
-}
-
-function ingressControllerPeer(namespace: string, podLabels: Readonly<Record<string, string>> | undefined): k8s.NetworkPolicyPeer {
-  const namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': namespace } };
-  return podLabels ? { namespaceSelector, podSelector: { matchLabels: { ...podLabels } } } : { namespaceSelector };
 }

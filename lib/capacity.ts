@@ -7,6 +7,8 @@ export interface WorkloadFootprint {
   readonly workload: INetworkPeer;
   /** The object kind that runs the pods. */
   readonly kind: 'Deployment' | 'StatefulSet' | 'CronJob' | 'Rollout';
+  /** Names of the objects that run its pods (both colours, stable and canary), for dashboards and alerts. */
+  readonly controllers: readonly string[];
   readonly minReplicas: number;
   readonly maxReplicas: number;
   /** Extra pods a rollout may add on top of maxReplicas (maxSurge). */

@@ -20,10 +20,16 @@ export * from './release/argo-rollout';
 export * from './release/blue-green';
 export * from './release/canary';
 export * from './release/release-strategy';
-export type { IRelease, ReleaseColor, ReleasedWorkload, ReleaseRole } from './release/release-target';
-export { ReleaseLabels } from './release/release-target';
+export type {
+  ConfigMapPlan, ControllerPlan, IRelease, PodVariant, ReleaseColor, ReleaseContext, ReleaseIngress, ReleasePlan, ReleaseRole, ServicePlan,
+} from './release/release-plan';
+export { ReleaseLabels } from './release/release-plan';
+export type { ReleasedWorkload } from './release/release-objects';
+export { ARGO_ROLLOUTS_API_VERSION } from './release/release-objects';
 export * from './release/rolling-release';
 export * from './resilient-microservice';
+export * from './resilient-microservice-props';
+export * from './workload';
 export type { AutoscalingOptions } from './scaling/horizontal-autoscaler';
 export * from './secrets';
 export * from './synthesizer';

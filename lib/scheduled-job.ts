@@ -3,17 +3,13 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkCronSchedule } from './database/cron-schedule';
-import { LabelKeys, selectorLabels } from './labels';
-import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph';
-import { WorkloadNetworkPolicy } from './network/workload-network-policy';
-import { Platform } from './platform';
-import { addEnv, renderContainer, RenderedContainer } from './pod/container';
-import { hardeningContext } from './pod/hardening-context';
+import { renderContainer, RenderedContainer } from './pod/container';
 import { ContainerResources } from './pod/resources';
 import { cronJobSpec } from './pod/cron-job-spec';
 import { workloadPodTemplate } from './pod/workload-pod';
-import { checkDnsLabel, checkEnvName, checkInteger, checkWholeSeconds } from './private/prop-checks';
+import { checkInteger, checkProps, checkWholeSeconds } from './private/prop-checks';
 import { addSecretEnv, SecretKeyRef } from './secrets';
+import { Workload } from './workload';
 
 /** Props of a ScheduledJob. */
 export interface ScheduledJobProps {
@@ -82,38 +78,30 @@ export interface ScheduledJobProps {
  * ServiceAccount and a NetworkPolicy that allows only what it is wired to.
  * @see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/
  */
-export class ScheduledJob extends Construct implements INetworkPeer {
-  public readonly workloadName: string;
-  public readonly namespace: string;
-  public readonly podSelector: Readonly<Record<string, string>>;
+export class ScheduledJob extends Workload {
   public readonly schedule: string;
+  public readonly timeZone: string;
+  /** Seconds one run may take. */
+  public readonly timeoutSeconds: number;
+  /** Seconds a missed run may still start late. */
+  public readonly startingDeadlineSeconds: number;
+  public readonly retries: number;
   public readonly cronJob: k8s.KubeCronJob;
-  public readonly serviceAccount: k8s.KubeServiceAccount;
-  public readonly networkPolicy: WorkloadNetworkPolicy;
   /** The job's container, for adjustments the props do not foresee. */
-  public readonly container: RenderedContainer;
+  public readonly mainContainer: RenderedContainer;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
-    super(scope, id);
-    const platform = Platform.of(this);
-    this.workloadName = props.name ?? id;
-    checkDnsLabel(this, 'name', this.workloadName, 52);
-    this.namespace = platform.namespaceName;
-    this.podSelector = selectorLabels(this.workloadName);
+    checkProps(scope, id, props, ['image', 'schedule']);
+    super(scope, id, { name: props.name ?? id, maxNameLength: 52, component: 'job', runAsUser: props.runAsUser });
     this.schedule = props.schedule;
     checkCronSchedule(this, 'schedule', this.schedule);
-    const timeout = checkWholeSeconds(this, 'timeout', props.timeout ?? Duration.hours(1));
-    const startingDeadline = checkWholeSeconds(this, 'startingDeadline', props.startingDeadline ?? Duration.minutes(10));
-    const retries = props.retries ?? 2;
-    checkInteger(this, 'retries', retries, 0, 10);
-    const labels = { ...this.podSelector, [LabelKeys.COMPONENT]: 'job' };
-    const metadata = { name: this.workloadName, labels };
-    const context = hardeningContext(this, {
-      compatibility: platform.compatibility, environment: platform.environment, runAsUser: props.runAsUser,
-    });
+    this.timeZone = props.timeZone ?? 'Etc/UTC';
+    this.timeoutSeconds = checkWholeSeconds(this, 'timeout', props.timeout ?? Duration.hours(1));
+    this.startingDeadlineSeconds = checkWholeSeconds(this, 'startingDeadline', props.startingDeadline ?? Duration.minutes(10));
+    this.retries = props.retries ?? 2;
+    checkInteger(this, 'retries', this.retries, 0, 10);
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
-    this.container = renderContainer(this, 'props', {
+    this.mainContainer = renderContainer(this, 'props', {
       name: 'job',
       image: props.image,
       command: props.command,
@@ -121,43 +109,31 @@ export class ScheduledJob extends Construct implements INetworkPeer {
       env: props.env,
       resources: props.resources,
       writablePaths: props.writablePaths,
-    }, context);
-    addSecretEnv(this, this.container, props.secretEnv);
-
+    }, this.hardening);
+    addSecretEnv(this, this.mainContainer, props.secretEnv);
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
-      metadata,
+      metadata: this.metadata(),
       spec: cronJobSpec({
         schedule: this.schedule,
-        timeZone: props.timeZone ?? 'Etc/UTC',
-        startingDeadlineSeconds: startingDeadline,
-        activeDeadlineSeconds: timeout,
-        backoffLimit: retries,
-        labels,
+        timeZone: this.timeZone,
+        startingDeadlineSeconds: this.startingDeadlineSeconds,
+        activeDeadlineSeconds: this.timeoutSeconds,
+        backoffLimit: this.retries,
+        labels: this.labels,
         template: workloadPodTemplate({
-          labels: { ...platform.labels, ...labels },
+          labels: { ...this.platform.labels, ...this.labels },
           annotations: {},
           serviceAccountName: this.workloadName,
-          containers: [this.container],
-          identity: context.identity,
+          containers: [this.mainContainer],
+          identity: this.hardening.identity,
           terminationGracePeriodSeconds: 30,
           restartPolicy: 'Never',
         }),
       }),
     });
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata });
-    platform.registerFootprint({
-      workload: this, kind: 'CronJob', minReplicas: 0, maxReplicas: 1, surge: 0,
-      containers: [this.container.resources], storageBytesPerReplica: 0, claimsPerReplica: 0,
+    this.declareFootprint({
+      kind: 'CronJob', controllers: [this.workloadName], minReplicas: 0, maxReplicas: 1, surge: 0,
+      containers: [this.mainContainer.resources], storageBytesPerReplica: 0, claimsPerReplica: 0,
     });
-  }
-
-  /** Lets the job reach `target` on its ports and gives it the connection env vars; returns them. */
-  public connectTo(target: IConnectable, options: { readonly envPrefix?: string; readonly withoutEnv?: boolean } = {}): k8s.EnvVar[] {
-    if (options.envPrefix !== undefined) checkEnvName(this, 'connectTo.envPrefix', options.envPrefix);
-    WiringGraph.of(this).connect({ from: this, to: target, ports: target.connectionPorts, kind: 'service' });
-    if (options.withoutEnv) return [];
-    const vars = target.connectionEnv(options.envPrefix);
-    for (const variable of vars) addEnv(this, this.container, variable);
-    return vars;
   }
 }

@@ -5,19 +5,17 @@ import { Construct } from 'constructs';
 import { DatabaseBackup, DatabaseBackupOptions } from './database/database-backup';
 import { DatabaseCredentials, ResolvedCredentials } from './database/database-credentials';
 import { EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine } from './database/engine-contract';
-import { PatternError } from './errors';
-import { LabelKeys, selectorLabels } from './labels';
-import { IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
-import { WorkloadNetworkPolicy } from './network/workload-network-policy';
+import { LabelKeys } from './labels';
+import { IConnectable, WiringGraph } from './network/wiring-graph';
 import { ServiceMonitor } from './observability/service-monitor';
-import { Platform } from './platform';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
-import { addEnv, HardeningContext, renderContainer, RenderedContainer } from './pod/container';
-import { hardeningContext } from './pod/hardening-context';
+import { addEnv, renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
-import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInteger } from './private/prop-checks';
+import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkWholeSeconds } from './private/prop-checks';
+import { disruptionBudget } from './scaling/disruption-budget';
+import { Workload } from './workload';
 
 /** What happens to the data volumes when the StatefulSet is deleted or scaled down. */
 export interface ClaimRetentionPolicy {
@@ -109,10 +107,7 @@ const METRICS_SERVICE_LABEL = 'cdk8s-patterns.io/metrics';
  * Service, ConfigMap with the engine's configuration, PodDisruptionBudget, NetworkPolicy, ServiceAccount, and
  * optional metrics sidecar and backup CronJob. Clients wire themselves with `microservice.connectTo(database)`.
  */
-export class StatefulDatabase extends Construct implements IConnectable {
-  public readonly workloadName: string;
-  public readonly namespace: string;
-  public readonly podSelector: Readonly<Record<string, string>>;
+export class StatefulDatabase extends Workload implements IConnectable {
   public readonly engine: IDatabaseEngine;
   public readonly port: number;
   /**
@@ -122,7 +117,6 @@ export class StatefulDatabase extends Construct implements IConnectable {
   public readonly host: string;
   /** The client Service's DNS name: any ready replica, for reads. */
   public readonly readHost: string;
-  public readonly connectionPorts: readonly NetworkPort[];
   public readonly replicas: number;
   public readonly storageBytes: number;
   public readonly metricsEnabled: boolean;
@@ -136,10 +130,8 @@ export class StatefulDatabase extends Construct implements IConnectable {
   public readonly metricsService?: k8s.KubeService;
   /** Scrapes `metricsService`, when metrics are on. */
   public readonly serviceMonitor?: ServiceMonitor;
-  public readonly serviceAccount: k8s.KubeServiceAccount;
   public readonly configMap: k8s.KubeConfigMap;
   public readonly pdb: k8s.KubePodDisruptionBudget;
-  public readonly networkPolicy: WorkloadNetworkPolicy;
   /** The backup CronJob and its volume, when backups are on. */
   public readonly backup?: DatabaseBackup;
   /** The ExternalSecret, when the credentials come from External Secrets Operator. */
@@ -151,83 +143,82 @@ export class StatefulDatabase extends Construct implements IConnectable {
   private readonly context: EngineContext;
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
-    super(scope, id);
-    const platform = Platform.of(this);
-    const env = platform.environment;
-    this.engine = props.engine;
+    checkProps(scope, id, props, ['engine']);
+    const engine = props.engine;
+    // The name leaves room for the "-headless" and "-backup" suffixes.
+    super(scope, id, {
+      name: props.name ?? id, maxNameLength: 52, component: engine.engineName, runAsUser: props.runAsUser,
+      connectionPorts: [{ port: engine.port }], connectionKind: 'database',
+    });
+    this.engine = engine;
     this.engine.validate(this);
-    this.workloadName = props.name ?? id;
-    checkDnsLabel(this, 'name', this.workloadName, 52); // leaves room for the "-headless" and "-backup" suffixes
-    this.namespace = platform.namespaceName;
-    this.podSelector = selectorLabels(this.workloadName);
     this.port = this.engine.port;
-    this.connectionPorts = [{ port: this.port }];
-    this.replicas = props.replicas ?? env.databaseReplicas;
+    this.replicas = props.replicas ?? this.platform.environment.databaseReplicas;
     checkInteger(this, 'replicas', this.replicas, 1, 100);
-    const storage = props.storage ?? '10Gi';
-    this.storageBytes = parseBytes(this, 'storage', storage);
+    this.storageBytes = parseBytes(this, 'storage', props.storage ?? '10Gi');
     if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
+    const terminationGracePeriodSeconds = checkWholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60));
     const headlessName = `${this.workloadName}-headless`;
     this.readHost = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
     const primaryHost = `${this.workloadName}-0.${headlessName}.${this.namespace}.svc.cluster.local`;
     this.host = this.replicas > 1 ? primaryHost : this.readHost;
-    this.metricsEnabled = props.metrics ?? env.metrics;
-
+    this.metricsEnabled = props.metrics ?? this.platform.environment.metrics;
     this.credentials = (props.credentials ?? DatabaseCredentials.fromExistingSecret(`${this.workloadName}-credentials`))
       ._bind(this, this.workloadName, this.engine.credentialRequirements);
     this.externalSecret = this.credentials.externalSecret;
     this.plaintextSecret = this.credentials.plaintextSecret;
     this.context = { scope: this, workloadName: this.workloadName, primaryHost, replicas: this.replicas, credentials: this.credentials };
 
-    const labels = { ...this.podSelector, [LabelKeys.COMPONENT]: this.engine.engineName };
-    const metadata = (name: string) => ({ name, labels });
-    const hardening = hardeningContext(this, { compatibility: platform.compatibility, environment: env, runAsUser: props.runAsUser });
-    const identity = hardening.identity;
-
     const configFiles = this.engine.configFiles(this.context);
-    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: metadata(`${this.workloadName}-config`), data: configFiles });
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(this.workloadName), automountServiceAccountToken: false,
-    });
-
+    this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: this.metadata(`${this.workloadName}-config`), data: configFiles });
     const plan = this.engine.container(this.context);
-    this.mainContainer = this.renderEngineContainer(plan, props, hardening);
-    const initContainers = plan.initContainer ? [this.renderInitContainer(plan.initContainer, hardening)] : [];
+    this.mainContainer = this.renderEngineContainer(plan, props);
+    const initContainers = plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [];
     const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(configFiles) };
     if (this.metricsEnabled) {
-      this.metricsContainer = this.renderMetricsContainer(hardening);
-      Object.assign(annotations, {
-        'prometheus.io/scrape': 'true',
-        'prometheus.io/port': String(this.engine.exporterPort),
-        'prometheus.io/path': '/metrics',
-      });
-      WiringGraph.of(this).addExternal({
-        peer: this, direction: 'ingress', ports: [{ port: this.engine.exporterPort }], description: 'prometheus',
-        others: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': platform.monitoringNamespace } } }],
-      });
+      this.metricsContainer = this.renderMetricsContainer();
+      Object.assign(annotations, this.exposeMetrics(this.engine.exporterPort, '/metrics'));
     }
     if (this.replicas > 1) {
       // Replicas stream from pod 0 on the engine port.
       WiringGraph.of(this).connect({ from: this, to: this, ports: this.connectionPorts, kind: 'database', label: 'replication' });
     }
-
     const containers = this.metricsContainer ? [this.mainContainer, this.metricsContainer] : [this.mainContainer];
     const template = workloadPodTemplate({
-      labels: { ...platform.labels, ...labels, [LabelKeys.VERSION]: this.engine.version },
+      labels: { ...this.platform.labels, ...this.labels, [LabelKeys.VERSION]: this.engine.version },
       annotations,
       serviceAccountName: this.workloadName,
       containers,
       initContainers,
       volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
-      identity,
-      terminationGracePeriodSeconds: wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60), 0),
+      identity: this.hardening.identity,
+      terminationGracePeriodSeconds,
       spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
       priorityClassName: props.priorityClassName,
     });
+    [this.headlessService, this.service] = this.createServices(headlessName);
+    if (this.metricsEnabled) [this.metricsService, this.serviceMonitor] = this.createMetricsService();
+    this.statefulSet = this.createStatefulSet(props, template);
+    // One pod at a time may be evicted, also with a single replica: a drain then costs a short outage rather than
+    // blocking a node upgrade forever; with replicas, the others keep serving reads meanwhile.
+    this.pdb = disruptionBudget(this, { metadata: this.metadata(), selector: this.podSelector });
+    this.declareFootprint({
+      kind: 'StatefulSet', controllers: [this.workloadName], minReplicas: this.replicas, maxReplicas: this.replicas, surge: 0,
+      containers: containers.map((c) => c.resources), storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
+    });
+    this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false));
+  }
 
+  /** Env a client gets: host and port as values, user and password as references to the credentials Secret. */
+  public connectionEnv(envPrefix?: string): k8s.EnvVar[] {
+    if (envPrefix !== undefined) checkEnvName(this, 'connectionEnv.envPrefix', envPrefix);
+    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
+  }
+
+  private createServices(headlessName: string): [k8s.KubeService, k8s.KubeService] {
     const servicePorts = [{ name: this.engine.engineName, port: this.port, targetPort: k8s.IntOrString.fromString(this.engine.engineName), protocol: 'TCP' }];
-    this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
-      metadata: metadata(headlessName),
+    const headless = new k8s.KubeService(this, 'HeadlessService', {
+      metadata: this.metadata(headlessName),
       spec: {
         clusterIp: 'None',
         // Pods resolve before they are ready, so replicas find the primary and peers find each other while starting.
@@ -236,33 +227,38 @@ export class StatefulDatabase extends Construct implements IConnectable {
         ports: servicePorts,
       },
     });
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: metadata(this.workloadName),
+    const client = new k8s.KubeService(this, 'Service', {
+      metadata: this.metadata(),
       spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports: servicePorts },
     });
+    return [headless, client];
+  }
 
-    if (this.metricsEnabled) {
-      // The exporter gets a Service of its own, so that scraping never touches the clients' Services.
-      const metricsLabels = { ...metadata(this.workloadName).labels, [METRICS_SERVICE_LABEL]: 'true' };
-      this.metricsService = new k8s.KubeService(this, 'MetricsService', {
-        metadata: { name: `${this.workloadName}-metrics`, labels: metricsLabels },
-        spec: {
-          type: 'ClusterIP',
-          selector: { ...this.podSelector },
-          ports: [{ name: 'metrics', port: this.engine.exporterPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
-        },
-      });
-      this.serviceMonitor = new ServiceMonitor(this, 'ServiceMonitor', {
-        workloadName: this.workloadName,
-        serviceSelector: { ...this.podSelector, [METRICS_SERVICE_LABEL]: 'true' },
-        labels: metadata(this.workloadName).labels,
-      });
-    }
+  /** The exporter gets a Service of its own, so that scraping never touches the clients' Services. */
+  private createMetricsService(): [k8s.KubeService, ServiceMonitor] {
+    const service = new k8s.KubeService(this, 'MetricsService', {
+      metadata: { name: `${this.workloadName}-metrics`, labels: { ...this.labels, [METRICS_SERVICE_LABEL]: 'true' } },
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.podSelector },
+        ports: [{ name: 'metrics', port: this.engine.exporterPort, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }],
+      },
+    });
+    const monitor = new ServiceMonitor(this, 'ServiceMonitor', {
+      workloadName: this.workloadName,
+      serviceSelector: { ...this.podSelector, [METRICS_SERVICE_LABEL]: 'true' },
+      labels: { ...this.labels },
+    });
+    return [service, monitor];
+  }
 
-    // cdk8s-plus-28's StatefulSet construct cannot declare volumeClaimTemplates (added upstream only later), so
-    // the low-level KubeStatefulSet is used rather than a JSON patch on a path the construct does not know.
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: metadata(this.workloadName),
+  /**
+   * cdk8s-plus-28's StatefulSet construct cannot declare volumeClaimTemplates (added upstream only later), so the
+   * low-level KubeStatefulSet is used rather than a JSON patch on a path the construct does not know.
+   */
+  private createStatefulSet(props: StatefulDatabaseProps, template: k8s.PodTemplateSpec): k8s.KubeStatefulSet {
+    return new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: this.metadata(),
       spec: {
         serviceName: this.headlessService.name,
         replicas: this.replicas,
@@ -285,54 +281,20 @@ export class StatefulDatabase extends Construct implements IConnectable {
         template,
       },
     });
+  }
 
-    this.pdb = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
-      metadata: metadata(this.workloadName),
-      spec: {
-        // One pod at a time may be evicted, also with a single replica: a drain then costs a short outage rather
-        // than blocking a node upgrade forever; with replicas, the others keep serving reads meanwhile.
-        maxUnavailable: k8s.IntOrString.fromNumber(1),
-        selector: { matchLabels: { ...this.podSelector } },
-        unhealthyPodEvictionPolicy: 'AlwaysAllow',
-      },
+  private createBackup(backup: DatabaseBackupOptions | false): DatabaseBackup | undefined {
+    if (backup === false) return undefined;
+    return new DatabaseBackup(this, 'Backup', {
+      ...backup,
+      database: this,
+      plan: this.engine.backup(this.context, this.host),
+      hardening: this.hardening,
+      defaultStorage: formatBytes(this.storageBytes),
     });
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: metadata(this.workloadName) });
-
-    platform.registerFootprint({
-      workload: this,
-      kind: 'StatefulSet',
-      minReplicas: this.replicas,
-      maxReplicas: this.replicas,
-      surge: 0,
-      containers: containers.map((c) => c.resources),
-      storageBytesPerReplica: this.storageBytes,
-      claimsPerReplica: 1,
-    });
-
-    const backup = props.backup ?? (env.backups ? {} : false);
-    if (backup !== false) {
-      this.backup = new DatabaseBackup(this, 'Backup', {
-        ...backup,
-        database: this,
-        plan: this.engine.backup(this.context, this.host),
-        hardening,
-        defaultStorage: formatBytes(this.storageBytes),
-      });
-    }
   }
 
-  /** Env a client gets: host and port as values, user and password as references to the credentials Secret. */
-  public connectionEnv(envPrefix?: string): k8s.EnvVar[] {
-    if (envPrefix !== undefined) checkEnvName(this, 'connectionEnv.envPrefix', envPrefix);
-    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
-  }
-
-  /** Lets `peer` (e.g. a migration Job or an admin tool) open connections to the database on its port. */
-  public allowFrom(peer: INetworkPeer): void {
-    WiringGraph.of(this).connect({ from: peer, to: this, ports: this.connectionPorts, kind: 'database' });
-  }
-
-  private renderEngineContainer(plan: EngineContainerPlan, props: StatefulDatabaseProps, hardening: HardeningContext): RenderedContainer {
+  private renderEngineContainer(plan: EngineContainerPlan, props: StatefulDatabaseProps): RenderedContainer {
     const render = (probe: Probe, name: string) => probe.render(this, `engine.probes.${name}`, this.engine.engineName);
     const rendered = renderContainer(this, 'props', {
       name: MAIN_CONTAINER,
@@ -342,7 +304,7 @@ export class StatefulDatabase extends Construct implements IConnectable {
       ports: [{ name: this.engine.engineName, port: this.port }],
       resources: props.resources,
       writablePaths: plan.writablePaths,
-    }, hardening, this.engine.defaultResources, {
+    }, this.hardening, this.engine.defaultResources, {
       livenessProbe: render(plan.liveness, 'liveness'),
       readinessProbe: render(plan.readiness, 'readiness'),
       startupProbe: render(plan.startup, 'startup'),
@@ -355,17 +317,17 @@ export class StatefulDatabase extends Construct implements IConnectable {
     return rendered;
   }
 
-  private renderInitContainer(init: EngineSideContainer, hardening: HardeningContext): RenderedContainer {
+  private renderInitContainer(init: EngineSideContainer): RenderedContainer {
     const rendered = renderContainer(this, 'initContainer', {
       name: init.name, image: init.image, command: init.command, writablePaths: init.writablePaths,
-    }, hardening, this.engine.defaultResources, {
+    }, this.hardening, this.engine.defaultResources, {
       volumeMounts: init.mountsData ? [{ name: 'data', mountPath: this.engine.dataMountPath }] : [],
     });
     for (const variable of init.env) addEnv(this, rendered, variable);
     return rendered;
   }
 
-  private renderMetricsContainer(hardening: HardeningContext): RenderedContainer {
+  private renderMetricsContainer(): RenderedContainer {
     const exporter = this.engine.exporter(this.context);
     const rendered = renderContainer(this, 'metrics', {
       name: exporter.name,
@@ -373,19 +335,11 @@ export class StatefulDatabase extends Construct implements IConnectable {
       command: exporter.command,
       ports: [{ name: 'metrics', port: this.engine.exporterPort }],
       writablePaths: exporter.writablePaths,
-    }, hardening, { requests: { cpu: '50m', memory: '64Mi' } }, {
+    }, this.hardening, { requests: { cpu: '50m', memory: '64Mi' } }, {
       livenessProbe: Probe.tcp({ period: Duration.seconds(10) }).render(this, 'metrics.liveness', 'metrics'),
       readinessProbe: Probe.http('/', { period: Duration.seconds(10) }).render(this, 'metrics.readiness', 'metrics'),
     });
     for (const variable of exporter.env) addEnv(this, rendered, variable);
     return rendered;
   }
-}
-
-function wholeSeconds(scope: Construct, prop: string, duration: Duration, min: number): number {
-  const s = duration.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < min) {
-    throw PatternError.invalidProp(scope, prop, `${s}s`, `must be a whole number of seconds, at least ${min}`);
-  }
-  return s;
 }

@@ -37,7 +37,7 @@ test('connectTo a database allows exactly that flow and injects the connection e
   const users = new ResilientMicroservice(platform, 'users', { image: 'shop/users:1.0.0' });
   const job = new ScheduledJob(platform, 'nightly-report', { image: 'shop/reports:1.0.0', schedule: '@daily' });
   job.connectTo(db);
-  job.connectTo(users, { withoutEnv: true });
+  job.allowTo(users);
   const objects = synth(platform);
   const egress = findObject(objects, 'NetworkPolicy', 'nightly-report').spec.egress;
   expect(egress.map((r: any) => r.ports[0].port)).toEqual([53, 5432, 8080]);

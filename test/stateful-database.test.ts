@@ -465,7 +465,7 @@ describe('StatefulDatabase bad input', () => {
 
   test('a terminationGracePeriod that is not whole seconds', () => {
     expect(build({ terminationGracePeriod: Duration.millis(1500) }))
-      .toThrow('[shop/postgres] terminationGracePeriod ("1.5s") must be a whole number of seconds, at least 0');
+      .toThrow('[shop/postgres] terminationGracePeriod ("1.5s") must be a whole number of seconds, 0 or more');
   });
 
   test('a runAsUser of 0', () => {

@@ -2,16 +2,13 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PatternError } from '../errors';
-import { LabelKeys, selectorLabels } from '../labels';
-import { IConnectable, INetworkPeer, WiringGraph } from '../network/wiring-graph';
-import { WorkloadNetworkPolicy } from '../network/workload-network-policy';
-import { Platform } from '../platform';
+import { IConnectable, WiringGraph } from '../network/wiring-graph';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from '../pod/container';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from '../pod/resources';
 import { cronJobSpec } from '../pod/cron-job-spec';
 import { workloadPodTemplate } from '../pod/workload-pod';
-import { checkInteger } from '../private/prop-checks';
+import { checkInteger, checkWholeSeconds } from '../private/prop-checks';
+import { Workload } from '../workload';
 import { checkCronSchedule } from './cron-schedule';
 import { EngineBackupPlan } from './engine-contract';
 
@@ -78,97 +75,76 @@ const BACKUP_DIR = '/backup';
  * A backup CronJob with its own volume, ServiceAccount and NetworkPolicy; the wiring graph lets it reach the
  * database on its port only. Runs never overlap (`concurrencyPolicy: Forbid`).
  */
-export class DatabaseBackup extends Construct implements INetworkPeer {
-  public readonly workloadName: string;
-  public readonly namespace: string;
-  public readonly podSelector: Readonly<Record<string, string>>;
+export class DatabaseBackup extends Workload {
   public readonly schedule: string;
+  public readonly timeZone: string;
   public readonly retention: number;
   public readonly storageBytes: number;
   public readonly cronJob: k8s.KubeCronJob;
   /** The volume backups are written to. */
   public readonly claim: k8s.KubePersistentVolumeClaim;
-  public readonly serviceAccount: k8s.KubeServiceAccount;
-  public readonly networkPolicy: WorkloadNetworkPolicy;
   /** The backup container, for adjustments the props do not foresee. */
-  public readonly container: RenderedContainer;
+  public readonly mainContainer: RenderedContainer;
 
   constructor(scope: Construct, id: string, props: DatabaseBackupProps) {
-    super(scope, id);
-    const platform = Platform.of(this);
-    this.workloadName = `${props.database.workloadName}-backup`;
-    this.namespace = props.database.namespace;
-    this.podSelector = selectorLabels(this.workloadName);
+    super(scope, id, {
+      name: `${props.database.workloadName}-backup`, component: 'backup', hardening: props.hardening, reportOn: scope,
+    });
     this.schedule = props.schedule ?? '0 3 * * *';
     checkCronSchedule(scope, 'backup.schedule', this.schedule);
+    this.timeZone = props.timeZone ?? 'Etc/UTC';
     this.retention = props.retention ?? 7;
     checkInteger(scope, 'backup.retention', this.retention, 1, 1000);
     this.storageBytes = parseBytes(scope, 'backup.storage', props.storage ?? props.defaultStorage);
-    const timeout = wholeSeconds(scope, 'backup.timeout', props.timeout ?? Duration.hours(1));
-    const startingDeadline = wholeSeconds(scope, 'backup.startingDeadline', props.startingDeadline ?? Duration.minutes(10));
-    const labels = { ...this.podSelector, [LabelKeys.COMPONENT]: 'backup' };
-    const metadata = { name: this.workloadName, labels };
+    const timeout = checkWholeSeconds(scope, 'backup.timeout', props.timeout ?? Duration.hours(1), 1);
+    const startingDeadline = checkWholeSeconds(scope, 'backup.startingDeadline', props.startingDeadline ?? Duration.minutes(10), 1);
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata, automountServiceAccountToken: false });
     this.claim = new k8s.KubePersistentVolumeClaim(this, 'Claim', {
-      metadata,
+      metadata: this.metadata(),
       spec: {
         accessModes: ['ReadWriteOnce'],
         storageClassName: props.storageClassName,
         resources: { requests: { storage: k8s.Quantity.fromString(formatBytes(this.storageBytes)) } },
       },
     });
-    this.container = renderContainer(scope, 'backup', {
+    this.mainContainer = renderContainer(scope, 'backup', {
       name: 'backup',
       image: props.plan.image,
       command: ['sh', '-c', props.plan.script],
       env: { BACKUP_DIR, BACKUP_RETAIN: String(this.retention) },
       resources: props.resources,
       writablePaths: ['/tmp'],
-    }, props.hardening, undefined, { volumeMounts: [{ name: 'backup', mountPath: BACKUP_DIR }] });
-    for (const variable of props.plan.env) addEnv(scope, this.container, variable);
-
-    const template = workloadPodTemplate({
-      labels: { ...platform.labels, ...labels },
-      annotations: {},
-      serviceAccountName: this.workloadName,
-      containers: [this.container],
-      volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: this.workloadName } }],
-      identity: props.hardening.identity,
-      terminationGracePeriodSeconds: 30,
-      restartPolicy: 'Never',
-    });
+    }, this.hardening, undefined, { volumeMounts: [{ name: 'backup', mountPath: BACKUP_DIR }] });
+    for (const variable of props.plan.env) addEnv(scope, this.mainContainer, variable);
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
-      metadata,
+      metadata: this.metadata(),
       spec: cronJobSpec({
         schedule: this.schedule,
-        timeZone: props.timeZone ?? 'Etc/UTC',
+        timeZone: this.timeZone,
         startingDeadlineSeconds: startingDeadline,
         activeDeadlineSeconds: timeout,
         backoffLimit: 2,
-        labels,
-        template,
+        labels: this.labels,
+        template: this.podTemplate(),
       }),
     });
     WiringGraph.of(this).connect({ from: this, to: props.database, ports: props.database.connectionPorts, kind: 'backup' });
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata });
-    platform.registerFootprint({
-      workload: this,
-      kind: 'CronJob',
-      minReplicas: 0,
-      maxReplicas: 1,
-      surge: 0,
-      containers: [this.container.resources],
-      storageBytesPerReplica: this.storageBytes,
-      claimsPerReplica: 1,
+    this.declareFootprint({
+      kind: 'CronJob', controllers: [this.workloadName], minReplicas: 0, maxReplicas: 1, surge: 0,
+      containers: [this.mainContainer.resources], storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
     });
   }
-}
 
-function wholeSeconds(scope: Construct, prop: string, duration: Duration): number {
-  const s = duration.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < 1) {
-    throw PatternError.invalidProp(scope, prop, `${s}s`, 'must be a whole number of seconds, at least 1');
+  private podTemplate(): k8s.PodTemplateSpec {
+    return workloadPodTemplate({
+      labels: { ...this.platform.labels, ...this.labels },
+      annotations: {},
+      serviceAccountName: this.workloadName,
+      containers: [this.mainContainer],
+      volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: this.workloadName } }],
+      identity: this.hardening.identity,
+      terminationGracePeriodSeconds: 30,
+      restartPolicy: 'Never',
+    });
   }
-  return s;
 }

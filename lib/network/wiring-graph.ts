@@ -27,6 +27,11 @@ export interface IConnectable extends INetworkPeer {
   readonly host: string;
   /** Environment variables a client gets to reach it; names are prefixed with `envPrefix`. */
   connectionEnv(envPrefix?: string): k8s.EnvVar[];
+  /**
+   * What an edge to it stands for in diagrams and reports.
+   * @default 'service'
+   */
+  readonly connectionKind?: EdgeKind;
 }
 
 /** What kind of relation an edge stands for, for diagrams and reports. */

@@ -4,7 +4,6 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Platform } from '../platform';
-import { ResilientMicroservice } from '../resilient-microservice';
 import { HttpMetricNames, matchers, podNameRegex, resolveHttpMetricNames, ResolvedHttpMetricNames, WorkloadPods } from './prometheus-series';
 import { ServiceMonitor } from './service-monitor';
 
@@ -104,9 +103,7 @@ export class PlatformDashboard extends Construct {
     const http = new Set(ServiceMonitor.allIn(this.platform).filter((m) => m.httpMetrics).map((m) => m.workloadName));
     return this.platform.workloadFootprints
       .map((f) => {
-        const controllers = f.workload instanceof ResilientMicroservice
-          ? f.workload.workloads.map((w) => w.name)
-          : [f.workload.workloadName];
+        const controllers = [...f.controllers];
         const name = f.workload.workloadName;
         return { title: name, pods: { controllers, kind: f.kind }, httpJob: http.has(name) ? name : undefined };
       })

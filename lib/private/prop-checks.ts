@@ -79,11 +79,62 @@ export function checkUnique(scope: IConstruct, prop: string, keys: readonly stri
   }
 }
 
-/** A duration in whole seconds, 0 or more (what Kubernetes and nginx fields take); returns the seconds. */
-export function checkWholeSeconds(scope: IConstruct, prop: string, duration: Duration): number {
+/**
+ * A duration in whole seconds, at least `min` (what Kubernetes and nginx fields take); returns the seconds. A value
+ * that is not a cdk8s Duration (a JavaScript caller's number or string) is refused as clearly as a fraction.
+ */
+export function checkWholeSeconds(scope: IConstruct, prop: string, duration: Duration, min = 0): number {
+  if (!(duration instanceof Duration)) {
+    throw PatternError.invalidProp(scope, prop, duration, 'must be a cdk8s Duration, e.g. Duration.seconds(30)');
+  }
   const s = duration.toSeconds({ integral: false });
-  if (!Number.isInteger(s) || s < 0) {
-    throw PatternError.invalidProp(scope, prop, `${s}s`, 'must be a whole number of seconds, 0 or more');
+  if (!Number.isInteger(s) || s < min) {
+    throw PatternError.invalidProp(scope, prop, `${s}s`, `must be a whole number of seconds, ${min} or more`);
   }
   return s;
+}
+
+const ABSOLUTE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+
+/** An absolute path in a container's filesystem (a mount path) or of a URL, below `/`, without `..` steps. */
+export function checkAbsolutePath(scope: IConstruct, prop: string, path: string, example = '/etc/config'): void {
+  if (typeof path !== 'string' || !ABSOLUTE_PATH.test(path) || path.split('/').some((step) => step === '..')) {
+    throw PatternError.invalidProp(scope, prop, path, `must be an absolute path such as "${example}"`);
+  }
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** A label value: at most 63 characters, alphanumeric at both ends. */
+export function checkLabelValue(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+    throw PatternError.invalidProp(scope, prop, value,
+      'must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit');
+  }
+}
+
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+
+/** A key of a Secret or ConfigMap: letters, digits, '-', '_' and '.', at most 253, not `.` or `..`. */
+export function checkDataKey(scope: IConstruct, prop: string, key: string, kind: 'Secret' | 'ConfigMap' = 'Secret'): void {
+  if (typeof key !== 'string' || !SECRET_KEY.test(key) || key === '.' || key === '..') {
+    throw PatternError.invalidProp(scope, prop, key,
+      `must be a ${kind} key: letters, digits, '-', '_' and '.', at most 253 characters, not "." or ".."`);
+  }
+}
+
+/**
+ * The guard at the top of every constructor, before anything is built: props must be an object and hold the
+ * required keys (a JavaScript caller has no type checker to tell). Errors name the path the construct would have.
+ */
+export function checkProps(scope: IConstruct, id: string, props: unknown, required: readonly string[]): void {
+  const path = scope.node.path ? `${scope.node.path}/${id}` : id;
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) {
+    throw PatternError.invalidProp(path, 'props', props, 'must be an object of props');
+  }
+  for (const key of required) {
+    if ((props as Record<string, unknown>)[key] === undefined) {
+      throw PatternError.invalidProp(path, key, undefined, 'is required');
+    }
+  }
 }

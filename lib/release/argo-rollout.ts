@@ -1,15 +1,11 @@
 // Argo Rollouts: a `Rollout` custom resource with canary steps replaces the Deployment.
-import { ApiObject, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DeploymentStrategy, RollingUpdateOptions } from '../deployment-strategy';
 import { PatternError } from '../errors';
 import { checkDnsLabel, checkPinnedImage } from '../private/prop-checks';
 import { checkWeight } from './canary';
-import { IRelease, ReleaseResult, ReleaseTarget } from './release-target';
-
-/** The Argo Rollouts API version the kit emits. */
-export const ARGO_ROLLOUTS_API_VERSION = 'argoproj.io/v1alpha1';
+import { IRelease, ReleaseContext, ReleasePlan, ServicePlan } from './release-plan';
 
 /** An analysis run: AnalysisTemplates (created outside the kit) that decide whether the rollout may go on. */
 export interface RolloutAnalysisOptions {
@@ -125,75 +121,38 @@ export class ArgoRolloutRelease implements IRelease {
   }
 
   /** @internal */
-  public _apply(target: ReleaseTarget): ReleaseResult {
-    const scope = target.scope;
-    checkPinnedImage(scope, 'image', target.image);
+  public _plan(context: ReleaseContext): ReleasePlan {
+    const scope = context.scope;
+    checkPinnedImage(scope, 'image', context.image);
     const steps = this.renderSteps(scope);
     if (this.trafficRouting !== 'replica-ratio' && this.trafficRouting !== 'nginx-ingress') {
       throw PatternError.invalidProp(scope, 'release.trafficRouting', this.trafficRouting, 'must be "replica-ratio" or "nginx-ingress"');
     }
-    if (this.trafficRouting === 'nginx-ingress' && !target.ingress) {
+    if (this.trafficRouting === 'nginx-ingress' && !context.ingress) {
       throw PatternError.invalidProp(scope, 'release.trafficRouting', this.trafficRouting,
         'needs an ingress: give the service an `ingress` (host) for Argo to split ingress traffic, or use "replica-ratio"');
     }
     this.rolling.render(scope, 'release.rollingUpdate');
-    const canary: Record<string, unknown> = {
-      maxSurge: this.rolling.maxSurge,
-      maxUnavailable: this.rolling.maxUnavailable,
-      steps,
-    };
+    const canary: Record<string, unknown> = { maxSurge: this.rolling.maxSurge, maxUnavailable: this.rolling.maxUnavailable, steps };
     const background = this.options.backgroundAnalysis;
-    if (background) {
-      const rendered = renderAnalysis(scope, 'release.backgroundAnalysis', background);
-      if (background.startingStep !== undefined) {
-        if (!Number.isInteger(background.startingStep) || background.startingStep < 0 || background.startingStep >= steps.length) {
-          throw PatternError.invalidProp(scope, 'release.backgroundAnalysis.startingStep', background.startingStep,
-            `must be the index of a step, from 0 to ${steps.length - 1}`);
-        }
-        rendered.startingStep = background.startingStep;
-      }
-      canary.analysis = rendered;
-    }
-    const extraServices: k8s.KubeService[] = [];
+    if (background) canary.analysis = renderBackgroundAnalysis(scope, background, steps.length);
+    const services: ServicePlan[] = [{ id: 'Service', name: context.workloadName, selector: context.podSelector }];
     if (this.trafficRouting === 'nginx-ingress') {
       // Argo adds the pod-template hash to both Services' selectors and writes the canary Ingress itself.
-      const canaryService = target.service('CanaryService', `${target.workloadName}-canary`, target.podSelector);
-      extraServices.push(canaryService);
-      canary.stableService = target.workloadName;
-      canary.canaryService = canaryService.name;
-      canary.trafficRouting = { nginx: { stableIngress: target.ingress!.name } };
+      services.push({ id: 'CanaryService', name: `${context.workloadName}-canary`, selector: context.podSelector });
+      canary.stableService = context.workloadName;
+      canary.canaryService = `${context.workloadName}-canary`;
+      canary.trafficRouting = { nginx: { stableIngress: context.ingress!.name } };
     }
-    const rollout = new RolloutObject(scope, 'Rollout', {
-      apiVersion: ARGO_ROLLOUTS_API_VERSION,
-      kind: 'Rollout',
-      metadata: { name: target.workloadName, labels: { ...target.labels } },
-      spec: {
-        replicas: target.replicas,
-        revisionHistoryLimit: 5,
-        progressDeadlineSeconds: 600,
-        minReadySeconds: 5,
-        selector: { matchLabels: { ...target.podSelector } },
-        template: target.podTemplate({ image: target.image, selector: target.podSelector }),
-        strategy: { canary },
-      },
-    });
-    const service = target.service('Service', target.workloadName, target.podSelector);
     return {
-      workloads: [{
-        role: 'stable',
-        name: target.workloadName,
-        apiObject: rollout,
-        apiVersion: ARGO_ROLLOUTS_API_VERSION,
-        kind: 'Rollout',
-        selector: target.podSelector,
-        autoscaled: target.replicas === undefined,
-        minReplicas: target.minReplicas,
-        maxReplicas: target.maxReplicas,
-        surge: this.rolling.surgePods(target.maxReplicas),
+      controllers: [{
+        id: 'Rollout', name: context.workloadName, role: 'stable', kind: 'Rollout',
+        variant: { image: context.image, selector: context.podSelector }, extraLabels: {},
+        replicas: context.replicas, minReplicas: context.minReplicas, maxReplicas: context.maxReplicas,
+        strategy: this.rolling, rolloutStrategy: { canary },
       }],
-      service,
-      extraServices,
-      ingresses: [],
+      services,
+      configMaps: [],
     };
   }
 
@@ -215,12 +174,17 @@ export class ArgoRolloutRelease implements IRelease {
   }
 }
 
-/** The Rollout object; its pod template holds typed k8s structs that are converted like a Deployment's. */
-class RolloutObject extends ApiObject {
-  public toJson(): any {
-    const resolved = super.toJson();
-    return { ...resolved, spec: { ...resolved.spec, template: k8s.toJson_PodTemplateSpec(resolved.spec.template) } };
+function renderBackgroundAnalysis(scope: Construct, background: NonNullable<ArgoRolloutOptions['backgroundAnalysis']>,
+  stepCount: number): Record<string, unknown> {
+  const rendered = renderAnalysis(scope, 'release.backgroundAnalysis', background);
+  if (background.startingStep !== undefined) {
+    if (!Number.isInteger(background.startingStep) || background.startingStep < 0 || background.startingStep >= stepCount) {
+      throw PatternError.invalidProp(scope, 'release.backgroundAnalysis.startingStep', background.startingStep,
+        `must be the index of a step, from 0 to ${stepCount - 1}`);
+    }
+    rendered.startingStep = background.startingStep;
   }
+  return rendered;
 }
 
 function renderAnalysis(scope: Construct, prop: string, options: RolloutAnalysisOptions): Record<string, unknown> {

@@ -1,12 +1,10 @@
 // Blue/green: two full Deployments side by side; the Service selects the active colour, a preview Service the other.
-import { k8s } from 'cdk8s-plus-28';
 import { DeploymentStrategy } from '../deployment-strategy';
 import { PatternError } from '../errors';
 import { checkEnvName, checkPinnedImage } from '../private/prop-checks';
 import {
-  IRelease, PodVariant, ReleaseColor, ReleaseLabels, ReleaseResult, ReleaseTarget, ReleasedWorkload, releaseDeployment,
-  variantSelector,
-} from './release-target';
+  ConfigMapPlan, ControllerPlan, IRelease, PodVariant, ReleaseColor, ReleaseContext, ReleaseLabels, ReleasePlan, variantSelector,
+} from './release-plan';
 
 /** One colour of a blue/green release. */
 export interface BlueGreenColorOptions {
@@ -58,59 +56,55 @@ export class BlueGreenRelease implements IRelease {
   }
 
   /** @internal */
-  public _apply(target: ReleaseTarget): ReleaseResult {
-    const scope = target.scope;
+  public _plan(context: ReleaseContext): ReleasePlan {
+    const scope = context.scope;
     if (!COLORS.includes(this.options.active)) {
       throw PatternError.invalidProp(scope, 'release.active', this.options.active, 'must be "blue" or "green"');
     }
-    const images = COLORS.map((color) => this.options[color]?.image ?? target.image);
+    const images = COLORS.map((color) => this.options[color]?.image ?? context.image);
     COLORS.forEach((color, i) => checkPinnedImage(scope, `release.${color}.image`, images[i]));
     if (images[0] === images[1]) {
       throw PatternError.invalidProp(scope, 'release.green.image', images[1],
         'must differ from the blue image: blue/green needs two images, one per colour (set release.blue.image and release.green.image, or use Release.rollingUpdate() for one image)');
     }
-    const workloads = COLORS.map((color, i) => this.colorDeployment(target, color, images[i]));
-    const service = target.service('Service', target.workloadName, variantSelector(target, ReleaseLabels.COLOR, this.active));
-    const preview = target.service('PreviewService', `${target.workloadName}-preview`,
-      variantSelector(target, ReleaseLabels.COLOR, this.preview));
-    const ordered = workloads[0].role === this.active ? workloads : [workloads[1], workloads[0]];
-    return { workloads: ordered, service, extraServices: [preview], ingresses: [] };
+    const configMaps: ConfigMapPlan[] = [];
+    const controllers = COLORS.map((color, i) => this.colorController(context, color, images[i], configMaps));
+    const ordered = controllers[0].role === this.active ? controllers : [controllers[1], controllers[0]];
+    return {
+      controllers: ordered,
+      configMaps,
+      services: [
+        { id: 'Service', name: context.workloadName, selector: variantSelector(context, ReleaseLabels.COLOR, this.active) },
+        { id: 'PreviewService', name: `${context.workloadName}-preview`, selector: variantSelector(context, ReleaseLabels.COLOR, this.preview) },
+      ],
+    };
   }
 
-  private colorDeployment(target: ReleaseTarget, color: ReleaseColor, image: string): ReleasedWorkload {
-    const name = `${target.workloadName}-${color}`;
+  private colorController(context: ReleaseContext, color: ReleaseColor, image: string, configMaps: ConfigMapPlan[]): ControllerPlan {
+    const name = `${context.workloadName}-${color}`;
     const title = color === 'blue' ? 'Blue' : 'Green';
-    const selector = variantSelector(target, ReleaseLabels.COLOR, color);
+    const selector = variantSelector(context, ReleaseLabels.COLOR, color);
     let variant: PodVariant = { image, selector };
     const own = this.options[color]?.config;
     if (own !== undefined) {
-      const config = { ...(target.config ?? {}), ...stringify(target, `release.${color}.config`, own) };
+      const config = { ...(context.config ?? {}), ...stringify(context, `release.${color}.config`, own) };
       const sorted: Record<string, string> = {};
       for (const key of Object.keys(config).sort()) sorted[key] = config[key];
-      const configMap = new k8s.KubeConfigMap(target.scope, `${title}ConfigMap`, {
-        metadata: { name: `${name}-config`, labels: { ...target.labels, [ReleaseLabels.COLOR]: color } },
-        data: sorted,
-      });
-      variant = { ...variant, configMapName: configMap.name, config: sorted };
+      configMaps.push({ id: `${title}ConfigMap`, name: `${name}-config`, extraLabels: { [ReleaseLabels.COLOR]: color }, data: sorted });
+      variant = { ...variant, configMapName: `${name}-config`, config: sorted };
     }
-    return releaseDeployment(target, {
-      id: `${title}Deployment`,
-      name,
-      role: color,
-      variant,
-      strategy: this.strategy,
-      replicas: target.replicas,
-      minReplicas: target.minReplicas,
-      maxReplicas: target.maxReplicas,
-      extraLabels: { [ReleaseLabels.COLOR]: color },
-    });
+    return {
+      id: `${title}Deployment`, name, role: color, kind: 'Deployment', variant,
+      extraLabels: { [ReleaseLabels.COLOR]: color }, strategy: this.strategy,
+      replicas: context.replicas, minReplicas: context.minReplicas, maxReplicas: context.maxReplicas,
+    };
   }
 }
 
-function stringify(target: ReleaseTarget, prop: string, config: Readonly<Record<string, string | number | boolean>>): Record<string, string> {
+function stringify(context: ReleaseContext, prop: string, config: Readonly<Record<string, string | number | boolean>>): Record<string, string> {
   const data: Record<string, string> = {};
   for (const key of Object.keys(config)) {
-    checkEnvName(target.scope, prop, key);
+    checkEnvName(context.scope, prop, key);
     data[key] = String(config[key]);
   }
   return data;

@@ -1,10 +1,10 @@
 // Canary on plain Kubernetes: a small Deployment `<name>-canary` beside the stable one, split by replicas or nginx.
-import { k8s } from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
 import { DeploymentStrategy } from '../deployment-strategy';
 import { PatternError } from '../errors';
 import { checkInteger, checkPinnedImage } from '../private/prop-checks';
 import { addWarning } from '../warnings';
-import { IRelease, ReleaseLabels, ReleaseResult, ReleaseTarget, releaseDeployment, variantSelector } from './release-target';
+import { ControllerPlan, IRelease, ReleaseContext, ReleaseLabels, ReleasePlan, variantSelector } from './release-plan';
 
 /** How requests are split between the stable and the canary pods. */
 export type CanaryTrafficSplit = 'replica-ratio' | 'nginx-ingress';
@@ -56,14 +56,51 @@ export class CanaryRelease implements IRelease {
   }
 
   /** @internal */
-  public _apply(target: ReleaseTarget): ReleaseResult {
-    const scope = target.scope;
+  public _plan(context: ReleaseContext): ReleasePlan {
+    const canaryReplicas = this.checkOptions(context);
+    const stableCount = context.replicas ?? context.minReplicas;
+    const stableSelector = variantSelector(context, ReleaseLabels.TRACK, 'stable');
+    const canarySelector = variantSelector(context, ReleaseLabels.TRACK, 'canary');
+    const stable: ControllerPlan = {
+      id: 'Deployment', name: context.workloadName, role: 'stable', kind: 'Deployment',
+      variant: { image: context.image, selector: stableSelector }, extraLabels: {},
+      strategy: this.strategy, replicas: context.replicas, minReplicas: context.minReplicas, maxReplicas: context.maxReplicas,
+    };
+    const canary: ControllerPlan = {
+      id: 'CanaryDeployment', name: `${context.workloadName}-canary`, role: 'canary', kind: 'Deployment',
+      variant: { image: this.image, selector: canarySelector }, extraLabels: { [ReleaseLabels.TRACK]: 'canary' },
+      strategy: this.strategy, replicas: canaryReplicas, minReplicas: canaryReplicas, maxReplicas: canaryReplicas,
+    };
+    if (this.split === 'replica-ratio') {
+      const effective = Math.round((100 * canaryReplicas) / (canaryReplicas + stableCount));
+      if (Math.abs(effective - this.weight) > 5) {
+        addWarning(context.scope, `release.weight (${this.weight}) is split by replicas: ${canaryReplicas} canary beside ${stableCount} stable pod(s) gives about ${effective} % of requests to the canary; use split "nginx-ingress" for an exact share`);
+      }
+      return {
+        controllers: [stable, canary], configMaps: [],
+        services: [{ id: 'Service', name: context.workloadName, selector: context.podSelector }],
+      };
+    }
+    const canaryService = `${context.workloadName}-canary`;
+    return {
+      controllers: [stable, canary], configMaps: [],
+      services: [
+        { id: 'Service', name: context.workloadName, selector: stableSelector },
+        { id: 'CanaryService', name: canaryService, selector: canarySelector },
+      ],
+      canaryIngress: { weight: this.weight, serviceName: canaryService },
+    };
+  }
+
+  /** Checks the options against the service; returns the canary's replica count. */
+  private checkOptions(context: ReleaseContext): number {
+    const scope = context.scope;
     checkPinnedImage(scope, 'release.image', this.image);
     checkWeight(scope, 'release.weight', this.weight);
     if (this.split !== 'replica-ratio' && this.split !== 'nginx-ingress') {
       throw PatternError.invalidProp(scope, 'release.split', this.split, 'must be "replica-ratio" or "nginx-ingress"');
     }
-    if (this.split === 'nginx-ingress' && !target.ingress) {
+    if (this.split === 'nginx-ingress' && !context.ingress) {
       throw PatternError.invalidProp(scope, 'release.split', this.split,
         'needs an ingress: give the service an `ingress` (host) to split ingress traffic, or use split "replica-ratio"');
     }
@@ -71,77 +108,20 @@ export class CanaryRelease implements IRelease {
       throw PatternError.invalidProp(scope, 'release.weight', this.weight,
         'must be from 1 to 99 with a replica-ratio split: 0 or 100 leaves one side without pods (use Release.rollingUpdate() instead)');
     }
-    const stableCount = target.replicas ?? target.minReplicas;
-    const canaryReplicas = this.options.replicas ?? this.defaultReplicas(target, stableCount);
+    const stableCount = context.replicas ?? context.minReplicas;
+    const canaryReplicas = this.options.replicas ?? this.defaultReplicas(context, stableCount);
     checkInteger(scope, 'release.replicas', canaryReplicas, 1, 10_000);
-
-    const stableSelector = variantSelector(target, ReleaseLabels.TRACK, 'stable');
-    const canarySelector = variantSelector(target, ReleaseLabels.TRACK, 'canary');
-    const stable = releaseDeployment(target, {
-      id: 'Deployment', name: target.workloadName, role: 'stable',
-      variant: { image: target.image, selector: stableSelector },
-      strategy: this.strategy, replicas: target.replicas,
-      minReplicas: target.minReplicas, maxReplicas: target.maxReplicas, extraLabels: {},
-    });
-    const canary = releaseDeployment(target, {
-      id: 'CanaryDeployment', name: `${target.workloadName}-canary`, role: 'canary',
-      variant: { image: this.image, selector: canarySelector },
-      strategy: this.strategy, replicas: canaryReplicas,
-      minReplicas: canaryReplicas, maxReplicas: canaryReplicas,
-      extraLabels: { [ReleaseLabels.TRACK]: 'canary' },
-    });
-
-    if (this.split === 'replica-ratio') {
-      const effective = Math.round((100 * canaryReplicas) / (canaryReplicas + stableCount));
-      if (Math.abs(effective - this.weight) > 5) {
-        addWarning(scope, `release.weight (${this.weight}) is split by replicas: ${canaryReplicas} canary beside ${stableCount} stable pod(s) gives about ${effective} % of requests to the canary; use split "nginx-ingress" for an exact share`);
-      }
-      const service = target.service('Service', target.workloadName, target.podSelector);
-      return { workloads: [stable, canary], service, extraServices: [], ingresses: [] };
-    }
-    const service = target.service('Service', target.workloadName, stableSelector);
-    const canaryService = target.service('CanaryService', `${target.workloadName}-canary`, canarySelector);
-    const ingress = this.canaryIngress(target, canaryService.name);
-    return { workloads: [stable, canary], service, extraServices: [canaryService], ingresses: [ingress] };
+    return canaryReplicas;
   }
 
-  private defaultReplicas(target: ReleaseTarget, stableCount: number): number {
-    if (this.split === 'nginx-ingress') return Math.max(1, Math.ceil((this.weight * target.maxReplicas) / 100));
+  private defaultReplicas(context: ReleaseContext, stableCount: number): number {
+    if (this.split === 'nginx-ingress') return Math.max(1, Math.ceil((this.weight * context.maxReplicas) / 100));
     return Math.max(1, Math.round((this.weight * stableCount) / (100 - this.weight)));
-  }
-
-  /** The nginx canary Ingress: same host and path as the stable one, a weight, the canary Service as backend. */
-  private canaryIngress(target: ReleaseTarget, serviceName: string): k8s.KubeIngress {
-    const ingress = target.ingress!;
-    return new k8s.KubeIngress(target.scope, 'CanaryIngress', {
-      metadata: {
-        name: `${ingress.name}-canary`,
-        labels: { ...target.labels, [ReleaseLabels.TRACK]: 'canary' },
-        annotations: {
-          'nginx.ingress.kubernetes.io/canary': 'true',
-          'nginx.ingress.kubernetes.io/canary-weight': String(this.weight),
-        },
-      },
-      spec: {
-        ingressClassName: ingress.className,
-        tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }],
-        rules: [{
-          host: ingress.host,
-          http: {
-            paths: [{
-              path: ingress.path,
-              pathType: 'Prefix',
-              backend: { service: { name: serviceName, port: { name: 'http' } } },
-            }],
-          },
-        }],
-      },
-    });
   }
 }
 
 /** A traffic weight in percent. */
-export function checkWeight(scope: ReleaseTarget['scope'], prop: string, weight: number): void {
+export function checkWeight(scope: IConstruct, prop: string, weight: number): void {
   if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
     throw PatternError.invalidProp(scope, prop, weight, 'must be a whole percentage from 0 to 100');
   }

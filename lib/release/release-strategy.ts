@@ -3,7 +3,7 @@ import { DeploymentStrategy, RollingUpdateOptions } from '../deployment-strategy
 import { ArgoRolloutOptions, ArgoRolloutRelease } from './argo-rollout';
 import { BlueGreenOptions, BlueGreenRelease } from './blue-green';
 import { CanaryOptions, CanaryRelease } from './canary';
-import { IRelease } from './release-target';
+import { IRelease } from './release-plan';
 import { RollingRelease } from './rolling-release';
 
 /**

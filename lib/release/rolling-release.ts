@@ -1,6 +1,6 @@
 // The plain release: one Deployment `<name>` replacing its pods by a rolling update or a recreate.
 import { DeploymentStrategy } from '../deployment-strategy';
-import { IRelease, ReleaseLabels, ReleaseResult, ReleaseTarget, releaseDeployment, variantSelector } from './release-target';
+import { IRelease, ReleaseContext, ReleaseLabels, ReleasePlan, singleDeploymentPlan, variantSelector } from './release-plan';
 
 /**
  * One Deployment, updated in place. Its selector carries `cdk8s-patterns.io/track: stable` from the start, so
@@ -15,20 +15,7 @@ export class RollingRelease implements IRelease {
   }
 
   /** @internal */
-  public _apply(target: ReleaseTarget): ReleaseResult {
-    const selector = variantSelector(target, ReleaseLabels.TRACK, 'stable');
-    const workload = releaseDeployment(target, {
-      id: 'Deployment',
-      name: target.workloadName,
-      role: 'stable',
-      variant: { image: target.image, selector },
-      strategy: this.strategy,
-      replicas: target.replicas,
-      minReplicas: target.minReplicas,
-      maxReplicas: target.maxReplicas,
-      extraLabels: {},
-    });
-    const service = target.service('Service', target.workloadName, target.podSelector);
-    return { workloads: [workload], service, extraServices: [], ingresses: [] };
+  public _plan(context: ReleaseContext): ReleasePlan {
+    return singleDeploymentPlan(context, this.strategy, variantSelector(context, ReleaseLabels.TRACK, 'stable'));
   }
 }

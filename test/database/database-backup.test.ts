@@ -89,6 +89,6 @@ describe('DatabaseBackup', () => {
 
   test('errors: retention of 0, a timeout under a second', () => {
     expect(() => withBackup({ backup: { retention: 0 } })).toThrow('[shop/pg] backup.retention (0) must be an integer from 1 to 1000');
-    expect(() => withBackup({ backup: { timeout: Duration.millis(500) } })).toThrow('[shop/pg] backup.timeout ("0.5s") must be a whole number of seconds, at least 1');
+    expect(() => withBackup({ backup: { timeout: Duration.millis(500) } })).toThrow('[shop/pg] backup.timeout ("0.5s") must be a whole number of seconds, 1 or more');
   });
 });

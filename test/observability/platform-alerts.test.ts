@@ -13,7 +13,7 @@ function ruleOf(objects: K8sObject[], alert: string): K8sObject | undefined {
 function registerDatabase(platform: Platform): void {
   const peer = Object.assign(new Construct(platform, 'postgres'), { workloadName: 'postgres', namespace: 'shop', podSelector: {} });
   platform.registerFootprint({
-    workload: peer, kind: 'StatefulSet', minReplicas: 2, maxReplicas: 2, surge: 0,
+    workload: peer, kind: 'StatefulSet', controllers: ['postgres'], minReplicas: 2, maxReplicas: 2, surge: 0,
     containers: [], storageBytesPerReplica: 1024 ** 3, claimsPerReplica: 1,
   });
 }

@@ -138,7 +138,8 @@ function route(r: GatewaySpec['routes'][number], services: readonly ResilientMic
 
 function connect(c: ConnectionSpec, services: readonly ResilientMicroservice[], databases: readonly StatefulDatabase[]): void {
   const target: IConnectable = c.to.kind === 'service' ? services[c.to.index] : databases[c.to.index];
-  services[c.from].connectTo(target, { envPrefix: c.envPrefix, withoutEnv: c.withoutEnv });
+  if (c.withoutEnv) services[c.from].allowTo(target);
+  else services[c.from].connectTo(target, { envPrefix: c.envPrefix });
 }
 
 function permute<T>(items: readonly T[], keys: readonly number[] | undefined): T[] {

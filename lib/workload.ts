@@ -1,0 +1,233 @@
+// Workload: what every workload construct shares — identity, ServiceAccount, hardening, NetworkPolicy, metrics,
+// footprint and the wiring verbs. A workload kind extends it and builds only what is its own.
+import { INetworkPolicyPeer, IPodSelector, k8s, LabelSelector, NetworkPolicyPeerConfig, PodSelectorConfig } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { WorkloadFootprint } from './capacity';
+import { PatternError } from './errors';
+import { LabelKeys, selectorLabels } from './labels';
+import { EdgeKind, IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
+import { WorkloadNetworkPolicy } from './network/workload-network-policy';
+import { Platform } from './platform';
+import { addEnv, HardeningContext, RenderedContainer } from './pod/container';
+import { hardeningContext } from './pod/hardening-context';
+import { checkDnsLabel, checkEnvName, checkLabelValue } from './private/prop-checks';
+
+/** What the base needs to know of a workload before it builds anything. */
+export interface WorkloadIdentityProps {
+  /** The workload's name: its objects' names and its DNS name. */
+  readonly name: string;
+  /**
+   * The longest name the workload kind allows (suffixes of its own objects, or the CronJob controller's, need room).
+   * @default 63
+   */
+  readonly maxNameLength?: number;
+  /** The `app.kubernetes.io/component` label. */
+  readonly component: string;
+  /**
+   * The uid and gid its pods run as.
+   * @default - the compatibility profile's (10001)
+   */
+  readonly runAsUser?: number;
+  /**
+   * The hardening of another workload to reuse (a database's backup runs as the database does).
+   * @default - derived from the Platform's profiles and `runAsUser`
+   */
+  readonly hardening?: HardeningContext;
+  /**
+   * The construct that bad identity props are reported on, when the workload is built on a parent's behalf.
+   * @default - the workload itself
+   */
+  readonly reportOn?: IConstruct;
+  /**
+   * The ports clients reach it on; none for jobs.
+   * @default - none
+   */
+  readonly connectionPorts?: readonly NetworkPort[];
+  /**
+   * What an edge to this workload stands for in diagrams and reports.
+   * @default 'service'
+   */
+  readonly connectionKind?: EdgeKind;
+}
+
+/** Options of `connectTo`. */
+export interface ConnectOptions {
+  /**
+   * Prefix for the connection env vars, to tell two connections of the same kind apart.
+   * @default - none
+   */
+  readonly envPrefix?: string;
+}
+
+/** A peer the wiring verbs accept: one of the kit's workloads, or a cdk8s-plus workload or pod selector. */
+export type WorkloadPeer = INetworkPeer | INetworkPolicyPeer;
+
+/**
+ * The base of every workload construct. It owns the workload's identity (name, namespace, selector and labels),
+ * its ServiceAccount (no token), the hardening of its containers, its one NetworkPolicy (derived from the wiring),
+ * its Prometheus allowance and its footprint, and the verbs that wire it to others. It is also a cdk8s-plus
+ * `INetworkPolicyPeer` and `IPodSelector`, so cdk8s-plus workloads can be wired to it.
+ */
+export abstract class Workload extends Construct implements INetworkPeer, INetworkPolicyPeer, IPodSelector {
+  public readonly workloadName: string;
+  public readonly namespace: string;
+  /** Labels that select exactly this workload's pods. */
+  public readonly podSelector: Readonly<Record<string, string>>;
+  /** Labels of every object of the workload: the selector labels and the component. */
+  public readonly labels: Readonly<Record<string, string>>;
+  /** The ports clients reach it on; empty for jobs. */
+  public readonly connectionPorts: readonly NetworkPort[];
+  /** What an edge to this workload stands for. */
+  public readonly connectionKind: EdgeKind;
+  /** Its own ServiceAccount, which mounts no token. */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** Its one NetworkPolicy: ingress and egress exactly as wired. */
+  public readonly networkPolicy: WorkloadNetworkPolicy;
+  /** The container that connection env vars go to, for adjustments the props do not foresee. */
+  public abstract readonly mainContainer: RenderedContainer;
+  /** The Platform it belongs to. */
+  protected readonly platform: Platform;
+  /** What the Platform's profiles decide for its containers. */
+  protected readonly hardening: HardeningContext;
+
+  protected constructor(scope: Construct, id: string, identity: WorkloadIdentityProps) {
+    super(scope, id);
+    this.platform = Platform.of(this);
+    const reportOn = identity.reportOn ?? this;
+    checkDnsLabel(reportOn, 'name', identity.name, identity.maxNameLength ?? 63);
+    checkLabelValue(reportOn, 'component', identity.component);
+    this.workloadName = identity.name;
+    this.namespace = this.platform.namespaceName;
+    this.podSelector = selectorLabels(this.workloadName);
+    this.labels = { ...this.podSelector, [LabelKeys.COMPONENT]: identity.component };
+    this.connectionPorts = identity.connectionPorts ?? [];
+    this.connectionKind = identity.connectionKind ?? 'service';
+    this.hardening = identity.hardening ?? hardeningContext(this, {
+      compatibility: this.platform.compatibility, environment: this.platform.environment, runAsUser: identity.runAsUser,
+    });
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: this.metadata(), automountServiceAccountToken: false,
+    });
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: this.metadata() });
+  }
+
+  /**
+   * Lets this workload open connections to `target`: egress here, ingress there, on the target's ports, and the
+   * connection settings as env vars of the main container. Returns the env vars added.
+   */
+  public connectTo(target: IConnectable, options: ConnectOptions = {}): k8s.EnvVar[] {
+    checkTarget(this, 'connectTo', target);
+    if (typeof target.connectionEnv !== 'function') {
+      throw PatternError.invalidProp(this, 'connectTo', target.node.path, 'serves no clients: use allowTo for a flow without env vars');
+    }
+    if (options.envPrefix !== undefined) checkEnvName(this, 'connectTo.envPrefix', options.envPrefix);
+    this.allowTo(target);
+    const vars = target.connectionEnv(options.envPrefix);
+    for (const variable of vars) addEnv(this, this.mainContainer, variable);
+    return vars;
+  }
+
+  /**
+   * Lets this workload open connections to `target` on its ports, without connection env vars (the app finds
+   * the target by other means). A cdk8s-plus peer has no ports the kit knows: name them.
+   */
+  public allowTo(target: IConnectable | INetworkPolicyPeer, ports?: readonly NetworkPort[]): void {
+    checkTarget(this, 'allowTo', target);
+    const reached = ports ?? (isKitPeer(target) ? (target as IConnectable).connectionPorts : undefined);
+    if (!reached || reached.length === 0) {
+      throw PatternError.invalidProp(this, 'allowTo', target.node.path,
+        'needs the ports to allow: the target serves none the kit knows (pass them, e.g. [{ port: 8080 }])');
+    }
+    if (isKitPeer(target)) {
+      const connectable = target as IConnectable;
+      WiringGraph.of(this).connect({ from: this, to: connectable, ports: reached, kind: connectable.connectionKind ?? 'service' });
+      return;
+    }
+    WiringGraph.of(this).addExternal({
+      peer: this, direction: 'egress', ports: reached, description: target.node.path, others: [plusPeer(target)],
+    });
+  }
+
+  /** Lets `peer` (another workload, a migration Job, an admin tool, a cdk8s-plus workload) reach this one's ports. */
+  public allowFrom(peer: WorkloadPeer): void {
+    checkTarget(this, 'allowFrom', peer);
+    if (this.connectionPorts.length === 0) {
+      throw PatternError.invalidProp(this, 'allowFrom', peer.node.path, 'cannot reach this workload: it serves no ports');
+    }
+    if (isKitPeer(peer)) {
+      WiringGraph.of(this).connect({ from: peer, to: this, ports: this.connectionPorts, kind: this.connectionKind });
+      return;
+    }
+    WiringGraph.of(this).addExternal({
+      peer: this, direction: 'ingress', ports: this.connectionPorts, description: peer.node.path, others: [plusPeer(peer)],
+    });
+  }
+
+  /** cdk8s-plus: this workload as a NetworkPolicy peer (its pods, in its namespace). */
+  public toNetworkPolicyPeerConfig(): NetworkPolicyPeerConfig {
+    return { podSelector: this.toPodSelectorConfig() };
+  }
+
+  /** cdk8s-plus: the selector of this workload's pods. */
+  public toPodSelector(): IPodSelector {
+    return this;
+  }
+
+  /** cdk8s-plus: the labels of this workload's pods, in its namespace. */
+  public toPodSelectorConfig(): PodSelectorConfig {
+    return { labelSelector: LabelSelector.of({ labels: { ...this.podSelector } }), namespaces: { names: [this.namespace] } };
+  }
+
+  /** Metadata of one of the workload's objects: `name` (the workload's by default) and its labels. */
+  protected metadata(name: string = this.workloadName): { name: string; labels: Record<string, string> } {
+    return { name, labels: { ...this.labels } };
+  }
+
+  /**
+   * Opens `port` to Prometheus in the platform's monitoring namespace and returns the scrape annotations of the
+   * pods, for scrapers that read them.
+   */
+  protected exposeMetrics(port: number, path: string): Record<string, string> {
+    WiringGraph.of(this).addExternal({
+      peer: this, direction: 'ingress', ports: [{ port }], description: 'prometheus',
+      others: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.platform.monitoringNamespace } } }],
+    });
+    return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': path };
+  }
+
+  /** Records what the workload's pods may consume, for the quota and the capacity report. */
+  protected declareFootprint(footprint: Omit<WorkloadFootprint, 'workload'>): void {
+    this.platform.registerFootprint({ workload: this, ...footprint });
+  }
+}
+
+/** Whether a peer is one of the kit's (it has a workload name and a pod selector) rather than a cdk8s-plus one. */
+function isKitPeer(peer: WorkloadPeer): peer is INetworkPeer {
+  return typeof (peer as INetworkPeer).workloadName === 'string' && typeof (peer as INetworkPeer).podSelector === 'object';
+}
+
+/** Refuses what is no peer at all (a JavaScript caller's string or plain object) with the verb that got it. */
+function checkTarget(scope: IConstruct, verb: string, peer: unknown): void {
+  const isConstruct = typeof peer === 'object' && peer !== null && 'node' in peer;
+  const isPeer = isConstruct && (isKitPeer(peer as WorkloadPeer) || typeof (peer as INetworkPolicyPeer).toNetworkPolicyPeerConfig === 'function');
+  if (!isPeer) {
+    throw PatternError.invalidProp(scope, verb, peer,
+      'must be a workload of the kit (ResilientMicroservice, StatefulDatabase, …) or a cdk8s-plus workload');
+  }
+}
+
+/**
+ * The NetworkPolicy peer of a cdk8s-plus workload or pod selector. cdk8s-plus offers its selectors only in its
+ * own types; `LabelSelector._toKube()` is how its own NetworkPolicy renders them (the gap: no public accessor).
+ */
+function plusPeer(peer: INetworkPolicyPeer): k8s.NetworkPolicyPeer {
+  const config = peer.toNetworkPolicyPeerConfig();
+  if (config.ipBlock) return { ipBlock: { cidr: config.ipBlock.cidr, except: config.ipBlock.except } };
+  const podSelector = config.podSelector!.labelSelector._toKube();
+  const names = config.podSelector!.namespaces?.names;
+  const namespaceLabels = config.podSelector!.namespaces?.labelSelector?._toKube();
+  if (names && names.length === 1) {
+    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': names[0] } } };
+  }
+  return namespaceLabels ? { podSelector, namespaceSelector: namespaceLabels } : { podSelector };
+}
