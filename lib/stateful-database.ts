@@ -173,29 +173,13 @@ export class StatefulDatabase extends Workload implements IConnectable {
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: this.metadata(`${this.workloadName}-config`), data: configFiles });
     const plan = this.engine.container(this.context);
     this.mainContainer = this.renderEngineContainer(plan, props);
-    const initContainers = plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [];
-    const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(configFiles) };
-    if (this.metricsEnabled) {
-      this.metricsContainer = this.renderMetricsContainer();
-      Object.assign(annotations, this.exposeMetrics(this.engine.exporterPort, '/metrics'));
-    }
+    if (this.metricsEnabled) this.metricsContainer = this.renderMetricsContainer();
     if (this.replicas > 1) {
       // Replicas stream from pod 0 on the engine port.
       WiringGraph.of(this).connect({ from: this, to: this, ports: this.connectionPorts, kind: 'database', label: 'replication' });
     }
     const containers = this.metricsContainer ? [this.mainContainer, this.metricsContainer] : [this.mainContainer];
-    const template = workloadPodTemplate({
-      labels: { ...this.platform.labels, ...this.labels, [LabelKeys.VERSION]: this.engine.version },
-      annotations,
-      serviceAccountName: this.workloadName,
-      containers,
-      initContainers,
-      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
-      identity: this.hardening.identity,
-      terminationGracePeriodSeconds,
-      spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
-      priorityClassName: props.priorityClassName,
-    });
+    const template = this.podTemplate(props, plan, configFiles, containers, terminationGracePeriodSeconds);
     [this.headlessService, this.service] = this.createServices(headlessName);
     if (this.metricsEnabled) [this.metricsService, this.serviceMonitor] = this.createMetricsService();
     this.statefulSet = this.createStatefulSet(props, template);
@@ -213,6 +197,24 @@ export class StatefulDatabase extends Workload implements IConnectable {
   public connectionEnv(envPrefix?: string): k8s.EnvVar[] {
     if (envPrefix !== undefined) checkEnvName(this, 'connectionEnv.envPrefix', envPrefix);
     return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
+  }
+
+  private podTemplate(props: StatefulDatabaseProps, plan: EngineContainerPlan, configFiles: Record<string, string>,
+    containers: readonly RenderedContainer[], terminationGracePeriodSeconds: number): k8s.PodTemplateSpec {
+    const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(configFiles) };
+    if (this.metricsEnabled) Object.assign(annotations, this.exposeMetrics(this.engine.exporterPort, '/metrics'));
+    return workloadPodTemplate({
+      labels: { ...this.platform.labels, ...this.labels, [LabelKeys.VERSION]: this.engine.version },
+      annotations,
+      serviceAccountName: this.workloadName,
+      containers,
+      initContainers: plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [],
+      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
+      identity: this.hardening.identity,
+      terminationGracePeriodSeconds,
+      spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
+      priorityClassName: props.priorityClassName,
+    });
   }
 
   private createServices(headlessName: string): [k8s.KubeService, k8s.KubeService] {
