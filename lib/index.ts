@@ -32,7 +32,7 @@ export * from './resilient-microservice-props';
 export * from './workload';
 export type { AutoscalingOptions } from './scaling/horizontal-autoscaler';
 export * from './secrets';
-export * from './synthesizer';
+export * from './synthesis';
 export * from './warnings';
 export * from './reports/capacity-report';
 export * from './reports/topology-diagram';

@@ -1,7 +1,9 @@
 // Synthesized output read back: objects grouped by platform/environment, keyed by identity.
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
-import { join, posix, relative, sep } from 'path';
+import { join, posix, relative, resolve, sep } from 'path';
 import { loadAll } from 'js-yaml';
+import { compareCodePoints } from '../private/ordering';
+import { recoverForReading } from '../synthesis/output-folder';
 
 /** A Kubernetes object as read from YAML. */
 export type ManifestObject = Record<string, any>;
@@ -24,8 +26,12 @@ export interface ManifestEntry {
  */
 export type ManifestSet = ReadonlyMap<string, readonly ManifestEntry[]>;
 
-/** Reads every `.yaml`/`.yml` file under `dir` (kustomization.yaml files excepted: they list files, not objects). */
+/**
+ * Reads every `.yaml`/`.yml` file under `dir` (kustomization.yaml files excepted: they list files, not objects),
+ * after restoring it when a synth killed while replacing it left it missing (see `synthesize`).
+ */
 export function readManifestDirectory(dir: string): ManifestSet {
+  recoverForReading(resolve(dir));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a directory`);
   const files = yamlFiles(dir);
   const kustomizationDirs = new Set(files.filter((f) => posix.basename(f) === 'kustomization.yaml').map(posix.dirname));
@@ -54,9 +60,9 @@ export function objectRef(object: ManifestObject): string {
   return namespace ? `${object.kind}/${namespace}/${object.metadata?.name}` : `${object.kind}/${object.metadata?.name}`;
 }
 
-/** Orders strings by UTF-16 code units, independent of locale. */
+/** Orders strings by code point, independent of locale. */
 export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareCodePoints(a, b);
 }
 
 function entryOf(object: ManifestObject, file: string): ManifestEntry {

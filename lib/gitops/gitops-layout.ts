@@ -1,7 +1,7 @@
 // GitOps output: a folder per platform environment with a kustomization.yaml, and the Argo CD / Flux objects
 // that point at those folders, for `synthesize(app, { layout: gitOpsLayout({...}) })`.
 import { PatternError } from '../errors';
-import { applyOrderRank, OutputFile, SynthesizedChart, toYaml } from '../synthesizer';
+import { applyOrderRank, OutputFile, SynthesizedChart, toYaml } from '../synthesis';
 import { argoCdApplication, ArgoCdOptions } from './argo-cd-application';
 import { fluxKustomization, FluxOptions } from './flux-kustomization';
 import { chartFolder, GitOpsTarget, gitOpsTarget, normalizeRepositoryPath } from './gitops-target';

@@ -1,7 +1,7 @@
 // What a GitOps controller syncs: one platform environment, its folder in the repository and its namespace.
 import { PatternError } from '../errors';
 import { Platform } from '../platform';
-import { SynthesizedChart } from '../synthesizer';
+import { SynthesizedChart } from '../synthesis';
 
 /** One platform environment as a GitOps controller sees it. */
 export interface GitOpsTarget {

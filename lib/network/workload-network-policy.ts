@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { dnsEgressRule } from './dns';
 import { ExternalFlow, INetworkPeer, NetworkPort, WiringEdge, WiringGraph } from './wiring-graph';
+import { compareCodePoints } from '../private/ordering';
 
 /** Props of a WorkloadNetworkPolicy. */
 export interface WorkloadNetworkPolicyProps {
@@ -74,7 +75,7 @@ function groupByPeer(edges: readonly WiringEdge[], end: (e: WiringEdge) => INetw
   }
   return [...groups.entries()]
     .map(([peer, ports]) => ({ peer, ports }))
-    .sort((a, b) => peerKey(a.peer).localeCompare(peerKey(b.peer)));
+    .sort((a, b) => compareCodePoints(peerKey(a.peer), peerKey(b.peer)));
 }
 
 function peerKey(peer: INetworkPeer): string {
@@ -82,7 +83,9 @@ function peerKey(peer: INetworkPeer): string {
 }
 
 function sortExternal(flows: ExternalFlow[]): ExternalFlow[] {
-  return [...flows].sort((a, b) => a.description.localeCompare(b.description));
+  // Flows of one description are told apart by what they allow, never left in declaration order.
+  const key = (f: ExternalFlow) => `${f.description}\u0000${JSON.stringify([f.others, f.ports])}`;
+  return [...flows].sort((a, b) => compareCodePoints(key(a), key(b)));
 }
 
 function renderPorts(ports: readonly NetworkPort[]): k8s.NetworkPolicyPort[] {

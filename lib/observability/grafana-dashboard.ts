@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { Platform } from '../platform';
 import { HttpMetricNames, matchers, podNameRegex, resolveHttpMetricNames, ResolvedHttpMetricNames, WorkloadPods } from './prometheus-series';
 import { ServiceMonitor } from './service-monitor';
+import { compareCodePoints } from '../private/ordering';
 
 /** Props of a PlatformDashboard. */
 export interface PlatformDashboardProps {
@@ -107,7 +108,7 @@ export class PlatformDashboard extends Construct {
         const name = f.workload.workloadName;
         return { title: name, pods: { controllers, kind: f.kind }, httpJob: http.has(name) ? name : undefined };
       })
-      .sort((a, b) => a.title.localeCompare(b.title));
+      .sort((a, b) => compareCodePoints(a.title, b.title));
   }
 
   private panelsOf(row: DashboardRow): Array<{ title: string; unit: string; expr: string; legend: string }> {

@@ -2,11 +2,12 @@
 import { CapacityTotals, podTotals, totalsAt } from '../capacity';
 import { Platform } from '../platform';
 import { formatBytes, formatCpu } from '../pod/resources';
+import { compareCodePoints } from '../private/ordering';
 
 /** A Markdown report; the numbers are the same ones the quota check uses. */
 export function capacityReport(platform: Platform): string {
   const footprints = [...platform.workloadFootprints]
-    .sort((a, b) => a.workload.workloadName.localeCompare(b.workload.workloadName));
+    .sort((a, b) => compareCodePoints(a.workload.workloadName, b.workload.workloadName));
   const lines = [
     `# ${platform.platformName} (${platform.environment.name}): capacity`,
     '',

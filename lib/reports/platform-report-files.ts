@@ -1,6 +1,6 @@
 // Output files beside each platform's YAML: its topology diagram and capacity report.
 import { Platform } from '../platform';
-import { OutputFile, SynthesizedChart, yamlPerChart } from '../synthesizer';
+import { OutputFile, SynthesizedChart, yamlPerChart } from '../synthesis';
 import { capacityReport } from './capacity-report';
 import { topologyDiagram } from './topology-diagram';
 

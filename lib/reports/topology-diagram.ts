@@ -1,6 +1,7 @@
 // The topology diagram of a Platform as Mermaid: the same wiring graph that produced its NetworkPolicies.
 import { Platform } from '../platform';
 import { INetworkPeer, NetworkPort, WiringEdge, WiringGraph } from '../network/wiring-graph';
+import { compareCodePoints } from '../private/ordering';
 
 /** One arrow of the diagram: who may connect to whom, on which ports. */
 export interface TopologyEdge {
@@ -26,15 +27,16 @@ export function topologyEdges(platform: Platform): TopologyEdge[] {
     .map((f) => f.direction === 'ingress'
       ? { from: f.description, to: nodeName(f.peer, platform), ports: portNumbers(f.ports), label: undefined }
       : { from: nodeName(f.peer, platform), to: f.description, ports: portNumbers(f.ports), label: undefined });
-  return [...internal, ...external].sort((a, b) =>
-    `${a.from}\u0000${a.to}\u0000${a.label ?? ''}`.localeCompare(`${b.from}\u0000${b.to}\u0000${b.label ?? ''}`));
+  // Every field is in the key, so that edges of one pair never stay in the order they were declared in.
+  const key = (e: TopologyEdge) => `${e.from}\u0000${e.to}\u0000${e.label ?? ''}\u0000${e.ports.join(',')}`;
+  return [...internal, ...external].sort((a, b) => compareCodePoints(key(a), key(b)));
 }
 
 /** A Markdown document with the Mermaid flowchart (GitHub renders it). */
 export function topologyDiagram(platform: Platform): string {
   const edges = topologyEdges(platform);
   const workloads = new Map(platform.workloadFootprints.map((f) => [f.workload.workloadName, f.kind]));
-  const names = [...new Set(edges.flatMap((e) => [e.from, e.to]).concat([...workloads.keys()]))].sort();
+  const names = [...new Set(edges.flatMap((e) => [e.from, e.to]).concat([...workloads.keys()]))].sort(compareCodePoints);
   const lines = [
     `# ${platform.platformName} (${platform.environment.name}): topology`,
     '',

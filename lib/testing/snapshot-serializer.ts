@@ -1,7 +1,7 @@
 // A Jest snapshot serializer that prints charts and manifest objects as the YAML `cdk8s synth` writes, minus
 // values that change between runs or must not be committed.
 import { App, Chart } from 'cdk8s';
-import { inApplyOrder, toYaml } from '../synthesizer';
+import { inApplyOrder, toYaml } from '../synthesis';
 import { ManifestObject, objectsOf } from './subject';
 
 /** A path into an object, one segment per key; `*` matches any key or array index. */

@@ -1,6 +1,6 @@
 // What the testing helpers accept: a chart, an app or already synthesized objects, turned into plain objects.
 import { App, Chart } from 'cdk8s';
-import { chartObjects } from '../synthesizer';
+import { chartObjects } from '../synthesis';
 
 /** A synthesized Kubernetes object, loosely typed for assertions. */
 export type ManifestObject = Record<string, any>;

@@ -3,6 +3,7 @@ import { App, Testing } from 'cdk8s';
 import {
   capacityReport, Environment, Platform, ResilientMicroservice, synthesizeCharts, topologyDiagram, topologyEdges, withPlatformReports,
 } from '../../lib';
+import { WiringGraph } from '../../lib/network/wiring-graph';
 import { testPlatform } from '../support/objects';
 
 function wired() {
@@ -51,4 +52,24 @@ test('withPlatformReports writes the YAML, the diagram and the report of each pl
   const charts = synthesizeCharts(platform.node.root as App);
   const files = withPlatformReports()(charts).map((f) => f.path);
   expect(files).toEqual(['shop/production.k8s.yaml', 'shop/production.topology.md', 'shop/production.capacity.md']);
+});
+
+test('the topology and the NetworkPolicy do not depend on the order flows were declared in', () => {
+  // given two flows from one outside client to one workload, on different ports, declared in both orders
+  const build = (reversed: boolean) => {
+    const { platform } = testPlatform({ namespace: 'shop', name: 'shop' });
+    const api = new ResilientMicroservice(platform, 'api', { image: 'shop/api:1.0.0' });
+    const flows = [8080, 9443].map((port) => ({
+      peer: api, direction: 'ingress' as const, ports: [{ port }], description: 'partner',
+      others: [{ ipBlock: { cidr: port === 8080 ? '203.0.113.0/24' : '198.51.100.0/24' } }],
+    }));
+    for (const flow of reversed ? flows.reverse() : flows) WiringGraph.of(platform).addExternal(flow);
+    return { platform, api };
+  };
+  const [forward, backward] = [build(false), build(true)];
+  // then the edges, the diagram and the policy's rules are the same
+  expect(topologyEdges(backward.platform)).toEqual(topologyEdges(forward.platform));
+  expect(topologyDiagram(backward.platform)).toBe(topologyDiagram(forward.platform));
+  expect(backward.api.networkPolicy.ingressRules()).toEqual(forward.api.networkPolicy.ingressRules());
+  expect(topologyEdges(forward.platform).filter((e) => e.from === 'partner').map((e) => e.ports)).toEqual([[8080], [9443]]);
 });

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
-import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError } from '../lib';
-import { fileTree } from './support/file-tree';
+import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError } from '../../lib';
+import { fileTree } from '../support/file-tree';
 
 function app(options: { quotaPods?: number } = {}) {
   const a = Testing.app();

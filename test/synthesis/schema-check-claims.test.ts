@@ -1,5 +1,5 @@
 // Claims on chunks to schema-check: each chunk goes to exactly one thread.
-import { CHECKED_BY_CALLER, CHECKED_BY_WRITER, CLAIMABLE_CHUNKS, claimChunk, newClaims } from '../../lib/private/schema-check-claims';
+import { CHECKED_BY_CALLER, CHECKED_BY_WRITER, CLAIMABLE_CHUNKS, claimChunk, newClaims } from '../../lib/synthesis/schema-check-claims';
 
 test('a chunk claimed by one thread cannot be claimed by the other, nor twice', () => {
   const claims = newClaims();

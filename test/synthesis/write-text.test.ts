@@ -2,7 +2,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { writeText } from '../../lib/private/write-text';
+import { writeText } from '../../lib/synthesis/write-text';
 
 test('writes every byte of the text, appending at the current position', () => {
   // given an open file
