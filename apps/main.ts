@@ -1,6 +1,7 @@
 // The cdk8s entry: every reference platform in every environment, written to dist/ with its diagram and report.
 import { App } from 'cdk8s';
-import { Environment, synthesize, withPlatformReports } from '../lib';
+import { Environment, synthesize } from '../lib';
+import { withPlatformReports } from '../lib/reports';
 import { blogPlatform } from './blog';
 import { ecommercePlatform } from './ecommerce';
 

@@ -8,7 +8,8 @@ import { readdirSync, statSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import { App } from 'cdk8s';
-import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisMarks } from '../lib';
+import { Environment, Platform, ResilientMicroservice, synthesize } from '../lib';
+import { SynthesisMarks } from '../lib/synthesis';
 
 const started = performance.now();
 const n = Number(process.argv[2]);

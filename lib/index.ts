@@ -1,59 +1,77 @@
-// The public API of cdk8s-patterns.
-export * from './capacity';
-export * from './compatibility';
-export * from './deployment-strategy';
-export * from './environment';
-export * from './errors';
-export * from './labels';
-export * from './network/service-ingress';
-export * from './network/wiring-graph';
-export * from './network/workload-network-policy';
-export * from './observability/grafana-dashboard';
-export * from './observability/platform-alerts';
-export type { HttpMetricNames } from './observability/prometheus-series';
-export * from './observability/service-monitor';
-export * from './platform';
-export * from './pod/container';
-export * from './pod/probes';
-export * from './pod/resources';
-export * from './release/argo-rollout';
-export * from './release/blue-green';
-export * from './release/canary';
-export * from './release/release-strategy';
-export type {
-  ConfigMapPlan, ControllerPlan, IRelease, PodVariant, ReleaseColor, ReleaseContext, ReleaseIngress, ReleasePlan, ReleaseRole, ServicePlan,
-} from './release/release-plan';
-export { ReleaseLabels } from './release/release-plan';
-export type { ReleasedWorkload } from './release/release-objects';
-export { ARGO_ROLLOUTS_API_VERSION } from './release/release-objects';
-export * from './release/rolling-release';
-export * from './resilient-microservice';
-export * from './resilient-microservice-props';
-export * from './workload';
+// The public API of cdk8s-patterns: the constructs and their value types. The toolchain has subpaths of its own:
+// cdk8s-patterns/synthesis, /validation, /reports, /diff, /gitops and /testing.
+export { Compatibility } from './compatibility';
+export type { CompatibilityProfileProps } from './compatibility';
+export { DeploymentStrategy } from './deployment-strategy';
+export type { RollingUpdateOptions } from './deployment-strategy';
+export { Environment } from './environment';
+export type { EnvironmentProfileProps } from './environment';
+export { PatternError } from './errors';
+export { LabelKeys } from './labels';
+export { Platform } from './platform';
+export type { PlatformProps, QuotaProps } from './platform';
+export { Workload } from './workload';
+export type { ConnectOptions, WorkloadPeer } from './workload';
+export type { IConnectable, INetworkPeer, NetworkPort, EdgeKind } from './network/wiring-graph';
+export type { ServiceIngressOptions } from './network/service-ingress';
+
+// Workloads
+export { ResilientMicroservice } from './resilient-microservice';
+export type { MetricsOptions, ProbeSet, ResilientMicroserviceProps } from './resilient-microservice-props';
+export { StatefulDatabase } from './stateful-database';
+export type { ClaimRetentionPolicy, StatefulDatabaseProps } from './stateful-database';
+export { ApiGateway, DEFAULT_GATEWAY_IMAGE, ExternalTarget } from './api-gateway';
+export type { ApiGatewayProps, ExternalTargetOptions, GatewayRoute, IngressControllerPeer, RouteRateLimit } from './api-gateway';
+export { ScheduledJob } from './scheduled-job';
+export type { ScheduledJobProps } from './scheduled-job';
+export { DatabaseBackup } from './database/database-backup';
+export type { DatabaseBackupOptions } from './database/database-backup';
+
+// Pods
+export type { ContainerPort, ContainerSpec, RenderedContainer } from './pod/container';
+export { Probe } from './pod/probes';
+export type { NetworkProbeOptions, ProbeTimings } from './pod/probes';
+export type { ContainerResources, CpuQuantity, MemoryQuantity, ResourceSizes } from './pod/resources';
+export type { SecretFileMount, SecretKeyRef } from './secrets';
 export type { AutoscalingOptions } from './scaling/horizontal-autoscaler';
-export * from './secrets';
-export * from './synthesis';
-export * from './warnings';
-export * from './reports/capacity-report';
-export * from './reports/topology-diagram';
-export * from './stateful-database';
-export * from './database/database-engine';
-export type { EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine } from './database/engine-contract';
-export * from './database/postgres-engine';
-export * from './database/redis-engine';
-export * from './database/database-credentials';
-export * from './database/database-backup';
-export * from './api-gateway';
-export * from './gateway/gateway-tls';
-export * from './gateway/nginx-config';
-export { argoCdApplication, fluxKustomization, GITOPS_FOLDER, gitOpsLayout, kustomizationFile, MANIFEST_FILE } from './gitops';
-export type { ArgoCdOptions, FluxOptions, FluxSourceRef, GitOpsLayoutOptions, GitOpsTarget, ManifestLayout } from './gitops';
-export {
-  DiffExitCode, diffDirectories, diffManifests, diffObjects, markdownReport, readManifestDirectory, runManifestDiff, terminalReport,
-} from './diff';
-export type {
-  ChangedObject, DiffCommandIo, FieldChange, GroupDiff, ManifestDiff, ManifestEntry, ManifestSet, TerminalReportOptions,
-} from './diff';
-export * from './reports/platform-report-files';
-export * from './scheduled-job';
-export * from './validation';
+
+// Releases
+export { Release } from './release/release-strategy';
+export { RollingRelease } from './release/rolling-release';
+export { BlueGreenRelease } from './release/blue-green';
+export type { BlueGreenColorOptions, BlueGreenOptions } from './release/blue-green';
+export { CanaryRelease } from './release/canary';
+export type { CanaryOptions, CanaryTrafficSplit } from './release/canary';
+export { ArgoRolloutRelease, RolloutStep } from './release/argo-rollout';
+export type { ArgoRolloutOptions, RolloutAnalysisOptions } from './release/argo-rollout';
+export { ReleaseLabels } from './release/release-plan';
+export type { IRelease, ReleaseColor, ReleaseContext, ReleasePlan, ReleaseRole } from './release/release-plan';
+export type { ReleasedWorkload } from './release/release-objects';
+
+// Databases
+export { DatabaseEngine } from './database/database-engine';
+export type { IDatabaseEngine } from './database/engine-contract';
+export { PostgresEngine } from './database/postgres-engine';
+export type { PostgresEngineProps, PostgresSettingValue } from './database/postgres-engine';
+export { RedisEngine } from './database/redis-engine';
+export type { RedisEngineProps, RedisEvictionPolicy, RedisSettingValue } from './database/redis-engine';
+export { DatabaseCredentials } from './database/database-credentials';
+export type { ExistingSecretOptions, ExternalSecretOptions, PlaintextCredentials } from './database/database-credentials';
+
+// The edge
+export { GatewayTls } from './gateway/gateway-tls';
+export type { CertManagerOptions } from './gateway/gateway-tls';
+
+// Observability
+export { PlatformAlerts } from './observability/platform-alerts';
+export type { AlertRule, PlatformAlertsProps } from './observability/platform-alerts';
+export { PlatformDashboard } from './observability/grafana-dashboard';
+export type { PlatformDashboardProps } from './observability/grafana-dashboard';
+export { ServiceMonitor } from './observability/service-monitor';
+export type { HttpMetricNames } from './observability/prometheus-series';
+
+// What every program ends with, and the rules it can add or waive.
+export { synthesize, SynthesisError } from './synthesis';
+export type { SynthesizeOptions } from './synthesis';
+export { Validation } from './validation/rule';
+export type { ObjectSelector, ValidationRule, Waiver } from './validation/rule';

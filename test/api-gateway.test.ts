@@ -1,9 +1,8 @@
 // ApiGateway: every object, default and error, asserted on the synthesized output.
 import { Duration, Size, Testing } from 'cdk8s';
-import {
-  ApiGateway, ApiGatewayProps, collectWarnings, Compatibility, Environment, ExternalTarget, GatewayTls, Platform,
-  ResilientMicroservice, WiringGraph,
-} from '../lib';
+import { ApiGateway, ApiGatewayProps, Compatibility, Environment, ExternalTarget, GatewayTls, Platform, ResilientMicroservice } from '../lib';
+import { WiringGraph } from '../lib/network/wiring-graph';
+import { collectWarnings } from '../lib/warnings';
 import { CONFIG_HASH_ANNOTATION } from '../lib/pod/config-hash';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from './support/objects';
 import { schemaError } from './support/schema';

@@ -1,7 +1,8 @@
 // Platform: namespace, labels, quota, limits, default-deny networking and environment profiles.
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Compatibility, Environment, Platform, ResilientMicroservice, synthesizeCharts } from '../lib';
+import { Compatibility, Environment, Platform, ResilientMicroservice } from '../lib';
+import { synthesizeCharts } from '../lib/synthesis';
 import { findObject, objectsOfKind, synth, testPlatform } from './support/objects';
 
 describe('Platform', () => {

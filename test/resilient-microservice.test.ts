@@ -1,6 +1,8 @@
 // ResilientMicroservice: every resource and default asserted on the synthesized objects, and every bad-prop error.
 import { Duration } from 'cdk8s';
-import { collectWarnings, Environment, inApplyOrder, Probe, Release, ResilientMicroservice, ResilientMicroserviceProps, validateApp } from '../lib';
+import { Environment, Probe, Release, ResilientMicroservice, ResilientMicroserviceProps } from '../lib';
+import { inApplyOrder, validateApp } from '../lib/synthesis';
+import { collectWarnings } from '../lib/warnings';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
 function build(props: Partial<ResilientMicroserviceProps> = {}, id = 'orders') {

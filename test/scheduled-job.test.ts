@@ -1,6 +1,7 @@
 // ScheduledJob: a hardened CronJob wired like any workload.
 import { App, Duration } from 'cdk8s';
-import { DatabaseEngine, ResilientMicroservice, ScheduledJob, ScheduledJobProps, StatefulDatabase, validateApp } from '../lib';
+import { DatabaseEngine, ResilientMicroservice, ScheduledJob, ScheduledJobProps, StatefulDatabase } from '../lib';
+import { validateApp } from '../lib/synthesis';
 import { findObject, podSpecOf, synth, testPlatform } from './support/objects';
 
 function build(props: Partial<ScheduledJobProps> = {}) {

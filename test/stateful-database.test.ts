@@ -1,9 +1,9 @@
 // StatefulDatabase: every object and default asserted on the synthesized output, client wiring, and bad input.
 /* eslint-disable @typescript-eslint/no-require-imports */
 import { Duration, Size } from 'cdk8s';
-import {
-  DatabaseCredentials, DatabaseEngine, Environment, IDatabaseEngine, ResilientMicroservice, StatefulDatabase, StatefulDatabaseProps, toYaml, WiringGraph,
-} from '../lib';
+import { DatabaseCredentials, DatabaseEngine, Environment, IDatabaseEngine, ResilientMicroservice, StatefulDatabase, StatefulDatabaseProps } from '../lib';
+import { WiringGraph } from '../lib/network/wiring-graph';
+import { toYaml } from '../lib/synthesis';
 import { schemaError } from './support/schema';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 

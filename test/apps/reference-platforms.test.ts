@@ -1,6 +1,7 @@
 // Every reference platform in every environment, checked as a whole: counts, selectors, policies, routes,
 // secrets, validation, diagram edges and capacity, read from the synthesized objects.
-import { capacityReport, Environment, Platform, topologyEdges } from '../../lib';
+import { Environment, Platform } from '../../lib';
+import { capacityReport, topologyEdges } from '../../lib/reports';
 import { findResource, findResources, matchers } from '../../lib/testing';
 import { K8sObject } from '../support/objects';
 import {

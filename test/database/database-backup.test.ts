@@ -1,6 +1,7 @@
 // The backup CronJob: schedule, deadlines, history, its own volume and hardened pod, and the network flow it needs.
 import { Duration } from 'cdk8s';
-import { DatabaseEngine, StatefulDatabase, StatefulDatabaseProps, WiringGraph } from '../../lib';
+import { DatabaseEngine, StatefulDatabase, StatefulDatabaseProps } from '../../lib';
+import { WiringGraph } from '../../lib/network/wiring-graph';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from '../support/objects';
 
 function withBackup(props: Partial<StatefulDatabaseProps> = {}) {

@@ -1,6 +1,8 @@
 // Database credentials: existing Secret (default), ExternalSecret (schema-checked at synth), plaintext opt-in with a warning.
 import { Duration } from 'cdk8s';
-import { collectWarnings, DatabaseCredentials, DatabaseEngine, IDatabaseEngine, StatefulDatabase, synthesizeCharts } from '../../lib';
+import { DatabaseCredentials, DatabaseEngine, IDatabaseEngine, StatefulDatabase } from '../../lib';
+import { synthesizeCharts } from '../../lib/synthesis';
+import { collectWarnings } from '../../lib/warnings';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
 function withCredentials(credentials: DatabaseCredentials, engine: IDatabaseEngine = DatabaseEngine.postgres()) {

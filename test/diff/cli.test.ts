@@ -2,7 +2,7 @@
 import { spawnSync } from 'child_process';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { toYaml } from '../../lib';
+import { toYaml } from '../../lib/synthesis';
 import { DiffExitCode, MANIFEST_DIFF_USAGE, runManifestDiff } from '../../lib/diff';
 import { deployment, manifestDir, namespace } from './fixtures';
 

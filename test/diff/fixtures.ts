@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join } from 'path';
-import { toYaml } from '../../lib';
+import { toYaml } from '../../lib/synthesis';
 
 export type Files = Record<string, readonly Record<string, any>[] | string>;
 

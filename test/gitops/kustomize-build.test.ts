@@ -5,7 +5,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Testing } from 'cdk8s';
 import { loadAll } from 'js-yaml';
-import { Environment, Platform, ResilientMicroservice, synthesize, synthesizeCharts } from '../../lib';
+import { Environment, Platform, ResilientMicroservice, synthesize } from '../../lib';
+import { synthesizeCharts } from '../../lib/synthesis';
 import { gitOpsLayout, ManifestLayout } from '../../lib/gitops';
 import { kubectl } from '../support/kubectl';
 

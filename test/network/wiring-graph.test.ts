@@ -1,7 +1,8 @@
 // WiringGraph lookups: per-peer edges and flows in declaration order, repeated pairs merged.
 import { Construct } from 'constructs';
 import { App } from 'cdk8s';
-import { INetworkPeer, WiringGraph } from '../../lib';
+import { INetworkPeer } from '../../lib';
+import { WiringGraph } from '../../lib/network/wiring-graph';
 
 function peer(scope: Construct, name: string): INetworkPeer {
   const construct = new Construct(scope, name);

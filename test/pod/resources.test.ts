@@ -1,7 +1,7 @@
 // Resource quantities: parsing, canonical rendering and the environment's scale.
 import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { formatBytes, formatCpu, parseBytes, parseCpu, resolveResources } from '../../lib';
+import { formatBytes, formatCpu, parseBytes, parseCpu, resolveResources } from '../../lib/pod/resources';
 
 const scope = Testing.chart();
 

@@ -1,6 +1,6 @@
 // Determinism: the same platform gives byte-identical YAML, and declaration order changes at most the object order.
 import * as fc from 'fast-check';
-import { synthesizeCharts, toYaml } from '../../lib';
+import { synthesizeCharts, toYaml } from '../../lib/synthesis';
 import { platformWithOrderArb, propertyParameters } from './generators';
 import { buildPlatform } from './platform-builder';
 

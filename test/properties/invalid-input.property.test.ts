@@ -1,10 +1,8 @@
 // Bad input: the kit refuses it with its own error naming the construct path and prop, or emits valid output.
 import { Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import {
-  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, PatternError, Platform, Probe, Release,
-  ResilientMicroservice, StatefulDatabase, SynthesisError, synthesizeCharts,
-} from '../../lib';
+import { ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, PatternError, Platform, Probe, Release, ResilientMicroservice, StatefulDatabase, SynthesisError } from '../../lib';
+import { synthesizeCharts } from '../../lib/synthesis';
 import { K8sObject } from '../support/objects';
 import { nameProblems, serviceProblems } from '../support/platform-checks';
 import { propertyParameters } from './generators';

@@ -1,6 +1,6 @@
 // Properties of every valid generated platform: schema-valid, policy-clean, selected, isolated as wired, named, secret-free.
 import * as fc from 'fast-check';
-import { validateApp } from '../../lib';
+import { validateApp } from '../../lib/synthesis';
 import { K8sObject } from '../support/objects';
 import {
   flowDifferences, nameProblems, networkCoverageProblems, policyFlows, secretProblems, serviceProblems,

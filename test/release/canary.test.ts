@@ -1,5 +1,6 @@
 // Canary on plain Kubernetes: a canary Deployment split by replica ratio, or by an nginx canary Ingress.
-import { collectWarnings, Release, ResilientMicroservice, ResilientMicroserviceProps } from '../../lib';
+import { Release, ResilientMicroservice, ResilientMicroserviceProps } from '../../lib';
+import { collectWarnings } from '../../lib/warnings';
 import { findObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
 const SELECTOR = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' };

@@ -1,8 +1,8 @@
 // Topology diagrams and capacity reports, generated from the construct tree.
 import { App, Testing } from 'cdk8s';
-import {
-  capacityReport, Environment, Platform, ResilientMicroservice, synthesizeCharts, topologyDiagram, topologyEdges, withPlatformReports,
-} from '../../lib';
+import { Environment, Platform, ResilientMicroservice } from '../../lib';
+import { capacityReport, topologyDiagram, topologyEdges, withPlatformReports } from '../../lib/reports';
+import { synthesizeCharts } from '../../lib/synthesis';
 import { WiringGraph } from '../../lib/network/wiring-graph';
 import { testPlatform } from '../support/objects';
 

@@ -1,7 +1,8 @@
 // Synthesizes both reference platforms, and a platform whose names locales collate differently, into argv[2]:
 // `node --import tsx locale-child.ts <outdir>`, run by test/apps/locale-determinism.test.ts under several locales.
 import { App } from 'cdk8s';
-import { Environment, Platform, PlatformDashboard, ResilientMicroservice, synthesize, withPlatformReports } from '../../lib';
+import { Environment, Platform, PlatformDashboard, ResilientMicroservice, synthesize } from '../../lib';
+import { withPlatformReports } from '../../lib/reports';
 import { blogPlatform } from '../../apps/blog';
 import { ecommercePlatform } from '../../apps/ecommerce';
 

@@ -1,6 +1,7 @@
 // The app the output-safety tests replace outputs with: `old` and `new` differ in bytes and in their set of files.
 import { App, Testing } from 'cdk8s';
-import { Environment, Platform, ResilientMicroservice, withPlatformReports } from '../../lib';
+import { Environment, Platform, ResilientMicroservice } from '../../lib';
+import { withPlatformReports } from '../../lib/reports';
 
 export type OutputVersion = 'old' | 'new';
 

@@ -3,7 +3,8 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { synthesize, SynthesisError, ValidationReport } from '../../lib';
+import { synthesize, SynthesisError } from '../../lib';
+import { ValidationReport } from '../../lib/validation';
 import { BackgroundYamlWriter } from '../../lib/synthesis/background-yaml-writer';
 import * as claims from '../../lib/synthesis/schema-check-claims';
 import { SchemaChecker } from '../../lib/validation/schema-check';

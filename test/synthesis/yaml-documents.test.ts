@@ -2,7 +2,7 @@
 import * as fc from 'fast-check';
 import { load, loadAll } from 'js-yaml';
 import { parse, parseAllDocuments } from 'yaml';
-import { toYaml, yamlDocuments } from '../../lib';
+import { toYaml, yamlDocuments } from '../../lib/synthesis';
 
 /** Strings YAML 1.1 resolves to booleans, numbers, dates or null when they are written plain. */
 const LOOKALIKES = [

@@ -2,7 +2,8 @@
 // with its rule id, construct path and a message that says what was found and what would pass.
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Platform, ResilientMicroservice, ResilientMicroserviceProps, validateApp } from '../../lib';
+import { Platform, ResilientMicroservice, ResilientMicroserviceProps } from '../../lib';
+import { validateApp } from '../../lib/synthesis';
 import { Finding, formatFinding } from '../../lib/validation';
 import { testPlatform } from '../support/objects';
 

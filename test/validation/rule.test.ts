@@ -1,6 +1,7 @@
 // User policy: rules over the object set, waivers with a reason written into the object, external objects.
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { Environment, Platform, ResilientMicroservice, validateApp } from '../../lib';
+import { Environment, Platform, ResilientMicroservice } from '../../lib';
+import { validateApp } from '../../lib/synthesis';
 import { checkPolicies, formatFinding, formatReport, Validation, validateObjects, waiverAnnotation } from '../../lib/validation';
 import { findObject } from '../support/objects';
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 import { JsonPatch, Testing } from 'cdk8s';
-import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError, SynthesisMarks, toYaml } from '../../lib';
+import { Environment, Platform, ResilientMicroservice, synthesize, SynthesisError } from '../../lib';
+import { SynthesisMarks, toYaml } from '../../lib/synthesis';
 import { fileTree } from '../support/file-tree';
 
 const IMAGE = 'registry.example.com/shop/api:1.4.0';

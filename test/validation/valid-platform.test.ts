@@ -1,9 +1,7 @@
 // A valid platform passes every check with zero errors and zero warnings; validation stays cheap beside synthesis.
 import { App, Testing } from 'cdk8s';
-import {
-  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, Release, ResilientMicroservice,
-  StatefulDatabase, validateApp,
-} from '../../lib';
+import { ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, Release, ResilientMicroservice, StatefulDatabase } from '../../lib';
+import { validateApp } from '../../lib/synthesis';
 import { formatFinding } from '../../lib/validation';
 
 /** A shop: gateway → web → orders → PostgreSQL and Redis, plus `extra` plain services in a chain. */

@@ -1,0 +1,5 @@
+// Reports beside each platform's YAML: the topology diagram and the capacity report against the quota.
+export { capacityReport } from './capacity-report';
+export { withPlatformReports } from './platform-report-files';
+export type { TopologyEdge } from './topology-diagram';
+export { topologyDiagram, topologyEdges } from './topology-diagram';
