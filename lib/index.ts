@@ -12,6 +12,7 @@ export * from './observability/grafana-dashboard';
 export * from './observability/platform-alerts';
 export type { HttpMetricNames } from './observability/prometheus-series';
 export * from './observability/service-monitor';
+export * from './observability/monitoring';
 export * from './platform';
 export * from './pod/container';
 export * from './pod/probes';
