@@ -110,7 +110,7 @@ export class PlatformDashboard extends Construct {
         const name = f.workload.workloadName;
         return { title: name, pods: { controllers, kind: f.kind }, httpJob: http.has(name) ? name : undefined };
       })
-      .sort((a, b) => a.title.localeCompare(b.title));
+      .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : 0));
   }
 
   private panelsOf(row: DashboardRow): Array<{ title: string; unit: string; expr: string; legend: string }> {
