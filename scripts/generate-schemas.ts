@@ -5,8 +5,9 @@
 // modules only (their exports offer no `require` condition) and declare Node >= 22, while the kit is CommonJS on
 // Node >= 20 and validates inside a synchronous synthesize(). Their models are precompiled AJV validators, so
 // esbuild can bundle, per operator, the models of every served kind (lib/validation/served-apis.ts) into one
-// CommonJS file the kit loads lazily on first use. re2-wasm (RE2 patterns of some CRDs) stays an external require,
-// as it reads its .wasm file beside itself.
+// CommonJS file the kit loads lazily on first use. re2-wasm (RE2 patterns of some CRDs, e.g. a PrometheusRule's
+// partial_response_strategy) stays an external require, as it reads its .wasm file beside itself, and is loaded
+// when a pattern is first tested, not when the bundle loads (~100 ms of WASM compilation otherwise).
 //
 // generated/schemas/manifest.json records what the bundles were built from (package versions, esbuild version, a
 // hash of this script and the served table); `--check` exits 1 when that differs from what is installed now, and
@@ -92,6 +93,24 @@ async function servedKinds(apis: OperatorApis): Promise<[string, string][]> {
   return kinds;
 }
 
+/** Stands in for validate's RE2 runtime: the same constructor and `test`, the WASM loaded on first use. */
+const LAZY_RE2 = `export default class LazyRE2 {
+  constructor(pattern, flags) { this.pattern = pattern; this.flags = flags; }
+  test(value) {
+    if (!this.re2) { const { RE2 } = require('re2-wasm'); this.re2 = new RE2(this.pattern, this.flags); }
+    return this.re2.test(value);
+  }
+}
+`;
+
+const lazyRe2Plugin = {
+  name: 'lazy-re2',
+  setup(build: { onResolve: Function; onLoad: Function }) {
+    build.onResolve({ filter: /^@kubernetes-models\/validate\/runtime\/re2$/ }, () => ({ path: 'lazy-re2', namespace: 'cdk8s-patterns' }));
+    build.onLoad({ filter: /^lazy-re2$/, namespace: 'cdk8s-patterns' }, () => ({ contents: LAZY_RE2, loader: 'js' }));
+  },
+};
+
 async function buildBundle(apis: OperatorApis): Promise<{ code: Uint8Array; kinds: string[] }> {
   const { build } = await import('esbuild');
   const kinds = await servedKinds(apis);
@@ -100,7 +119,7 @@ async function buildBundle(apis: OperatorApis): Promise<{ code: Uint8Array; kind
   const result = await build({
     stdin: { contents: `${imports.join('\n')}\nexport default {\n${entries.join('\n')}\n};\n`, resolveDir: ROOT, loader: 'js' },
     bundle: true, format: 'cjs', platform: 'node', target: 'node20', minify: true, write: false,
-    legalComments: 'eof', external: ['re2-wasm'], logLevel: 'silent',
+    legalComments: 'eof', external: ['re2-wasm'], logLevel: 'silent', plugins: [lazyRe2Plugin],
   });
   return { code: result.outputFiles[0].contents, kinds: kinds.map(([v, k]) => bundleKey(v, k)) };
 }

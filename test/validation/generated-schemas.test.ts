@@ -4,7 +4,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { schemaLookup } from '../../lib/validation/schema-models';
+import { schemaLookup, schemaViolation } from '../../lib/validation/schema-models';
 import { OPERATOR_APIS } from '../../lib/validation/served-apis';
 import { currentInputs, readManifest, SCHEMAS_DIR } from '../../scripts/generate-schemas';
 
@@ -62,4 +62,13 @@ test.each([
 test('groups no operator of the kit owns stay unchecked', () => {
   expect(schemaLookup('example.com/v1', 'Widget')).toBeUndefined();
   expect(schemaLookup('autoscaling.k8s.io/v1', 'VerticalPodAutoscaler')).toBeUndefined();
+});
+
+test('RE2 patterns (loaded on first use) still judge: PrometheusRule partial_response_strategy is (?i)(abort|warn)', () => {
+  const rule = (strategy: string) => ({
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r' },
+    spec: { groups: [{ name: 'g', partial_response_strategy: strategy, rules: [{ alert: 'A', expr: 'up == 0' }] }] },
+  });
+  expect(schemaViolation(rule('WARN'))).toBeUndefined();
+  expect(schemaViolation(rule('bogus'))).toBe('data/spec/groups/0/partial_response_strategy must match pattern "^(?i)(abort|warn)?$"');
 });
