@@ -10,6 +10,7 @@ export { PatternError } from './errors';
 export { LabelKeys } from './labels';
 export { Platform } from './platform';
 export type { PlatformProps, QuotaProps } from './platform';
+export type { MonitoringProps } from './observability/monitoring';
 export { Workload } from './workload';
 export type { ConnectOptions, WorkloadPeer } from './workload';
 export type { IConnectable, INetworkPeer, NetworkPort, EdgeKind } from './network/wiring-graph';

@@ -8,8 +8,10 @@ import { Environment } from './environment';
 import { PatternError } from './errors';
 import { LabelKeys, MANAGED_BY } from './labels';
 import { dnsEgressRule } from './network/dns';
+import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels } from './observability/monitoring';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { checkDnsLabel, checkInteger } from './private/prop-checks';
+import { Validation } from './validation/rule';
 
 /** Hard limits of the namespace's ResourceQuota. Unset fields are derived from the workloads. */
 export interface QuotaProps {
@@ -66,6 +68,11 @@ export interface PlatformProps {
    * @default 'monitoring'
    */
   readonly monitoringNamespace?: string;
+  /**
+   * The labels the platform's Prometheus selects monitors and rules by.
+   * @default - `release: kube-prometheus-stack` on every ServiceMonitor, PodMonitor and PrometheusRule
+   */
+  readonly monitoring?: MonitoringProps;
 }
 
 const QUOTA_HEADROOM = 1.25;
@@ -97,6 +104,8 @@ export class Platform extends Chart {
   public readonly environment: Environment;
   public readonly compatibility: Compatibility;
   public readonly monitoringNamespace: string;
+  /** Labels on every ServiceMonitor, PodMonitor and PrometheusRule, checked by rule `monitoring/selector-labels`. */
+  public readonly monitorSelectorLabels: Readonly<Record<string, string>>;
   /** The Namespace object. */
   public readonly namespaceObject: k8s.KubeNamespace;
   public readonly resourceQuota: k8s.KubeResourceQuota;
@@ -130,6 +139,8 @@ export class Platform extends Chart {
     this.compatibility = props.compatibility ?? Compatibility.ALL_CHECKERS;
     this.monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     checkDnsLabel(this, 'monitoringNamespace', this.monitoringNamespace);
+    this.monitorSelectorLabels = resolveMonitorSelectorLabels(this, props.monitoring);
+    Validation.of(this).addRule(monitorSelectorRule(this.monitorSelectorLabels));
     this.quotaProps = props.quota ?? {};
     this.checkQuotaProps();
 

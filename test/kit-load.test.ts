@@ -1,21 +1,26 @@
-// What loading the kit costs: the model packages only some programs use are loaded when first used, not at import
-// (their use is covered by the GitOps and database credentials tests).
+// What loading the kit costs: no schema bundle and no model package is loaded at import; a bundle is loaded when a
+// kind of it is first validated (their use is covered by the schema, GitOps and database credentials tests).
 import { spawnSync } from 'child_process';
 
-const OPTIONAL_MODELS = ['@kubernetes-models/argo-cd', '@kubernetes-models/flux-cd', '@kubernetes-models/external-secrets'];
-
-/** The packages under node_modules that a fresh `node` process has loaded after running `script`. */
-function loadedPackages(script: string): string[] {
+/** What a fresh `node` process has loaded after running `script`: packages under node_modules, and schema bundles. */
+function loaded(script: string): { packages: string[]; bundles: string[] } {
   const probe = `${script}; const loaded = new Set(Object.keys(require.cache)
     .map((file) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(file)?.[1]).filter(Boolean));
-    process.stdout.write(JSON.stringify([...loaded].sort()));`;
+    const { loadedSchemaBundles } = require('./lib/validation/schema-models');
+    process.stdout.write(JSON.stringify({ packages: [...loaded].sort(), bundles: loadedSchemaBundles() }));`;
   const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe], { encoding: 'utf8', cwd: `${__dirname}/..` });
   expect(result.stderr).toBe('');
-  return JSON.parse(result.stdout) as string[];
+  return JSON.parse(result.stdout) as { packages: string[]; bundles: string[] };
 }
 
-test('importing the kit loads cdk8s and the core models, not the GitOps and External Secrets models', () => {
-  const loaded = loadedPackages("require('./lib')");
-  expect(loaded).toEqual(expect.arrayContaining(['cdk8s', 'cdk8s-plus-28']));
-  for (const name of OPTIONAL_MODELS) expect(loaded).not.toContain(name);
+test('importing the kit loads cdk8s, no schema bundle and no model package', () => {
+  const { packages, bundles } = loaded("require('./lib')");
+  expect(packages).toEqual(expect.arrayContaining(['cdk8s', 'cdk8s-plus-28']));
+  expect(packages.filter((p) => p.includes('kubernetes-models') || p === 're2-wasm')).toEqual([]);
+  expect(bundles).toEqual([]);
+}, 30000);
+
+test('validating a ServiceMonitor loads the Prometheus Operator bundle only', () => {
+  const { bundles } = loaded(`require('./lib/validation/schema-models').schemaModel('monitoring.coreos.com/v1', 'ServiceMonitor')`);
+  expect(bundles).toEqual(['prometheus-operator']);
 }, 30000);

@@ -7,6 +7,7 @@ import { selectorLabels } from '../labels';
 import { checkDnsLabel, checkDnsSubdomain } from '../private/prop-checks';
 import { addWarning } from '../warnings';
 import { Validation } from '../validation/rule';
+import { schemaViolation } from '../validation/schema-models';
 
 /** The logical parts of a database credential. */
 export type CredentialKey = 'username' | 'password' | 'url';
@@ -162,7 +163,7 @@ class ExternalSecretCredentials extends DatabaseCredentials {
     }
     const parts = (Object.keys(properties) as CredentialKey[]).filter((p) => properties[p] !== undefined).sort();
     const externalSecret = new ApiObject(scope, 'ExternalSecret', {
-      apiVersion: 'external-secrets.io/v1beta1',
+      apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
       metadata: { name: secretName, labels: selectorLabels(workloadName) },
       spec: {
@@ -175,14 +176,9 @@ class ExternalSecretCredentials extends DatabaseCredentials {
     // The kit has no typed class for this CRD: validate the object against the operator's schema at synth.
     externalSecret.node.addValidation({
       validate: () => {
-        try {
-          // Loaded here, not with the kit: the External Secrets models take ~10 ms to load, and few programs use them.
-          const { ExternalSecret } = require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret') as typeof import('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret');
-          new ExternalSecret(externalSecret.toJson() as ConstructorParameters<typeof ExternalSecret>[0]).validate();
-          return [];
-        } catch (e) {
-          return [`ExternalSecret ${secretName} does not match the external-secrets.io/v1beta1 schema: ${(e as Error).message}`];
-        }
+        // The External Secrets schemas are loaded on first use, not with the kit.
+        const violation = schemaViolation(externalSecret.toJson());
+        return violation === undefined ? [] : [`ExternalSecret ${secretName} does not match the external-secrets.io/v1 schema: ${violation}`];
       },
     });
     const keys: Partial<Record<CredentialKey, string>> = {};

@@ -1,6 +1,6 @@
-// An Argo CD Application per platform environment, built on the typed model and validated against its schema.
-import type { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+// An Argo CD Application per platform environment, validated against the schema of Argo CD's current CRD.
 import { PatternError } from '../errors';
+import { schemaViolation } from '../validation/schema-models';
 import { GitOpsTarget } from './gitops-target';
 
 /**
@@ -40,15 +40,23 @@ export interface ArgoCdOptions {
 
 const GIT_URL = /^(https:\/\/|http:\/\/|ssh:\/\/|git@)\S+$/;
 
+/** A GitOps controller's object (an Argo CD Application, a Flux Kustomization) as plain JSON. */
+export interface GitOpsObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace: string };
+  readonly spec: Record<string, unknown>;
+}
+
 /** The Application that syncs `target` from the repository; throws a PatternError when the result is invalid. */
-export function argoCdApplication(target: GitOpsTarget, options: ArgoCdOptions): Application {
+export function argoCdApplication(target: GitOpsTarget, options: ArgoCdOptions): GitOpsObject {
   if (!GIT_URL.test(options.repoUrl)) {
     throw PatternError.invalidProp('gitops', 'argoCd.repoUrl', options.repoUrl, 'must be a Git URL (https://…, ssh://… or git@host:path)');
   }
   const autoSync = options.autoSync ?? true;
-  // Loaded here, not with the kit: the Argo CD models take ~10 ms to load, and most programs never build one.
-  const { Application: ApplicationModel } = require('@kubernetes-models/argo-cd/argoproj.io/v1alpha1') as typeof import('@kubernetes-models/argo-cd/argoproj.io/v1alpha1');
-  const application = new ApplicationModel({
+  const application: GitOpsObject = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
     metadata: { name: target.name, namespace: options.namespace ?? 'argocd' },
     spec: {
       project: options.project ?? 'default',
@@ -57,16 +65,15 @@ export function argoCdApplication(target: GitOpsTarget, options: ArgoCdOptions):
       // PruneLast: objects that left the manifests are deleted only after the rest is applied and healthy.
       syncPolicy: autoSync ? { automated: { prune: true, selfHeal: true }, syncOptions: ['PruneLast=true'] } : { syncOptions: ['PruneLast=true'] },
     },
-  });
+  };
   validateModel(application, target, 'Argo CD Application');
   return application;
 }
 
-/** Runs a kubernetes-models schema validation, turning its error into the kit's error. */
-export function validateModel(model: { validate(): void }, target: GitOpsTarget, what: string): void {
-  try {
-    model.validate();
-  } catch (error) {
-    throw new PatternError(target.constructPath, `${what} "${target.name}" fails its schema: ${(error as Error).message}`);
+/** Validates a controller object against its operator's schema (loaded on first use), as a PatternError. */
+export function validateModel(object: GitOpsObject, target: GitOpsTarget, what: string): void {
+  const violation = schemaViolation(object);
+  if (violation !== undefined) {
+    throw new PatternError(target.constructPath, `${what} "${target.name}" fails the ${object.apiVersion} ${object.kind} schema: ${violation}`);
   }
 }

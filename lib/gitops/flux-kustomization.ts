@@ -1,7 +1,6 @@
-// A Flux Kustomization per platform environment, built on the typed model and validated against its schema.
+// A Flux Kustomization per platform environment, validated against the schema of Flux's current CRD.
 import { Duration } from 'cdk8s';
-import type { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
-import { validateModel } from './argo-cd-application';
+import { GitOpsObject, validateModel } from './argo-cd-application';
 import { GitOpsTarget } from './gitops-target';
 
 /** The Flux source the Kustomizations read from. */
@@ -41,11 +40,11 @@ export interface FluxOptions {
 }
 
 /** The Kustomization that syncs `target`; throws a PatternError when the result is invalid. */
-export function fluxKustomization(target: GitOpsTarget, options: FluxOptions = {}): Kustomization {
+export function fluxKustomization(target: GitOpsTarget, options: FluxOptions = {}): GitOpsObject {
   const source = options.sourceRef ?? { name: 'flux-system' };
-  // Loaded here, not with the kit: the Flux models take ~10 ms to load, and most programs never build one.
-  const { Kustomization: KustomizationModel } = require('@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1') as typeof import('@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1');
-  const kustomization = new KustomizationModel({
+  const kustomization: GitOpsObject = {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
     metadata: { name: target.name, namespace: options.namespace ?? 'flux-system' },
     spec: {
       interval: formatInterval(options.interval ?? Duration.minutes(10)),
@@ -53,7 +52,7 @@ export function fluxKustomization(target: GitOpsTarget, options: FluxOptions = {
       prune: options.prune ?? true,
       sourceRef: { kind: source.kind ?? 'GitRepository', name: source.name, ...(source.namespace ? { namespace: source.namespace } : {}) },
     },
-  });
+  };
   validateModel(kustomization, target, 'Flux Kustomization');
   return kustomization;
 }

@@ -56,8 +56,8 @@ export function gitOpsLayout(options: GitOpsLayoutOptions = {}): (charts: readon
       const target = gitOpsTarget(chart, repositoryPath);
       if (target) targets.push(target);
     }
-    if (options.argoCd) files.push(...controllerFiles('argocd', targets.map((t) => argoCdApplication(t, options.argoCd!).toJSON())));
-    if (options.flux) files.push(...controllerFiles('flux', targets.map((t) => fluxKustomization(t, options.flux).toJSON())));
+    if (options.argoCd) files.push(...controllerFiles('argocd', targets.map((t) => argoCdApplication(t, options.argoCd!))));
+    if (options.flux) files.push(...controllerFiles('flux', targets.map((t) => fluxKustomization(t, options.flux))));
     return files;
   };
 }

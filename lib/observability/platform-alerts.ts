@@ -45,7 +45,7 @@ export interface PlatformAlertsProps {
    */
   readonly httpMetrics?: HttpMetricNames;
   /**
-   * Labels a Prometheus `ruleSelector` matches on (e.g. `release: kube-prometheus-stack`).
+   * Labels beyond the platform's `monitoring.selectorLabels` (which the PrometheusRule carries).
    * @default - none
    */
   readonly extraLabels?: Readonly<Record<string, string>>;
@@ -97,7 +97,7 @@ export class PlatformAlerts extends Construct {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
       kind: 'PrometheusRule',
-      metadata: { name, labels: { ...this.platform.platformLabels('alerts'), ...(props.extraLabels ?? {}) } },
+      metadata: { name, labels: { ...this.platform.platformLabels('alerts'), ...this.platform.monitorSelectorLabels, ...(props.extraLabels ?? {}) } },
       spec: { groups: Lazy.any({ produce: () => [{ name: `${this.platform.platformName}.rules`, rules: this.rules() }] }) },
     });
   }

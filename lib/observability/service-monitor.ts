@@ -36,7 +36,7 @@ export interface ServiceMonitorProps {
    */
   readonly httpMetrics?: boolean;
   /**
-   * Labels a Prometheus `serviceMonitorSelector` matches on (e.g. `release: kube-prometheus-stack`).
+   * Labels beyond the platform's `monitoring.selectorLabels` (which every ServiceMonitor carries).
    * @default - none
    */
   readonly extraLabels?: Readonly<Record<string, string>>;
@@ -87,7 +87,7 @@ export class ServiceMonitor extends Construct {
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
       kind: 'ServiceMonitor',
-      metadata: { name: this.workloadName, labels: { ...props.labels, ...(props.extraLabels ?? {}) } },
+      metadata: { name: this.workloadName, labels: { ...props.labels, ...Platform.of(scope).monitorSelectorLabels, ...(props.extraLabels ?? {}) } },
       spec: {
         jobLabel: LabelKeys.NAME,
         selector: { matchLabels: { ...props.serviceSelector } },

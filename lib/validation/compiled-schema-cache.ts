@@ -1,203 +1,99 @@
-// Compiles the schemas of run-time-compiling kubernetes-models packages once per machine instead of once per process.
+// Loads a generated schema bundle (generated/schemas/<bundle>.js, see scripts/generate-schemas.ts) with V8's code
+// cache, so its compiled code is made once per machine instead of once per process.
 //
-// Why: @kubernetes-models/argo-rollouts 0.3 (on @kubernetes-models/validate 3) compiles its JSON schemas with AJV
-// at the first validate() of each model: ~0.5 s for a Rollout, paid by every synth and every Jest worker that
-// validates one (the other @kubernetes-models packages ship compiled validators). Newer argo-rollouts is ESM-only.
-//
-// How: the model's schemas are captured (schema-capture.ts), compiled once with an AJV set up as the package sets up
-// its own (kubernetes-models-ajv.ts), and the validator is written as AJV *standalone* code, a CommonJS module of
-// plain JavaScript. Later processes evaluate that file (V8 parses it lazily) instead of compiling the schemas.
+// Why: the bundles are plain CommonJS, but large (the Kubernetes one ~2 MB): evaluating one and compiling its
+// validators costs ~130 ms cold; with the script's V8 code cache it is ~25 ms.
 // - Where: `<node_modules>/.cache/cdk8s-patterns/compiled-schemas/`, the find-cache-dir convention (`$CACHE_DIR`
-//   is honoured the same way), beside the package, so a reinstall clears it.
-// - Key: the file name holds the package name and version, the root schema id and a hash of everything the code
-//   depends on: model, validate, AJV and plugin versions, AJV options, format shapes, and the schemas themselves.
-//   A change of any of them is a new file; nothing is ever invalidated in place.
-// - Writes are atomic (a temp file renamed over the target), as parallel Jest workers race to write the same file;
-//   its content is deterministic, so the last rename wins harmlessly.
-// - Unwritable folder, unreadable or corrupted file: the validator compiled in memory is used (as before), a bad
-//   file is replaced; no warning, the cache is only an optimization.
-// - V8 code cache: evaluating the 1.6 MB module and compiling its root function takes ~70 ms. The first load of a
-//   file (right after writing it) saves the script's V8 code cache beside it (`.v8-<version>.bin`), and later
-//   loads take a few ms. V8 checks that data itself and rejects a mismatch; a rejected cache is rewritten.
+//   is honoured the same way), beside the installed packages, so a reinstall clears it.
+// - Key: the file name holds the bundle name, the bundle's sha256 (from the manifest), the V8 version and the CPU
+//   architecture. A new bundle is a new file; nothing is ever invalidated in place.
+// - Writes are atomic (a temp file renamed over the target), as parallel Jest workers race to write the same file.
+// - Unwritable folder, missing or rejected cache: the bundle is evaluated without it (V8 checks the data itself and
+//   flags a mismatch, which is then rewritten); no warning, the cache is only an optimization.
 // - The module is run with `vm.Script.runInThisContext`, which is needed for the code cache. Under Jest that is the
 //   worker's main context rather than the test file's, so error objects there come from another realm: plain
 //   objects and arrays all the same, just not `toStrictEqual` to ones made in the test.
-import { randomBytes, createHash } from 'crypto';
+import { randomBytes } from 'crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { createRequire } from 'module';
 import { basename, dirname, join } from 'path';
 import { Script } from 'vm';
-import {
-  AjvInstance, AjvLibraries, AjvValidateFunction, createAjv, describeSetup, FORMATS_MODULE, loadAjvLibraries,
-  validationError, withoutNullableRefErrors,
-} from './kubernetes-models-ajv';
-import { CapturedSchemas, captureSchemas, ModelClass, PackageInfo } from './schema-capture';
 
-/** Where a model's validator came from. */
-export type ValidatorOrigin =
-  /** Loaded from the cache file. */
+/** Where a bundle's compiled code came from. */
+export type CodeOrigin =
+  /** V8's code cache from an earlier process. */
   | 'cache'
-  /** Compiled in this process and written to the cache file. */
+  /** Compiled in this process; the code cache was written for the next one. */
   | 'compiled'
   /** Compiled in this process; the cache could not be written (or has no folder). */
   | 'memory';
 
-/** A model whose `prototype.validate()` runs a validator compiled once per machine. */
-export interface PrecompiledSchemaModel extends ModelClass {
-  readonly origin: ValidatorOrigin;
-  /** The cache file of the validator, or undefined when there is no cache folder. */
+/** A loaded bundle: its exports and where its code came from. */
+export interface LoadedBundle {
+  readonly exports: unknown;
+  readonly origin: CodeOrigin;
+  /** The code cache file, or undefined when there is no cache folder. */
   readonly cacheFile?: string;
 }
 
-/** Options of {@link precompiledSchemaModel}. */
+/** Options of {@link loadBundle}. */
 export interface CompiledSchemaCacheOptions {
   /**
-   * Folder of the compiled validators.
+   * Folder of the code caches.
    * @default - `$CACHE_DIR/cdk8s-patterns/compiled-schemas` when CACHE_DIR is set, else
-   * `.cache/cdk8s-patterns/compiled-schemas` in the node_modules folder that holds the model's package; without
-   * either, validators are compiled in memory
+   * `.cache/cdk8s-patterns/compiled-schemas` in the nearest node_modules folder at or above the bundle's package;
+   * without either, nothing is cached
    */
   readonly directory?: string;
 }
 
-/** Bump when the file layout or the loader's contract with the generated code changes. */
-const CACHE_LAYOUT = 1;
-
 /**
- * `model` with a validator compiled once per machine, or undefined when its package ships compiled validators or
- * its schemas cannot be captured or compiled: then the package's own `validate()` is the one to use. `validate()`
- * keeps the package's contract: it throws AJV's ValidationError carrying the (filtered) `errors`.
+ * Evaluates the CommonJS file `bundleFile` (hash `sha256`) and returns its exports. Its own `require` resolves from
+ * the bundle's folder, as Node's would; `warm` runs once after a cold compile, so the cache holds the functions it
+ * reaches (V8 caches only what was compiled when the cache is made).
  */
-export function precompiledSchemaModel(model: ModelClass, moduleFile: string,
-  options: CompiledSchemaCacheOptions = {}): PrecompiledSchemaModel | undefined {
-  const captured = captureSchemas(model, moduleFile);
-  if (!captured) return undefined;
-  const libs = loadAjvLibraries(captured.validatePackage.dir);
-  if (!libs) return undefined;
-  const ajv = createAjv(libs);
-  const directory = options.directory ?? defaultDirectory(captured.modelPackage);
-  const cacheFile = directory === undefined ? undefined : join(directory, cacheFileName(captured, libs, ajv));
-
-  const cached = cacheFile === undefined ? undefined : loadValidator(cacheFile, ajv, libs);
-  if (cached) return wrap(cached, 'cache', cacheFile, libs, ajv);
-  const compiled = compile(ajv, captured);
-  if (!compiled) return undefined;
-  if (cacheFile === undefined || !storeValidator(cacheFile, libs, ajv, compiled)) {
-    return wrap(compiled, 'memory', cacheFile, libs, ajv);
-  }
-  // Loading the file just written also saves its V8 code cache, so the next process already loads in a few ms.
-  return wrap(loadValidator(cacheFile, ajv, libs) ?? compiled, 'compiled', cacheFile, libs, ajv);
+export function loadBundle(bundleFile: string, sha256: string, warm: (exports: unknown) => void,
+  options: CompiledSchemaCacheOptions = {}): LoadedBundle {
+  const source = readFileSync(bundleFile, 'utf8');
+  const directory = options.directory ?? defaultDirectory(bundleFile);
+  const cacheFile = directory === undefined ? undefined
+    : join(directory, `${basename(bundleFile, '.js')}.${sha256.slice(0, 16)}.v8-${process.versions.v8}-${process.arch}.bin`);
+  const cachedData = cacheFile === undefined ? undefined : readQuietly(cacheFile);
+  const script = new Script(`(function (require, module, exports) {${source}\n})`, { filename: bundleFile, cachedData });
+  const module: { exports: unknown } = { exports: {} };
+  (script.runInThisContext() as (...args: unknown[]) => void)(createRequire(bundleFile), module, module.exports);
+  if (cachedData && !script.cachedDataRejected) return { exports: module.exports, origin: 'cache', cacheFile };
+  if (cacheFile === undefined) return { exports: module.exports, origin: 'memory' };
+  warm(module.exports);
+  const stored = writeAtomically(cacheFile, script.createCachedData());
+  return { exports: module.exports, origin: stored ? 'compiled' : 'memory', cacheFile };
 }
 
-function wrap(validator: AjvValidateFunction, origin: ValidatorOrigin, cacheFile: string | undefined,
-  libs: AjvLibraries, ajv: AjvInstance): PrecompiledSchemaModel {
-  return {
-    origin,
-    cacheFile,
-    prototype: {
-      // What @kubernetes-models/validate 3's validate(id, this) does with the package's compiled schema.
-      validate(this: unknown) {
-        if (validator(this) || !validator.errors) return;
-        throw validationError(libs, ajv, withoutNullableRefErrors(validator.errors));
-      },
-    },
-  };
-}
-
-/** Compiles as validate 3 does: every schema added under its id, the root compiled with its references. */
-function compile(ajv: AjvInstance, captured: CapturedSchemas): AjvValidateFunction | undefined {
-  try {
-    for (const { id, schema } of captured.schemas) ajv.addSchema(schema, id);
-    return ajv.getSchema(captured.rootId);
-  } catch {
-    return undefined; // the package's own validate() reports the same failure its own way
-  }
-}
-
-function defaultDirectory(modelPackage: PackageInfo): string | undefined {
+function defaultDirectory(bundleFile: string): string | undefined {
   const fromEnvironment = process.env.CACHE_DIR;
   if (fromEnvironment && !['true', 'false', '1', '0'].includes(fromEnvironment)) {
     return join(fromEnvironment, 'cdk8s-patterns', 'compiled-schemas');
   }
-  for (let dir = modelPackage.dir; dirname(dir) !== dir; dir = dirname(dir)) {
+  // Installed: …/node_modules/cdk8s-patterns/generated/schemas; a checkout: <root>/generated/schemas with
+  // <root>/node_modules beside it.
+  for (let dir = dirname(bundleFile); dirname(dir) !== dir; dir = dirname(dir)) {
     if (basename(dir) === 'node_modules') return join(dir, '.cache', 'cdk8s-patterns', 'compiled-schemas');
+    if (readQuietly(join(dir, 'node_modules', '.package-lock.json'))) {
+      return join(dir, 'node_modules', '.cache', 'cdk8s-patterns', 'compiled-schemas');
+    }
   }
   return undefined;
 }
 
-function cacheFileName(captured: CapturedSchemas, libs: AjvLibraries, ajv: AjvInstance): string {
-  const { modelPackage, validatePackage, rootId, schemas } = captured;
-  const hash = createHash('sha256').update(JSON.stringify({
-    layout: CACHE_LAYOUT,
-    model: `${modelPackage.name}@${modelPackage.version}`,
-    validate: `${validatePackage.name}@${validatePackage.version}`,
-    libraries: libs.versions,
-    setup: describeSetup(ajv),
-    rootId,
-    schemas,
-  })).digest('hex');
-  const readable = `${modelPackage.name.replace(/^@/, '').replace(/\//g, '+')}@${modelPackage.version}.${rootId}`;
-  return `${readable.replace(/[^A-Za-z0-9@+._-]/g, '_')}.${hash.slice(0, 16)}.js`;
-}
-
-function codeCacheFile(cacheFile: string): string {
-  return `${cacheFile.slice(0, -'.js'.length)}.v8-${process.versions.v8}-${process.arch}.bin`;
-}
-
-/** The validator in `cacheFile`, or undefined when there is none or it cannot be used. */
-function loadValidator(cacheFile: string, ajv: AjvInstance, libs: AjvLibraries): AjvValidateFunction | undefined {
-  let source: string;
+function readQuietly(file: string): Buffer | undefined {
   try {
-    source = readFileSync(cacheFile, 'utf8');
+    return readFileSync(file);
   } catch {
     return undefined;
   }
-  const codeCache = codeCacheFile(cacheFile);
-  let cachedData: Buffer | undefined;
-  try {
-    cachedData = readFileSync(codeCache);
-  } catch {
-    cachedData = undefined;
-  }
-  try {
-    const script = new Script(`(function (require, module, exports) {${source}\n})`, { filename: cacheFile, cachedData });
-    const module: { exports: unknown } = { exports: {} };
-    (script.runInThisContext() as (...args: unknown[]) => void)(requireFor(ajv, libs), module, module.exports);
-    const validator = module.exports as AjvValidateFunction;
-    if (typeof validator !== 'function') return undefined;
-    if (!cachedData || script.cachedDataRejected) {
-      validator({}); // compiles the root function, so the code cache holds it
-      writeAtomically(codeCache, script.createCachedData());
-    }
-    return validator;
-  } catch {
-    return undefined; // a corrupted file: compiled again and replaced
-  }
 }
 
-/** What generated code may require: the format table, and AJV's runtime helpers. */
-function requireFor(ajv: AjvInstance, libs: AjvLibraries): (request: string) => unknown {
-  return (request) => {
-    if (request === FORMATS_MODULE) return ajv.formats;
-    if (request.startsWith('ajv/dist/runtime/')) return libs.requireRuntime(request);
-    throw new Error(`a compiled schema requires ${request}, which only AJV's own runtime may`);
-  };
-}
-
-/** Writes the standalone module of `validator`; false when the folder cannot be written. */
-function storeValidator(cacheFile: string, libs: AjvLibraries, ajv: AjvInstance, validator: AjvValidateFunction): boolean {
-  let source: string;
-  try {
-    source = libs.standaloneCode(ajv, validator);
-  } catch {
-    return false;
-  }
-  const stored = writeAtomically(cacheFile, source);
-  // The code cache of a file this replaces (a corrupted one) would not match the new source.
-  if (stored) removeQuietly(codeCacheFile(cacheFile));
-  return stored;
-}
-
-function writeAtomically(file: string, content: string | Buffer): boolean {
+function writeAtomically(file: string, content: Buffer): boolean {
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     mkdirSync(dirname(file), { recursive: true });

@@ -11,7 +11,7 @@
 // later objects whose every place was seen before are validated plainly and judged from memory.
 import { Finding, FindingSubject, fieldPath, finding, foundText, KubeObject, objectRef } from './finding';
 import { IndexedObject } from './object-index';
-import { schemaModel, SchemaModel } from './schema-models';
+import { schemaLookup, SchemaModel } from './schema-models';
 
 /** Rule ids of the schema check. */
 export const SchemaRules = {
@@ -21,6 +21,8 @@ export const SchemaRules = {
   UNKNOWN_FIELD: 'schema/unknown-field',
   /** A JSON patch on a typed `k8s.Kube*` object set a value that the object's output dropped. */
   DROPPED_EDIT: 'schema/dropped-edit',
+  /** A custom resource at an API version its operator's current release does not serve. */
+  UNSERVED_VERSION: 'schema/unserved-version',
 } as const;
 
 /** Findings for escape-hatch edits the output lost. */
@@ -73,8 +75,12 @@ export function checkSchema(subject: FindingSubject): SchemaResult {
         typeof json.kind === 'string' && json.kind ? json.apiVersion : json.kind, 'every object needs a string apiVersion and kind')],
     };
   }
-  const model = schemaModel(json.apiVersion, json.kind);
-  if (!model) return { checked: false, findings: [] };
+  const lookup = schemaLookup(json.apiVersion, json.kind);
+  if (!lookup) return { checked: false, findings: [] };
+  if (!('model' in lookup)) {
+    return { checked: true, findings: [finding(SchemaRules.UNSERVED_VERSION, 'error', subject, 'apiVersion', json.apiVersion, lookup.unserved)] };
+  }
+  const model = lookup.model;
   let shape = SHAPES.get(model);
   if (!shape) {
     shape = newPlace();

@@ -1,65 +1,108 @@
-// Finds the kubernetes-models class of an apiVersion/kind: the core API from `kubernetes-models`, the custom
-// resources the kit emits from the matching `@kubernetes-models/*` package; none means "unchecked".
-import { precompiledSchemaModel } from './compiled-schema-cache';
+// Finds the kubernetes-models class of an apiVersion/kind in the generated schema bundles (scripts/generate-schemas.ts):
+// the Kubernetes API, and the custom resources of the operators in served-apis.ts at the versions they serve. A
+// bundle is loaded when a kind of it is first asked for, not with the kit.
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { loadBundle } from './compiled-schema-cache';
+import { OPERATOR_APIS, servedApi } from './served-apis';
 
 /** A kubernetes-models class: its prototype's `validate()` checks `this` against the published schema. */
 export interface SchemaModel {
   readonly prototype: { validate(this: unknown): void };
 }
 
-/** Which packages hold the models of an API group, first match wins. */
-const MODEL_PACKAGES: readonly { readonly group: (group: string) => boolean; readonly packages: readonly string[] }[] = [
-  { group: (g) => g === '' || !g.includes('.') || g.endsWith('.k8s.io'), packages: ['kubernetes-models'] },
-  { group: (g) => g === 'monitoring.coreos.com', packages: ['@kubernetes-models/prometheus-operator'] },
-  { group: (g) => g === 'argoproj.io', packages: ['@kubernetes-models/argo-rollouts', '@kubernetes-models/argo-cd'] },
-  { group: (g) => g.endsWith('external-secrets.io'), packages: ['@kubernetes-models/external-secrets'] },
-  { group: (g) => g.endsWith('.toolkit.fluxcd.io'), packages: ['@kubernetes-models/flux-cd'] },
-];
+/** What the schema of an apiVersion/kind is: a model, a refusal (a version its operator does not serve), or none. */
+export type SchemaLookup =
+  | { readonly model: SchemaModel; readonly operator: string }
+  | { readonly unserved: string; readonly operator: string }
+  | undefined;
 
-const GROUP = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-const VERSION = /^v[0-9]+[a-z0-9]*$/;
-const KIND = /^[A-Z][A-Za-z0-9]*$/;
+interface Manifest {
+  readonly bundles: Readonly<Record<string, { readonly file: string; readonly sha256: string; readonly kinds: readonly string[] }>>;
+}
 
-const cache = new Map<string, SchemaModel | undefined>();
+/** generated/ is at the package root: two folders up from lib/validation, three from build/lib/validation. */
+const SCHEMAS_DIR = [join(__dirname, '..', '..', 'generated', 'schemas'), join(__dirname, '..', '..', '..', 'generated', 'schemas')];
 
-/** The model of an apiVersion/kind, or undefined when no installed package publishes one. */
-export function schemaModel(apiVersion: unknown, kind: unknown): SchemaModel | undefined {
+let manifest: { dir: string; bundles: Manifest['bundles']; kinds: Map<string, ReadonlySet<string>> } | undefined;
+const bundles = new Map<string, Readonly<Record<string, SchemaModel>>>();
+const lookups = new Map<string, SchemaLookup>();
+
+function readManifest(): NonNullable<typeof manifest> {
+  if (manifest) return manifest;
+  for (const dir of SCHEMAS_DIR) {
+    let parsed: Manifest;
+    try {
+      parsed = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
+    } catch {
+      continue;
+    }
+    const kinds = new Map(Object.entries(parsed.bundles).map(([name, b]) => [name, new Set(b.kinds) as ReadonlySet<string>]));
+    return (manifest = { dir, bundles: parsed.bundles, kinds });
+  }
+  throw new Error(`cdk8s-patterns: the schema validators are not generated (no ${join(SCHEMAS_DIR[0], 'manifest.json')}); run \`npm run schemas\``);
+}
+
+function bundleModels(name: string): Readonly<Record<string, SchemaModel>> {
+  const loaded = bundles.get(name);
+  if (loaded) return loaded;
+  const { dir, bundles: entries } = readManifest();
+  const entry = entries[name];
+  const exports = loadBundle(join(dir, entry.file), entry.sha256, (e) => warm(e as { default: Record<string, SchemaModel> })).exports;
+  const models = (exports as { default: Record<string, SchemaModel> }).default;
+  bundles.set(name, models);
+  return models;
+}
+
+/** Compiles each validator's top function, so the code cache holds them. */
+function warm(exports: { default: Record<string, SchemaModel> }): void {
+  for (const model of Object.values(exports.default)) {
+    try {
+      model.prototype.validate.call({});
+    } catch {
+      // an empty object fails every schema: only the compiling mattered
+    }
+  }
+}
+
+/** The schema of an apiVersion/kind: its model, why its version is refused, or undefined (unchecked). */
+export function schemaLookup(apiVersion: unknown, kind: unknown): SchemaLookup {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
   const cacheKey = `${apiVersion}/${kind}`;
-  if (cache.has(cacheKey)) return cache.get(cacheKey);
-  const model = loadModel(apiVersion, kind);
-  cache.set(cacheKey, model);
-  return model;
+  if (lookups.has(cacheKey)) return lookups.get(cacheKey);
+  const { kinds } = readManifest();
+  const served = servedApi(apiVersion, kind, (bundle) => kinds.get(bundle) ?? new Set());
+  const lookup: SchemaLookup = served === undefined ? undefined
+    : served.served ? { model: bundleModels(served.apis.bundle)[served.key], operator: served.apis.operator }
+      : { unserved: served.expected, operator: served.apis.operator };
+  lookups.set(cacheKey, lookup);
+  return lookup;
 }
 
-function loadModel(apiVersion: string, kind: string): SchemaModel | undefined {
-  const slash = apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-  const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-  // The names become a module path: accept only what Kubernetes allows, so nothing else can be loaded.
-  if ((group && !GROUP.test(group)) || !VERSION.test(version) || !KIND.test(kind)) return undefined;
-  const entry = MODEL_PACKAGES.find((p) => p.group(group));
-  for (const pkg of entry?.packages ?? []) {
-    const model = requireModel(`${pkg}/${group ? `${group}/` : ''}${version}/${kind}`, kind);
-    if (model) return model;
+/** The model of an apiVersion/kind, or undefined when none is known or its version is not served. */
+export function schemaModel(apiVersion: unknown, kind: unknown): SchemaModel | undefined {
+  const lookup = schemaLookup(apiVersion, kind);
+  return lookup && 'model' in lookup ? lookup.model : undefined;
+}
+
+/** The bundles this process has loaded (the kit loads none at import). */
+export function loadedSchemaBundles(): string[] {
+  return OPERATOR_APIS.map((a) => a.bundle).filter((b) => bundles.has(b));
+}
+
+/**
+ * Validates `json` against the schema of its apiVersion/kind; returns the validator's message, or undefined when
+ * it is valid. Throws when no schema is known or the version is not served (a kit bug: the kit emits only those).
+ */
+export function schemaViolation(json: { apiVersion: string; kind: string }): string | undefined {
+  const lookup = schemaLookup(json.apiVersion, json.kind);
+  if (!lookup || !('model' in lookup)) {
+    throw new Error(`no schema for ${json.apiVersion} ${json.kind}${lookup ? `: ${lookup.unserved}` : ''}`);
   }
-  return undefined;
-}
-
-function requireModel(moduleId: string, kind: string): SchemaModel | undefined {
-  let loaded: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require(moduleId);
+    lookup.model.prototype.validate.call(json);
+    return undefined;
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || /Cannot find module/.test(String(error))) {
-      return undefined;
-    }
-    throw error;
+    return (error as Error).message;
   }
-  const model = loaded[kind] as SchemaModel | undefined;
-  if (typeof model !== 'function' || typeof (model as SchemaModel).prototype?.validate !== 'function') return undefined;
-  // A package that compiles its schemas at run time (argo-rollouts) gets a validator compiled once per machine.
-  return precompiledSchemaModel(model, require.resolve(moduleId)) ?? model;
 }

@@ -1,6 +1,7 @@
 // Runs every check over the complete object set and applies the user's rules and waivers: one report.
 import { Finding, finding, FindingLike, foundText, KubeObject, objectRef, ValidationInput, ValidationReport } from './finding';
 import { IndexedObject, ObjectIndex } from './object-index';
+import { checkMonitoring } from './monitoring-checks';
 import { checkPolicy } from './policy-checks';
 import { checkReferences, ExternalLookup } from './reference-checks';
 import { ExternalDeclaration, isUnder, ScopedRule, ValidationRule, Waiver, waiverMatches } from './rule';
@@ -48,6 +49,7 @@ export function validateObjects(objects: readonly ValidationInput[], options: Va
   for (const object of index.all) findings.push(...checkDroppedEdits(object, object.droppedEdits));
   findings.push(...checkReferences(index, externalLookup(options.externals ?? [])));
   findings.push(...checkPolicy(index));
+  findings.push(...checkMonitoring(index));
   for (const entry of options.rules ?? []) findings.push(...runUserRule(index, entry));
   const schema = schemaCheckedElsewhere?.() ?? checkSchemas(index.all);
   findings.push(...schema.findings);

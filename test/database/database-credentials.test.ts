@@ -1,7 +1,8 @@
 // Database credentials: existing Secret (default), ExternalSecret (schema-checked at synth), plaintext opt-in with a warning.
-import { Duration } from 'cdk8s';
+import { Duration, JsonPatch } from 'cdk8s';
 import { DatabaseCredentials, DatabaseEngine, IDatabaseEngine, StatefulDatabase } from '../../lib';
 import { synthesizeCharts } from '../../lib/synthesis';
+import { schemaViolation } from '../../lib/validation/schema-models';
 import { collectWarnings } from '../../lib/warnings';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
@@ -46,7 +47,9 @@ describe('DatabaseCredentials.fromExternalSecret', () => {
     }));
     // then
     const es = findObject(objects, 'ExternalSecret', 'pg-credentials');
-    expect(es.apiVersion).toBe('external-secrets.io/v1beta1');
+    // v1: External Secrets Operator has not served v1beta1 since v0.17.0
+    expect(es.apiVersion).toBe('external-secrets.io/v1');
+    expect(schemaViolation(es as never)).toBeUndefined();
     expect(es.spec).toEqual({
       refreshInterval: '900s',
       secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
@@ -66,9 +69,9 @@ describe('DatabaseCredentials.fromExternalSecret', () => {
     // given
     const { app, db } = withCredentials(DatabaseCredentials.fromExternalSecret({ secretStoreName: 'vault', remoteKey: 'shop/pg' }));
     // when
-    db.externalSecret!.addJsonPatch({ op: 'replace', path: '/spec/data/0/remoteRef', value: { property: 'x' } } as never);
+    db.externalSecret!.addJsonPatch(JsonPatch.replace('/spec/data/0/remoteRef', { property: 'x' }));
     // then
-    expect(() => synthesizeCharts(app)).toThrow(/ExternalSecret pg-credentials does not match the external-secrets.io\/v1beta1 schema/);
+    expect(() => synthesizeCharts(app)).toThrow(/ExternalSecret pg-credentials does not match the external-secrets.io\/v1 schema: .*remoteRef must have required property key/);
   });
 
   test('errors: an empty remote key, properties without a required part', () => {

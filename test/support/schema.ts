@@ -1,25 +1,15 @@
-// Schema validation of synthesized objects with kubernetes-models (the maintained models of the Kubernetes API).
-/* eslint-disable @typescript-eslint/no-require-imports */
+// Schema validation of synthesized objects against the generated kubernetes-models validators (the Kubernetes API
+// and the operators' current CRDs), as the kit's own schema check loads them.
 import { K8sObject } from './objects';
-
-/** Packages holding the models of the custom resources the kit emits. */
-const CRD_PACKAGES: Record<string, string> = {
-  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
-  'argoproj.io': '@kubernetes-models/argo-rollouts',
-};
+import { schemaLookup } from '../../lib/validation/schema-models';
 
 /** Validates one object against its kind's model; returns the error text, or undefined when valid. */
 export function schemaError(object: K8sObject): string | undefined {
-  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
-  const path = group === '' ? `kubernetes-models/v1/${object.kind}` : `${CRD_PACKAGES[group] ?? 'kubernetes-models'}/${group}/${version}/${object.kind}`;
-  let Model: new (o: K8sObject) => { validate(): void };
+  const lookup = schemaLookup(object.apiVersion, object.kind);
+  if (!lookup) return `no model for ${object.apiVersion} ${object.kind}`;
+  if (!('model' in lookup)) return `${object.apiVersion} ${object.kind}: ${lookup.unserved}`;
   try {
-    Model = require(path)[object.kind];
-  } catch {
-    return `no model for ${object.apiVersion} ${object.kind}`;
-  }
-  try {
-    new Model(object).validate();
+    lookup.model.prototype.validate.call(object);
     return undefined;
   } catch (e) {
     return `${object.kind}/${object.metadata?.name}: ${(e as Error).message}`;

@@ -106,10 +106,27 @@ const CASES: Case[] = [
   {
     title: 'an ExternalSecret refresh interval as a number',
     arrange: (g) => new ApiObject(g.platform, 'Creds', {
-      apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'creds' },
+      apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'creds' },
       spec: { refreshInterval: 3600, secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, data: [{ secretKey: 'pw', remoteRef: { key: 'db' } }] },
     }),
     rule: 'schema', at: 'shop/Creds', message: /ExternalSecret\/shop\/creds spec\.refreshInterval: found 3600; expected a string/,
+  },
+  {
+    title: 'an ExternalSecret at external-secrets.io/v1beta1, which the operator no longer serves',
+    arrange: (g) => new ApiObject(g.platform, 'Creds', {
+      apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'creds' },
+      spec: { secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, data: [{ secretKey: 'pw', remoteRef: { key: 'db' } }] },
+    }),
+    rule: 'schema/unserved-version', at: 'shop/Creds',
+    message: /ExternalSecret\/shop\/creds apiVersion: found "external-secrets.io\/v1beta1"; expected not served by External Secrets Operator since v0.17.0; use external-secrets.io\/v1/,
+  },
+  {
+    title: 'an HTTPRoute at an experimental-channel version',
+    arrange: (g) => new ApiObject(g.platform, 'Route', {
+      apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'HTTPRoute', metadata: { name: 'web' }, spec: {},
+    }),
+    rule: 'schema/unserved-version', at: 'shop/Route',
+    message: /apiVersion: found "gateway.networking.k8s.io\/v1alpha2"; expected not an API version Gateway API \(standard channel\) serves today for HTTPRoute; use gateway.networking.k8s.io\/v1$/,
   },
   // References between objects.
   {
