@@ -1,11 +1,11 @@
-// ApiGateway: an nginx Deployment whose routing is generated from typed routes, behind an Ingress with TLS.
-import { Duration, Lazy, Size } from 'cdk8s';
+// ApiGateway: an nginx Deployment whose routing is generated from typed routes, behind the Platform's edge with TLS.
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DeploymentStrategy } from './deployment-strategy';
 import { PatternError } from './errors';
 import {
-  checkHosts, checkRoutePath, ExternalTarget, GatewayRoute, IngressControllerPeer, ingressControllerPeer, rateLimitOf,
+  checkHosts, checkRoutePath, ExternalTarget, GatewayRoute, IngressControllerPeer, rateLimitOf,
 } from './gateway/gateway-route';
 import { GatewayTls } from './gateway/gateway-tls';
 import { NginxLocation, NginxUpstream, renderNginxConfig } from './gateway/nginx-config';
@@ -16,7 +16,7 @@ import { renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
 import { ContainerResources, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
-import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkPort, checkProps, checkWholeSeconds } from './private/prop-checks';
+import { checkDnsSubdomain, checkInteger, checkPort, checkProps, checkWholeSeconds } from './private/prop-checks';
 import { createReleaseObjects } from './release/release-objects';
 import { singleDeploymentPlan } from './release/release-plan';
 import { AutoscalingOptions, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
@@ -28,7 +28,7 @@ export type { ExternalTargetOptions, GatewayRoute, IngressControllerPeer, RouteR
 
 /** Props of an ApiGateway. */
 export interface ApiGatewayProps {
-  /** The host names the Ingress serves (e.g. `blog.example.com`, `*.example.com`); at least one. */
+  /** The host names the gateway serves (e.g. `blog.example.com`, `*.example.com`); at least one. */
   readonly hosts: readonly string[];
   /**
    * The routes; more can be added with `addRoute`.
@@ -36,7 +36,8 @@ export interface ApiGatewayProps {
    */
   readonly routes?: readonly GatewayRoute[];
   /**
-   * The Ingress certificate. Plain HTTP needs the explicit `GatewayTls.insecurePlaintext()`.
+   * The hosts' certificate, on the Gateway's listeners (or the Ingress). Plain HTTP needs the explicit
+   * `GatewayTls.insecurePlaintext()`.
    * @default - GatewayTls.fromSecret(`<name>-tls`), an existing Secret
    */
   readonly tls?: GatewayTls;
@@ -60,17 +61,14 @@ export interface ApiGatewayProps {
    * @default 8081
    */
   readonly healthPort?: number;
-  /**
-   * @default 'nginx'
-   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-class
-   */
+  /** @deprecated The Platform's edge names the class: `edge: PlatformEdge.ingress({ className, controller })`. */
   readonly ingressClassName?: string;
   /**
-   * Extra Ingress annotations (controller settings).
-   * @default - only the TLS issuer, and proxy-body-size for the `nginx` class
+   * Annotations of the gateway's Ingress, under the Ingress edge (controller settings, asked for by name).
+   * @default - none besides the TLS issuer
    */
   readonly ingressAnnotations?: Readonly<Record<string, string>>;
-  /** @default - the `ingress-nginx` namespace */
+  /** @deprecated The Platform's edge names the controller (Ingress) or data plane (Gateway API). */
   readonly ingressController?: IngressControllerPeer;
   /**
    * The request body limit (`client_max_body_size`).
@@ -116,7 +114,8 @@ const READINESS_PATH = '/readyz';
 
 /**
  * An API gateway: nginx Deployment, ConfigMap with the generated nginx.conf, Service, HPA, PDB, ServiceAccount,
- * Ingress with TLS and a NetworkPolicy admitting only the Ingress controller and reaching only routed targets.
+ * an HTTPRoute (or Ingress) on the Platform's edge with TLS, and a NetworkPolicy admitting only the edge's data plane
+ * and reaching only routed targets.
  */
 export class ApiGateway extends Workload {
   public readonly port: number;
@@ -124,8 +123,6 @@ export class ApiGateway extends Workload {
   public readonly hosts: readonly string[];
   public readonly image: string;
   public readonly tls: GatewayTls;
-  public readonly ingressClassName: string;
-  public readonly ingressControllerNamespace: string;
   public readonly maxBodyBytes: number;
   public readonly gzip: boolean;
   public readonly workerConnections: number;
@@ -140,7 +137,10 @@ export class ApiGateway extends Workload {
   public readonly configMap: k8s.KubeConfigMap;
   public readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
   public readonly pdb: k8s.KubePodDisruptionBudget;
-  public readonly ingress: k8s.KubeIngress;
+  /** The HTTPRoute of the hosts, under the Gateway API edge. */
+  public readonly route?: ApiObject;
+  /** The Ingress of the hosts, under the Ingress edge. */
+  public readonly ingress?: k8s.KubeIngress;
   /** The nginx container, for adjustments the props do not foresee. */
   public readonly mainContainer: RenderedContainer;
   private readonly _routes: GatewayRoute[] = [];
@@ -159,10 +159,7 @@ export class ApiGateway extends Workload {
     this.hosts = checkHosts(this, props.hosts);
     this.image = props.image ?? DEFAULT_GATEWAY_IMAGE;
     this.tls = props.tls ?? GatewayTls.fromSecret(`${this.workloadName}-tls`);
-    this.ingressClassName = props.ingressClassName ?? 'nginx';
-    checkDnsLabel(this, 'ingressClassName', this.ingressClassName, 253);
-    this.ingressControllerNamespace = props.ingressController?.namespace ?? 'ingress-nginx';
-    checkDnsLabel(this, 'ingressController.namespace', this.ingressControllerNamespace);
+    checkEdgeProps(this, props, this.platform.edge.spec.kind);
     this.maxBodyBytes = parseBytes(this, 'maxBodySize', props.maxBodySize ?? Size.mebibytes(1));
     this.gzip = props.gzip ?? true;
     this.workerConnections = props.workerConnections ?? 1024;
@@ -191,11 +188,14 @@ export class ApiGateway extends Workload {
     this.service = released.services[0];
     this.hpa = released.hpas[0];
     this.pdb = released.pdbs[0];
-    this.ingress = this.createIngress(props);
-    WiringGraph.of(this).addExternal({
-      peer: this, direction: 'ingress', ports: [{ port: this.port }], description: 'ingress-controller',
-      others: [ingressControllerPeer(this.ingressControllerNamespace, props.ingressController?.podLabels)],
-    });
+    if (!this.tls.enabled) {
+      addWarning(this, 'tls is GatewayTls.insecurePlaintext(): the edge serves plain HTTP, so credentials and cookies cross the network readable');
+    }
+    ({ route: this.route, ingress: this.ingress } = this.platform.edge.expose(this, {
+      id: this.platform.edge.spec.kind === 'ingress' ? 'Ingress' : 'HttpRoute', name: this.workloadName, hosts: this.hosts, path: '/',
+      backends: [{ serviceName: this.service.name, port: this.port }], tls: this.tls, labels: this.labels,
+      peer: this, podPort: this.port, prop: 'hosts', ingressAnnotations: props.ingressAnnotations,
+    }));
     this.declareFootprint({
       kind: 'Deployment', controllers: [this.workloadName], minReplicas: this.minReplicas, maxReplicas: this.maxReplicas,
       surge: released.workloads[0].surge, containers: [this.mainContainer.resources], storageBytesPerReplica: 0, claimsPerReplica: 0,
@@ -334,32 +334,18 @@ export class ApiGateway extends Workload {
     const quit = `nginx -s quit; while [ -e ${RUNTIME_DIR}/nginx.pid ]; do sleep 1; done`;
     return seconds > 0 ? `sleep ${seconds}; ${quit}` : quit;
   }
+}
 
-  private createIngress(props: ApiGatewayProps): k8s.KubeIngress {
-    const tls = this.tls.render(this, 'tls', this.workloadName, this.hosts);
-    if (!this.tls.enabled) {
-      addWarning(this, 'tls is GatewayTls.insecurePlaintext(): the Ingress serves plain HTTP, so credentials and cookies cross the network readable');
+/** The Ingress props of old: the Platform's edge decides the class and the controller now. */
+function checkEdgeProps(scope: Construct, props: ApiGatewayProps, edge: 'gateway-api' | 'ingress'): void {
+  for (const prop of ['ingressClassName', 'ingressController'] as const) {
+    if (props[prop] !== undefined) {
+      throw PatternError.invalidProp(scope, prop, props[prop],
+        'is set on the Platform now: edge: PlatformEdge.ingress({ className, controller: { namespace, podLabels } }), or PlatformEdge.gatewayApi({ dataPlane })');
     }
-    const annotations: Record<string, string> = { ...tls.annotations };
-    // ingress-nginx refuses bodies above its own 1m default before they reach the gateway: keep the two in step.
-    if (this.ingressClassName === 'nginx') annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = String(this.maxBodyBytes);
-    Object.assign(annotations, props.ingressAnnotations ?? {});
-    return new k8s.KubeIngress(this, 'Ingress', {
-      metadata: { name: this.workloadName, labels: { ...this.labels }, annotations: Object.keys(annotations).length ? annotations : undefined },
-      spec: {
-        ingressClassName: this.ingressClassName,
-        tls: tls.tls.length ? tls.tls : undefined,
-        rules: this.hosts.map((host) => ({
-          host,
-          http: {
-            paths: [{
-              path: '/',
-              pathType: 'Prefix',
-              backend: { service: { name: this.service.name, port: { number: this.port } } },
-            }],
-          },
-        })),
-      },
-    });
+  }
+  if (edge === 'gateway-api' && props.ingressAnnotations !== undefined) {
+    throw PatternError.invalidProp(scope, 'ingressAnnotations', props.ingressAnnotations,
+      'has no Ingress to go on: the Platform\'s edge is Gateway API (HTTPRoutes); use PlatformEdge.ingress({...}) for an Ingress');
   }
 }

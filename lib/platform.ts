@@ -7,8 +7,10 @@ import { Compatibility } from './compatibility';
 import { Environment } from './environment';
 import { PatternError } from './errors';
 import { LabelKeys, MANAGED_BY } from './labels';
+import { Edge } from './edge/edge';
+import { PlatformEdge } from './edge/platform-edge';
 import { dnsEgressRule } from './network/dns';
-import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels } from './observability/monitoring';
+import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './observability/monitoring';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { checkDnsLabel, checkInteger } from './private/prop-checks';
 import { Validation } from './validation/rule';
@@ -73,6 +75,11 @@ export interface PlatformProps {
    * @default - `release: kube-prometheus-stack` on every ServiceMonitor, PodMonitor and PrometheusRule
    */
   readonly monitoring?: MonitoringProps;
+  /**
+   * How the platform is reached from outside: HTTPRoutes on a Gateway, or Ingresses of one class.
+   * @default PlatformEdge.gatewayApi(): a Gateway of class `eg` (Envoy Gateway) created in the namespace
+   */
+  readonly edge?: PlatformEdge;
 }
 
 const QUOTA_HEADROOM = 1.25;
@@ -106,6 +113,8 @@ export class Platform extends Chart {
   public readonly monitoringNamespace: string;
   /** Labels on every ServiceMonitor, PodMonitor and PrometheusRule, checked by rule `monitoring/selector-labels`. */
   public readonly monitorSelectorLabels: Readonly<Record<string, string>>;
+  /** Labels of the Prometheus pods in the monitoring namespace, the only pods metrics ports admit. */
+  public readonly prometheusPodLabels: Readonly<Record<string, string>>;
   /** The Namespace object. */
   public readonly namespaceObject: k8s.KubeNamespace;
   public readonly resourceQuota: k8s.KubeResourceQuota;
@@ -114,6 +123,8 @@ export class Platform extends Chart {
   public readonly defaultDenyPolicy: k8s.KubeNetworkPolicy;
   /** Allows every pod to reach cluster DNS. */
   public readonly dnsPolicy: k8s.KubeNetworkPolicy;
+  /** The way in: every route, Ingress and edge certificate of the platform goes through it. */
+  public readonly edge: Edge;
   private readonly footprints: WorkloadFootprint[] = [];
   private readonly quotaProps: QuotaProps;
 
@@ -140,6 +151,7 @@ export class Platform extends Chart {
     this.monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     checkDnsLabel(this, 'monitoringNamespace', this.monitoringNamespace);
     this.monitorSelectorLabels = resolveMonitorSelectorLabels(this, props.monitoring);
+    this.prometheusPodLabels = resolvePrometheusPodLabels(this, props.monitoring);
     Validation.of(this).addRule(monitorSelectorRule(this.monitorSelectorLabels));
     this.quotaProps = props.quota ?? {};
     this.checkQuotaProps();
@@ -172,7 +184,20 @@ export class Platform extends Chart {
       metadata: { name: 'allow-dns', labels: this.platformLabels('network-policy') },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] },
     });
+    const edge = props.edge ?? PlatformEdge.gatewayApi();
+    if (!(edge instanceof PlatformEdge)) {
+      throw PatternError.invalidProp(this, 'edge', edge, 'must be PlatformEdge.gatewayApi({...}) or PlatformEdge.ingress({...})');
+    }
+    this.edge = new Edge(this, 'Edge', { spec: edge._resolve(this, namespace, name), namespace, platformName: name, labels: this.platformLabels('edge') });
     this.node.addValidation({ validate: () => this.validateQuotaFits() });
+  }
+
+  /** The NetworkPolicy peer of the platform's Prometheus: its pods, in the monitoring namespace. */
+  public prometheusPeer(): k8s.NetworkPolicyPeer {
+    return {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.monitoringNamespace } },
+      podSelector: { matchLabels: { ...this.prometheusPodLabels } },
+    };
   }
 
   /** Labels of the platform's own objects. */

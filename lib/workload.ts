@@ -184,13 +184,13 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   }
 
   /**
-   * Opens `port` to Prometheus in the platform's monitoring namespace and returns the scrape annotations of the
+   * Opens `port` to the Prometheus pods of the platform's monitoring namespace and returns the scrape annotations of the
    * pods, for scrapers that read them.
    */
   protected exposeMetrics(port: number, path: string): Record<string, string> {
     WiringGraph.of(this).addExternal({
       peer: this, direction: 'ingress', ports: [{ port }], description: 'prometheus',
-      others: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': this.platform.monitoringNamespace } } }],
+      others: [this.platform.prometheusPeer()],
     });
     return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port), 'prometheus.io/path': path };
   }

@@ -1,6 +1,5 @@
 // The routes of an ApiGateway: path prefixes, the workloads or declared external hosts they reach, and their checks.
 import { Duration, Size } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PatternError } from '../errors';
 import { IConnectable } from '../network/wiring-graph';
@@ -122,10 +121,4 @@ export function rateLimitOf(scope: Construct, prop: string, limit: RouteRateLimi
   const burst = limit.burst ?? limit.requestsPerSecond;
   checkInteger(scope, `${prop}.burst`, burst, 0, 100_000);
   return { requestsPerSecond: limit.requestsPerSecond, burst };
-}
-
-/** @internal The NetworkPolicy peer of the ingress controller's pods. */
-export function ingressControllerPeer(namespace: string, podLabels: Readonly<Record<string, string>> | undefined): k8s.NetworkPolicyPeer {
-  const namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': namespace } };
-  return podLabels ? { namespaceSelector, podSelector: { matchLabels: { ...podLabels } } } : { namespaceSelector };
 }

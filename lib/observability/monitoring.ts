@@ -19,7 +19,16 @@ export interface MonitoringProps {
    * @see https://prometheus-operator.dev/docs/developer/troubleshooting/#troubleshooting-servicemonitor-changes
    */
   readonly selectorLabels?: Readonly<Record<string, string>>;
+  /**
+   * Labels of the Prometheus pods in the monitoring namespace: metrics ports admit only these pods, not the whole
+   * namespace.
+   * @default { 'app.kubernetes.io/name': 'prometheus' } (what prometheus-operator puts on every Prometheus pod)
+   */
+  readonly prometheusPodLabels?: Readonly<Record<string, string>>;
 }
+
+/** The default Prometheus pod labels: prometheus-operator's on the pods of every Prometheus it runs. */
+export const DEFAULT_PROMETHEUS_POD_LABELS: Readonly<Record<string, string>> = Object.freeze({ 'app.kubernetes.io/name': 'prometheus' });
 
 /** The default selector labels: kube-prometheus-stack's, for a release named `kube-prometheus-stack`. */
 export const DEFAULT_MONITOR_SELECTOR_LABELS: Readonly<Record<string, string>> = Object.freeze({ release: 'kube-prometheus-stack' });
@@ -36,16 +45,28 @@ const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** The selector labels of `props`, checked as Kubernetes checks label keys and values. */
 export function resolveMonitorSelectorLabels(scope: IConstruct, props: MonitoringProps | undefined): Readonly<Record<string, string>> {
-  const labels = props?.selectorLabels ?? DEFAULT_MONITOR_SELECTOR_LABELS;
+  return checkLabels(scope, 'monitoring.selectorLabels', props?.selectorLabels ?? DEFAULT_MONITOR_SELECTOR_LABELS, 'release: "kube-prometheus-stack"');
+}
+
+/** The Prometheus pod labels of `props`; at least one, so that never a whole namespace is admitted. */
+export function resolvePrometheusPodLabels(scope: IConstruct, props: MonitoringProps | undefined): Readonly<Record<string, string>> {
+  const labels = checkLabels(scope, 'monitoring.prometheusPodLabels', props?.prometheusPodLabels ?? DEFAULT_PROMETHEUS_POD_LABELS, '"app.kubernetes.io/name": "prometheus"');
+  if (Object.keys(labels).length === 0) {
+    throw PatternError.invalidProp(scope, 'monitoring.prometheusPodLabels', {}, 'must hold at least one label: {} would admit every pod of the monitoring namespace');
+  }
+  return labels;
+}
+
+function checkLabels(scope: IConstruct, prop: string, labels: Readonly<Record<string, string>>, example: string): Readonly<Record<string, string>> {
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-    throw PatternError.invalidProp(scope, 'monitoring.selectorLabels', labels, 'must be an object of label keys to values, e.g. { release: "kube-prometheus-stack" }');
+    throw PatternError.invalidProp(scope, prop, labels, `must be an object of label keys to values, e.g. { ${example} }`);
   }
   for (const [key, value] of Object.entries(labels)) {
     if (!isLabelKey(key)) {
-      throw PatternError.invalidProp(scope, `monitoring.selectorLabels["${key}"]`, key, 'must be a label key: an optional DNS subdomain prefix and "/", then a name of at most 63 alphanumerics, "-", "_" or "."');
+      throw PatternError.invalidProp(scope, `${prop}["${key}"]`, key, 'must be a label key: an optional DNS subdomain prefix and "/", then a name of at most 63 alphanumerics, "-", "_" or "."');
     }
     if (typeof value !== 'string' || value.length > 63 || !VALUE.test(value)) {
-      throw PatternError.invalidProp(scope, `monitoring.selectorLabels["${key}"]`, value, 'must be a label value: at most 63 alphanumerics, "-", "_" or ".", starting and ending alphanumeric');
+      throw PatternError.invalidProp(scope, `${prop}["${key}"]`, value, 'must be a label value: at most 63 alphanumerics, "-", "_" or ".", starting and ending alphanumeric');
     }
   }
   return Object.freeze({ ...labels });
