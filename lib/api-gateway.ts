@@ -21,7 +21,7 @@ import {
 } from './private/prop-checks';
 import { disruptionBudget } from './scaling/disruption-budget';
 import { AutoscalingOptions, horizontalAutoscaler, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
-import { addWarning } from './warnings';
+import { markInsecureOptIn } from './insecure-opt-in';
 
 /** Options of `ExternalTarget.host`. */
 export interface ExternalTargetOptions {
@@ -453,14 +453,11 @@ export class ApiGateway extends Construct implements INetworkPeer {
 
   private createIngress(props: ApiGatewayProps, labels: Record<string, string>): k8s.KubeIngress {
     const tls = this.tls.render(this, 'tls', this.workloadName, this.hosts);
-    if (!this.tls.enabled) {
-      addWarning(this, 'tls is GatewayTls.insecurePlaintext(): the Ingress serves plain HTTP, so credentials and cookies cross the network readable');
-    }
     const annotations: Record<string, string> = { ...tls.annotations };
     // ingress-nginx refuses bodies above its own 1m default before they reach the gateway: keep the two in step.
     if (this.ingressClassName === 'nginx') annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = String(this.maxBodyBytes);
     Object.assign(annotations, props.ingressAnnotations ?? {});
-    return new k8s.KubeIngress(this, 'Ingress', {
+    const ingress = new k8s.KubeIngress(this, 'Ingress', {
       metadata: { name: this.workloadName, labels, annotations: Object.keys(annotations).length ? annotations : undefined },
       spec: {
         ingressClassName: this.ingressClassName,
@@ -477,6 +474,13 @@ export class ApiGateway extends Construct implements INetworkPeer {
         })),
       },
     });
+    if (!this.tls.enabled) {
+      markInsecureOptIn(ingress, {
+        optIn: 'GatewayTls.insecurePlaintext()', risk: 'the Ingress serves plain HTTP, so credentials and cookies cross the network readable',
+        instead: 'a certificate (GatewayTls.certManager or fromSecret)',
+      });
+    }
+    return ingress;
   }
 }
 

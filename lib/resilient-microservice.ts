@@ -21,7 +21,7 @@ import { ContainerResources } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkPort, checkUnique } from './private/prop-checks';
 import { addSecretEnv, SecretFileMount, SecretKeyRef } from './secrets';
-import { addWarning } from './warnings';
+import { markInsecureOptIn } from './insecure-opt-in';
 import { Validation } from './validation/rule';
 
 /** Liveness, readiness and startup probes. */
@@ -532,11 +532,14 @@ export class ResilientMicroservice extends Construct implements IConnectable {
     });
     const plaintext = props.insecurePlaintextSecrets ?? {};
     if (Object.keys(plaintext).length === 0) return;
-    addWarning(this, `insecurePlaintextSecrets writes ${Object.keys(plaintext).length} secret value(s) into the YAML in plain text: use secretEnv with an existing Secret outside local experiments`);
     const secret = new k8s.KubeSecret(this, 'PlaintextSecret', {
       metadata: { name: `${this.workloadName}-plaintext`, labels: selectorLabels(this.workloadName) },
       type: 'Opaque',
       stringData: { ...plaintext },
+    });
+    markInsecureOptIn(secret, {
+      optIn: 'insecurePlaintextSecrets', risk: `${Object.keys(plaintext).length} secret value(s) written into the YAML in plain text`,
+      instead: 'secretEnv with an existing Secret',
     });
     (this as { plaintextSecret?: k8s.KubeSecret }).plaintextSecret = secret;
     for (const key of Object.keys(plaintext)) {

@@ -1,10 +1,11 @@
 // ApiGateway: every object, default and error, asserted on the synthesized output.
 import { Duration, Size, Testing } from 'cdk8s';
 import {
-  ApiGateway, ApiGatewayProps, collectWarnings, Compatibility, Environment, ExternalTarget, GatewayTls, Platform,
+  ApiGateway, ApiGatewayProps, Compatibility, Environment, ExternalTarget, GatewayTls, Platform,
   ResilientMicroservice, WiringGraph,
 } from '../lib';
 import { CONFIG_HASH_ANNOTATION } from '../lib/pod/config-hash';
+import { optInFindings } from './support/insecure-opt-ins';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from './support/objects';
 import { schemaError } from './support/schema';
 import { validateObjects } from '../lib/validation/validate';
@@ -245,7 +246,7 @@ describe('ApiGateway Ingress and TLS', () => {
     expect(namedIngress.spec.tls[0].secretName).toBe('blog-tls');
   });
 
-  test('GatewayTls.insecurePlaintext: no TLS, no HSTS, and a synth-time warning', () => {
+  test('GatewayTls.insecurePlaintext: no TLS, no HSTS, and the opt-in recorded (an error in production)', () => {
     // given
     const { app, platform } = blog({ tls: GatewayTls.insecurePlaintext() });
     // when
@@ -253,7 +254,7 @@ describe('ApiGateway Ingress and TLS', () => {
     // then
     expect(findObject(objects, 'Ingress', 'gateway').spec.tls).toBeUndefined();
     expect(nginxConf(objects)).not.toContain('Strict-Transport-Security');
-    expect(collectWarnings(app)).toEqual([expect.stringMatching(/^\[shop\/gateway\] tls is GatewayTls.insecurePlaintext\(\): the Ingress serves plain HTTP/)]);
+    expect(optInFindings(app)).toEqual([expect.stringMatching(/^\[shop\/gateway\/Ingress\] error policy\/insecure-opt-in Ingress\/shop\/gateway: found GatewayTls.insecurePlaintext\(\): the Ingress serves plain HTTP/)]);
   });
 
   test('ingressClassName, extra annotations and maxBodySize; no body-size annotation for other classes', () => {

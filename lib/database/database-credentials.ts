@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { PatternError } from '../errors';
 import { selectorLabels } from '../labels';
 import { checkDnsLabel, checkDnsSubdomain } from '../private/prop-checks';
-import { addWarning } from '../warnings';
+import { markInsecureOptIn } from '../insecure-opt-in';
 import { Validation } from '../validation/rule';
 
 /** The logical parts of a database credential. */
@@ -162,7 +162,8 @@ class ExternalSecretCredentials extends DatabaseCredentials {
     }
     const parts = (Object.keys(properties) as CredentialKey[]).filter((p) => properties[p] !== undefined).sort();
     const externalSecret = new ApiObject(scope, 'ExternalSecret', {
-      apiVersion: 'external-secrets.io/v1beta1',
+      // External Secrets Operator 0.17 and later serve only v1 (v1beta1 was its predecessor, with the same fields here).
+      apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
       metadata: { name: secretName, labels: selectorLabels(workloadName) },
       spec: {
@@ -172,16 +173,18 @@ class ExternalSecretCredentials extends DatabaseCredentials {
         data: parts.map((part) => ({ secretKey: part, remoteRef: { key: o.remoteKey, property: properties[part] } })),
       },
     });
-    // The kit has no typed class for this CRD: validate the object against the operator's schema at synth.
+    // The kit has no typed class for this CRD: validate the object against the operator's schema at synth. The installed
+    // models (for kubernetes-models 4) publish v1beta1 only, whose fields the kit's v1 object shares.
     externalSecret.node.addValidation({
       validate: () => {
         try {
           // Loaded here, not with the kit: the External Secrets models take ~10 ms to load, and few programs use them.
           const { ExternalSecret } = require('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret') as typeof import('@kubernetes-models/external-secrets/external-secrets.io/v1beta1/ExternalSecret');
-          new ExternalSecret(externalSecret.toJson() as ConstructorParameters<typeof ExternalSecret>[0]).validate();
+          const asV1beta1 = { ...externalSecret.toJson(), apiVersion: 'external-secrets.io/v1beta1' };
+          new ExternalSecret(asV1beta1 as ConstructorParameters<typeof ExternalSecret>[0]).validate();
           return [];
         } catch (e) {
-          return [`ExternalSecret ${secretName} does not match the external-secrets.io/v1beta1 schema: ${(e as Error).message}`];
+          return [`ExternalSecret ${secretName} does not match the External Secrets schema: ${(e as Error).message}`];
         }
       },
     });
@@ -213,11 +216,14 @@ class PlaintextSecretCredentials extends DatabaseCredentials {
       stringData[part] = data[part]!;
     }
     checkKeys(scope, 'credentials', secretName, keys, requirements);
-    addWarning(scope, `credentials are insecurePlaintext: the ${requirements.engineName} password is written into the YAML as Secret "${secretName}"; use DatabaseCredentials.fromExistingSecret or fromExternalSecret outside local experiments`);
     const plaintextSecret = new k8s.KubeSecret(scope, 'PlaintextSecret', {
       metadata: { name: secretName, labels: selectorLabels(workloadName) },
       type: 'Opaque',
       stringData,
+    });
+    markInsecureOptIn(plaintextSecret, {
+      optIn: 'DatabaseCredentials.insecurePlaintext', risk: `the ${requirements.engineName} password is written into the YAML as Secret "${secretName}"`,
+      instead: 'DatabaseCredentials.fromExistingSecret or fromExternalSecret',
     });
     return { secretName, keys, plaintextSecret };
   }

@@ -16,6 +16,15 @@ const MODEL_PACKAGES: readonly { readonly group: (group: string) => boolean; rea
   { group: (g) => g.endsWith('.toolkit.fluxcd.io'), packages: ['@kubernetes-models/flux-cd'] },
 ];
 
+/**
+ * Versions whose installed models lag: checked with the predecessor's schema, which has the same fields, except that
+ * its apiVersion is not accepted. (External Secrets Operator 0.17+ serves only v1; the models for kubernetes-models
+ * 4 publish v1beta1.)
+ */
+const VERSION_ALIASES: Readonly<Record<string, string>> = {
+  'external-secrets.io/v1': 'external-secrets.io/v1beta1',
+};
+
 const GROUP = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const VERSION = /^v[0-9]+[a-z0-9]*$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
@@ -27,7 +36,8 @@ export function schemaModel(apiVersion: unknown, kind: unknown): SchemaModel | u
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
   const cacheKey = `${apiVersion}/${kind}`;
   if (cache.has(cacheKey)) return cache.get(cacheKey);
-  const model = loadModel(apiVersion, kind);
+  const alias = VERSION_ALIASES[apiVersion];
+  const model = alias ? aliasModel(schemaModel(alias, kind)) : loadModel(apiVersion, kind);
   cache.set(cacheKey, model);
   return model;
 }
@@ -44,6 +54,26 @@ function loadModel(apiVersion: string, kind: string): SchemaModel | undefined {
     if (model) return model;
   }
   return undefined;
+}
+
+/** The predecessor's model, with its complaint about the apiVersion dropped. */
+function aliasModel(model: SchemaModel | undefined): SchemaModel | undefined {
+  if (!model) return undefined;
+  const validate = model.prototype.validate;
+  return {
+    prototype: {
+      validate(this: unknown): void {
+        try {
+          validate.call(this);
+        } catch (error) {
+          const errors = (error as { errors?: { instancePath?: string }[] }).errors;
+          if (!Array.isArray(errors)) throw error;
+          const rest = errors.filter((e) => e.instancePath !== '/apiVersion');
+          if (rest.length) throw Object.assign(new Error((error as Error).message), { errors: rest });
+        }
+      },
+    },
+  };
 }
 
 function requireModel(moduleId: string, kind: string): SchemaModel | undefined {

@@ -1,6 +1,7 @@
 // Database credentials: existing Secret (default), ExternalSecret (schema-checked at synth), plaintext opt-in with a warning.
 import { Duration } from 'cdk8s';
 import { collectWarnings, DatabaseCredentials, DatabaseEngine, IDatabaseEngine, StatefulDatabase, synthesizeCharts } from '../../lib';
+import { optInFindings } from '../support/insecure-opt-ins';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
 function withCredentials(credentials: DatabaseCredentials, engine: IDatabaseEngine = DatabaseEngine.postgres()) {
@@ -44,7 +45,7 @@ describe('DatabaseCredentials.fromExternalSecret', () => {
     }));
     // then
     const es = findObject(objects, 'ExternalSecret', 'pg-credentials');
-    expect(es.apiVersion).toBe('external-secrets.io/v1beta1');
+    expect(es.apiVersion).toBe('external-secrets.io/v1');
     expect(es.spec).toEqual({
       refreshInterval: '900s',
       secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' },
@@ -66,7 +67,7 @@ describe('DatabaseCredentials.fromExternalSecret', () => {
     // when
     db.externalSecret!.addJsonPatch({ op: 'replace', path: '/spec/data/0/remoteRef', value: { property: 'x' } } as never);
     // then
-    expect(() => synthesizeCharts(app)).toThrow(/ExternalSecret pg-credentials does not match the external-secrets.io\/v1beta1 schema/);
+    expect(() => synthesizeCharts(app)).toThrow(/ExternalSecret pg-credentials does not match the External Secrets schema/);
   });
 
   test('errors: an empty remote key, properties without a required part', () => {
@@ -78,19 +79,20 @@ describe('DatabaseCredentials.fromExternalSecret', () => {
 });
 
 describe('DatabaseCredentials.insecurePlaintext', () => {
-  test('emits a Secret with the values and records a warning', () => {
+  test('emits a Secret with the values and records the opt-in (an error in production)', () => {
     // when
     const { app, db, objects } = withCredentials(DatabaseCredentials.insecurePlaintext({ password: 'hunter2' }));
     // then
     const secret = findObject(objects, 'Secret', 'pg-credentials');
     expect(secret.stringData).toEqual({ username: 'app', password: 'hunter2' });
     expect(db.plaintextSecret?.name).toBe('pg-credentials');
-    expect(collectWarnings(app)).toEqual([expect.stringMatching(/^\[shop\/pg\] credentials are insecurePlaintext: the PostgreSQL password is written into the YAML/)]);
+    expect(optInFindings(app)).toEqual([expect.stringMatching(/^\[shop\/pg\/PlaintextSecret\] error policy\/insecure-opt-in Secret\/shop\/pg-credentials: found DatabaseCredentials.insecurePlaintext: the PostgreSQL password is written into the YAML/)]);
   });
 
   test('no warning without the opt-in', () => {
     const { app } = withCredentials(DatabaseCredentials.fromExistingSecret('pg'));
     expect(collectWarnings(app)).toEqual([]);
+    expect(optInFindings(app)).toEqual([]);
   });
 
   test('an empty password is refused', () => {

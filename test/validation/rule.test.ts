@@ -98,7 +98,7 @@ describe('external objects', () => {
     const { app, platform } = given();
     new ResilientMicroservice(platform, 'worker', { image: IMAGE, secretEnv: { TOKEN: { secretName: 'worker-token', key: 't' } } });
     new ApiObject(platform, 'Es', {
-      apiVersion: 'external-secrets.io/v1beta1', kind: 'ExternalSecret', metadata: { name: 'es' },
+      apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'es' },
       spec: { secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, target: { name: 'synced' }, data: [{ secretKey: 'k', remoteRef: { key: 'r' } }] },
     });
     const { report } = validateApp(app);
