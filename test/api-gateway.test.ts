@@ -5,7 +5,7 @@ import {
   ResilientMicroservice, WiringGraph,
 } from '../lib';
 import { CONFIG_HASH_ANNOTATION } from '../lib/pod/config-hash';
-import { optInFindings } from './support/insecure-opt-ins';
+import { optInFindings } from './support/findings';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from './support/objects';
 import { schemaError } from './support/schema';
 import { validateObjects } from '../lib/validation/validate';

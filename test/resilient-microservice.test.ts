@@ -1,7 +1,7 @@
 // ResilientMicroservice: every resource and default asserted on the synthesized objects, and every bad-prop error.
 import { Duration } from 'cdk8s';
 import { Environment, Probe, Release, ResilientMicroservice, ResilientMicroserviceProps, validateApp } from '../lib';
-import { optInFindings } from './support/insecure-opt-ins';
+import { optInFindings } from './support/findings';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
 function build(props: Partial<ResilientMicroserviceProps> = {}, id = 'orders') {

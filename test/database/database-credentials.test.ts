@@ -1,7 +1,7 @@
 // Database credentials: existing Secret (default), ExternalSecret (schema-checked at synth), plaintext opt-in with a warning.
 import { Duration } from 'cdk8s';
 import { collectWarnings, DatabaseCredentials, DatabaseEngine, IDatabaseEngine, StatefulDatabase, synthesizeCharts } from '../../lib';
-import { optInFindings } from '../support/insecure-opt-ins';
+import { optInFindings } from '../support/findings';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
 function withCredentials(credentials: DatabaseCredentials, engine: IDatabaseEngine = DatabaseEngine.postgres()) {
