@@ -7,8 +7,8 @@ const QUALIFIED_NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-/** An IANA zone name as tzdata spells it: capitalised area, then '/'-separated parts (`America/New_York`, `Etc/GMT+5`). */
-const ZONE_NAME = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/;
+/** An IANA zone name as tzdata spells it: '/'-separated capitalised parts (`America/New_York`, `Etc/GMT+5`). */
+const ZONE_NAME = /^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/;
 
 /** The limits the API server applies. */
 export const ApiLimits = {
@@ -85,9 +85,11 @@ export function isTimeZone(value: unknown): boolean {
   zones ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/UTC']);
   if (zones.has(value)) return true;
   if (!ZONE_NAME.test(value)) return false;
+  // An alias (`US/Eastern`) that Intl knows; Intl ignores case, tzdata lookups do not, so a name Intl only
+  // recognises by case-folding it is refused.
   try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
+    const resolved = new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+    return resolved === value || resolved.toLowerCase() !== value.toLowerCase();
   } catch {
     return false;
   }
