@@ -20,7 +20,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkInteger, checkPort, checkProps, 
 import { createReleaseObjects } from './release/release-objects';
 import { singleDeploymentPlan } from './release/release-plan';
 import { AutoscalingOptions, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
-import { addWarning } from './warnings';
+import { markInsecureOptIn } from './insecure-opt-in';
 import { Workload } from './workload';
 
 export { ExternalTarget } from './gateway/gateway-route';
@@ -337,14 +337,11 @@ export class ApiGateway extends Workload {
 
   private createIngress(props: ApiGatewayProps): k8s.KubeIngress {
     const tls = this.tls.render(this, 'tls', this.workloadName, this.hosts);
-    if (!this.tls.enabled) {
-      addWarning(this, 'tls is GatewayTls.insecurePlaintext(): the Ingress serves plain HTTP, so credentials and cookies cross the network readable');
-    }
     const annotations: Record<string, string> = { ...tls.annotations };
     // ingress-nginx refuses bodies above its own 1m default before they reach the gateway: keep the two in step.
     if (this.ingressClassName === 'nginx') annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = String(this.maxBodyBytes);
     Object.assign(annotations, props.ingressAnnotations ?? {});
-    return new k8s.KubeIngress(this, 'Ingress', {
+    const ingress = new k8s.KubeIngress(this, 'Ingress', {
       metadata: { name: this.workloadName, labels: { ...this.labels }, annotations: Object.keys(annotations).length ? annotations : undefined },
       spec: {
         ingressClassName: this.ingressClassName,
@@ -361,5 +358,12 @@ export class ApiGateway extends Workload {
         })),
       },
     });
+    if (!this.tls.enabled) {
+      markInsecureOptIn(ingress, {
+        optIn: 'GatewayTls.insecurePlaintext()', risk: 'the Ingress serves plain HTTP, so credentials and cookies cross the network readable',
+        instead: 'a certificate (GatewayTls.certManager or fromSecret)',
+      });
+    }
+    return ingress;
   }
 }
