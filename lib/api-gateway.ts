@@ -20,7 +20,7 @@ import { checkDnsSubdomain, checkInteger, checkPort, checkProps, checkWholeSecon
 import { createReleaseObjects } from './release/release-objects';
 import { singleDeploymentPlan } from './release/release-plan';
 import { AutoscalingOptions, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
-import { addWarning } from './warnings';
+import { markInsecureOptIn } from './insecure-opt-in';
 import { Workload } from './workload';
 
 export { ExternalTarget } from './gateway/gateway-route';
@@ -188,14 +188,17 @@ export class ApiGateway extends Workload {
     this.service = released.services[0];
     this.hpa = released.hpas[0];
     this.pdb = released.pdbs[0];
-    if (!this.tls.enabled) {
-      addWarning(this, 'tls is GatewayTls.insecurePlaintext(): the edge serves plain HTTP, so credentials and cookies cross the network readable');
-    }
     ({ route: this.route, ingress: this.ingress } = this.platform.edge.expose(this, {
       id: this.platform.edge.spec.kind === 'ingress' ? 'Ingress' : 'HttpRoute', name: this.workloadName, hosts: this.hosts, path: '/',
       backends: [{ serviceName: this.service.name, port: this.port }], tls: this.tls, labels: this.labels,
       peer: this, podPort: this.port, prop: 'hosts', ingressAnnotations: props.ingressAnnotations,
     }));
+    if (!this.tls.enabled) {
+      markInsecureOptIn((this.route ?? this.ingress)!, {
+        optIn: 'GatewayTls.insecurePlaintext()', risk: 'the edge serves the hosts in plain HTTP, so credentials and cookies cross the network readable',
+        instead: 'a certificate (GatewayTls.certManager or fromSecret)',
+      });
+    }
     this.declareFootprint({
       kind: 'Deployment', controllers: [this.workloadName], minReplicas: this.minReplicas, maxReplicas: this.maxReplicas,
       surge: released.workloads[0].surge, containers: [this.mainContainer.resources], storageBytesPerReplica: 0, claimsPerReplica: 0,

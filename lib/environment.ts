@@ -36,6 +36,12 @@ export interface EnvironmentProfileProps {
    * @default false
    */
   readonly backups?: boolean;
+  /**
+   * Whether this is a production environment: there every insecure opt-in (plaintext credentials, a plain-HTTP
+   * gateway) is a validation error unless waived with a reason; elsewhere it is a warning.
+   * @default - true for the name "production"
+   */
+  readonly production?: boolean;
 }
 
 /**
@@ -68,6 +74,7 @@ export class Environment {
   public readonly databaseReplicas: number;
   public readonly metrics: boolean;
   public readonly backups: boolean;
+  public readonly production: boolean;
 
   private constructor(props: EnvironmentProfileProps) {
     this.name = props.name;
@@ -77,6 +84,7 @@ export class Environment {
     this.databaseReplicas = props.databaseReplicas ?? 1;
     this.metrics = props.metrics ?? false;
     this.backups = props.backups ?? false;
+    this.production = props.production ?? props.name === 'production';
   }
 
   /** Checks the profile's numbers; called by the Platform that uses it, so errors name the platform. */
@@ -94,6 +102,9 @@ export class Environment {
     }
     if (!(typeof this.resourceScale === 'number' && this.resourceScale > 0 && this.resourceScale <= 100)) {
       throw PatternError.invalidProp(scope, 'environment.resourceScale', this.resourceScale, `of ${where} must be above 0 and at most 100`);
+    }
+    if (typeof this.production !== 'boolean') {
+      throw PatternError.invalidProp(scope, 'environment.production', this.production, `of ${where} must be true or false`);
     }
     if (!Number.isInteger(this.databaseReplicas) || this.databaseReplicas < 1 || this.databaseReplicas > 100) {
       throw PatternError.invalidProp(scope, 'environment.databaseReplicas', this.databaseReplicas, `of ${where} must be an integer from 1 to 100`);

@@ -21,8 +21,8 @@ import { Release } from './release/release-strategy';
 import { resolveReplicaBounds } from './scaling/horizontal-autoscaler';
 import { ResilientMicroserviceProps } from './resilient-microservice-props';
 import { addSecretEnv, SecretFileMount } from './secrets';
+import { markInsecureOptIn } from './insecure-opt-in';
 import { Validation } from './validation/rule';
-import { addWarning } from './warnings';
 import { Workload } from './workload';
 
 const MAIN_CONTAINER = 'app';
@@ -261,11 +261,14 @@ export class ResilientMicroservice extends Workload implements IConnectable {
 
   private addPlaintextSecrets(plaintext: Readonly<Record<string, string>>): k8s.KubeSecret | undefined {
     if (Object.keys(plaintext).length === 0) return undefined;
-    addWarning(this, `insecurePlaintextSecrets writes ${Object.keys(plaintext).length} secret value(s) into the YAML in plain text: use secretEnv with an existing Secret outside local experiments`);
     const secret = new k8s.KubeSecret(this, 'PlaintextSecret', {
       metadata: { name: `${this.workloadName}-plaintext`, labels: { ...this.podSelector } },
       type: 'Opaque',
       stringData: { ...plaintext },
+    });
+    markInsecureOptIn(secret, {
+      optIn: 'insecurePlaintextSecrets', risk: `${Object.keys(plaintext).length} secret value(s) written into the YAML in plain text`,
+      instead: 'secretEnv with an existing Secret',
     });
     for (const key of Object.keys(plaintext)) {
       addEnv(this, this.mainContainer, { name: key, valueFrom: { secretKeyRef: { name: secret.name, key } } });

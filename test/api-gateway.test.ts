@@ -2,8 +2,8 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { ApiGateway, ApiGatewayProps, Compatibility, Environment, ExternalTarget, GatewayTls, Platform, ResilientMicroservice } from '../lib';
 import { WiringGraph } from '../lib/network/wiring-graph';
-import { collectWarnings } from '../lib/warnings';
 import { CONFIG_HASH_ANNOTATION } from '../lib/pod/config-hash';
+import { optInFindings } from './support/findings';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from './support/objects';
 import { schemaError } from './support/schema';
 import { validateObjects } from '../lib/validation/validate';
@@ -244,7 +244,7 @@ describe('ApiGateway Ingress and TLS', () => {
     expect(namedIngress.spec.tls[0].secretName).toBe('blog-tls');
   });
 
-  test('GatewayTls.insecurePlaintext: no TLS, no HSTS, and a synth-time warning', () => {
+  test('GatewayTls.insecurePlaintext: no TLS, no HSTS, and the opt-in recorded (an error in production)', () => {
     // given
     const { app, platform } = blog({ tls: GatewayTls.insecurePlaintext() });
     // when
@@ -252,7 +252,7 @@ describe('ApiGateway Ingress and TLS', () => {
     // then
     expect(findObject(objects, 'Ingress', 'gateway').spec.tls).toBeUndefined();
     expect(nginxConf(objects)).not.toContain('Strict-Transport-Security');
-    expect(collectWarnings(app)).toEqual([expect.stringMatching(/^\[shop\/gateway\] tls is GatewayTls.insecurePlaintext\(\): the Ingress serves plain HTTP/)]);
+    expect(optInFindings(app)).toEqual([expect.stringMatching(/^\[shop\/gateway\/Ingress\] error policy\/insecure-opt-in Ingress\/shop\/gateway: found GatewayTls.insecurePlaintext\(\): the Ingress serves plain HTTP/)]);
   });
 
   test('ingressClassName, extra annotations and maxBodySize; no body-size annotation for other classes', () => {

@@ -2,7 +2,7 @@
 import { Duration } from 'cdk8s';
 import { Environment, Probe, Release, ResilientMicroservice, ResilientMicroserviceProps } from '../lib';
 import { inApplyOrder, validateApp } from '../lib/synthesis';
-import { collectWarnings } from '../lib/warnings';
+import { optInFindings } from './support/findings';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
 function build(props: Partial<ResilientMicroserviceProps> = {}, id = 'orders') {
@@ -234,11 +234,11 @@ describe('ResilientMicroservice: configuration and secrets', () => {
     expect(objectsOfKind(objects, 'Secret')).toHaveLength(0);
   });
 
-  test('plaintext secrets only on explicit opt-in, and then with a synth-time warning', () => {
+  test('plaintext secrets only on explicit opt-in, and then recorded (an error in production)', () => {
     const { app, objects } = build({ insecurePlaintextSecrets: { API_KEY: 'not-for-production' } });
     expect(findObject(objects, 'Secret', 'orders-plaintext').stringData).toEqual({ API_KEY: 'not-for-production' });
     expect(mainContainer(objects).env).toContainEqual({ name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'orders-plaintext', key: 'API_KEY' } } });
-    expect(collectWarnings(app)).toEqual([expect.stringMatching(/^\[shop\/orders\] insecurePlaintextSecrets writes 1 secret value/)]);
+    expect(optInFindings(app)).toEqual([expect.stringMatching(/^\[shop\/orders\/PlaintextSecret\] error policy\/insecure-opt-in Secret\/shop\/orders-plaintext: found insecurePlaintextSecrets: 1 secret value/)]);
   });
 });
 

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { PatternError } from '../errors';
 import { selectorLabels } from '../labels';
 import { checkDnsLabel, checkDnsSubdomain } from '../private/prop-checks';
-import { addWarning } from '../warnings';
+import { markInsecureOptIn } from '../insecure-opt-in';
 import { Validation } from '../validation/rule';
 import { schemaViolation } from '../validation/schema-models';
 
@@ -173,7 +173,8 @@ class ExternalSecretCredentials extends DatabaseCredentials {
         data: parts.map((part) => ({ secretKey: part, remoteRef: { key: o.remoteKey, property: properties[part] } })),
       },
     });
-    // The kit has no typed class for this CRD: validate the object against the operator's schema at synth.
+    // The kit has no typed class for this CRD: validate the object against the operator's schema at synth. The installed
+    // models (for kubernetes-models 4) publish v1beta1 only, whose fields the kit's v1 object shares.
     externalSecret.node.addValidation({
       validate: () => {
         // The External Secrets schemas are loaded on first use, not with the kit.
@@ -209,11 +210,14 @@ class PlaintextSecretCredentials extends DatabaseCredentials {
       stringData[part] = data[part]!;
     }
     checkKeys(scope, 'credentials', secretName, keys, requirements);
-    addWarning(scope, `credentials are insecurePlaintext: the ${requirements.engineName} password is written into the YAML as Secret "${secretName}"; use DatabaseCredentials.fromExistingSecret or fromExternalSecret outside local experiments`);
     const plaintextSecret = new k8s.KubeSecret(scope, 'PlaintextSecret', {
       metadata: { name: secretName, labels: selectorLabels(workloadName) },
       type: 'Opaque',
       stringData,
+    });
+    markInsecureOptIn(plaintextSecret, {
+      optIn: 'DatabaseCredentials.insecurePlaintext', risk: `the ${requirements.engineName} password is written into the YAML as Secret "${secretName}"`,
+      instead: 'DatabaseCredentials.fromExistingSecret or fromExternalSecret',
     });
     return { secretName, keys, plaintextSecret };
   }

@@ -1,6 +1,8 @@
 // The wiring graph: who talks to whom on which ports. NetworkPolicies, env and diagrams all derive from it.
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { PatternError } from '../errors';
 
 /** A port a peer is reached on. */
 export interface NetworkPort {
@@ -62,7 +64,11 @@ export interface ExternalFlow {
 
 const GRAPHS = new WeakMap<IConstruct, WiringGraph>();
 
-/** One graph per app: edges may cross platforms (and so namespaces). */
+/**
+ * One graph per app. Both ends of an edge are in one Platform (one chart): a Platform is one environment of one
+ * App, applied to its own cluster, so an edge across two could only give one-sided policies and env that points at
+ * another environment's workloads. Ends elsewhere are declared as external flows (`addExternal`).
+ */
 export class WiringGraph {
   /** The graph of the app that `scope` belongs to. */
   public static of(scope: IConstruct): WiringGraph {
@@ -92,8 +98,12 @@ export class WiringGraph {
     return this._external;
   }
 
-  /** Records that `edge.from` may reach `edge.to`; a repeated pair merges its ports. */
+  /**
+   * Records that `edge.from` may reach `edge.to`; a repeated pair merges its ports. Throws a PatternError when the
+   * two ends are in different Platforms.
+   */
   public connect(edge: WiringEdge): WiringEdge {
+    checkSamePlatform(edge);
     const from = this.edgeIndexesFrom.get(edge.from) ?? [];
     const index = from.find((i) => this._edges[i].to === edge.to && this._edges[i].kind === edge.kind);
     if (index === undefined) {
@@ -132,6 +142,24 @@ export class WiringGraph {
   public externalAt(peer: INetworkPeer, direction: 'ingress' | 'egress'): ExternalFlow[] {
     return (this.externalByPeer.get(peer) ?? []).filter((f) => f.direction === direction);
   }
+}
+
+function checkSamePlatform(edge: WiringEdge): void {
+  const fromChart = chartOf(edge.from);
+  const toChart = chartOf(edge.to);
+  if (fromChart === toChart) return;
+  const where = (chart: Chart | undefined) => (chart ? `Platform "${chart.node.path}"` : 'no Platform');
+  throw new PatternError(edge.from, `cannot be wired to "${edge.to.node.path}" (${edge.kind}): "${edge.from.node.path}" is in ${where(fromChart)}, `
+    + `"${edge.to.node.path}" in ${where(toChart)}; both ends of a connectTo/allowFrom must be in one Platform (one environment of one App). `
+    + 'declare a flow to or from elsewhere on each side with WiringGraph.of(scope).addExternal');
+}
+
+/** The chart (Platform) a construct is defined in, or undefined outside any. */
+function chartOf(construct: IConstruct): Chart | undefined {
+  for (let node: IConstruct | undefined = construct; node; node = node.node.scope) {
+    if (Chart.isChart(node)) return node;
+  }
+  return undefined;
 }
 
 function mergePorts(a: readonly NetworkPort[], b: readonly NetworkPort[]): NetworkPort[] {

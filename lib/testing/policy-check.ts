@@ -52,8 +52,10 @@ function collectPolicy(root: IConstruct): ValidationOptions {
   if (appRoot === root) return own;
   const app = Validation.of(appRoot);
   return {
+    ...own,
     rules: [...app.rules.map((rule) => ({ rule, scopePath: appRoot.node.path })), ...own.rules],
     waivers: [...app.waivers, ...own.waivers],
     externals: [...app.externals, ...own.externals],
+    kinds: [...app.kinds, ...own.kinds],
   };
 }

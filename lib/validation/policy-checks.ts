@@ -23,6 +23,7 @@ export const PolicyRules = {
   SECRET_ENV_LITERAL: 'policy/secret-env-literal',
   NETWORK_POLICY: 'policy/network-policy',
   DISRUPTION_SPREADING: 'policy/disruption-spreading',
+  /** Checked with the kit's opt-ins: see `InsecureOptInRules`. */
   PLAINTEXT_SECRET: 'policy/plaintext-secret',
 } as const;
 
@@ -48,7 +49,6 @@ export function checkPolicy(index: ObjectIndex): Finding[] {
   }
   findings.push(...checkNetworkCoverage(index));
   findings.push(...checkDisruptionSpreading(index));
-  for (const secret of index.all.filter((o) => o.kind === 'Secret')) findings.push(...checkPlaintextSecret(secret));
   return findings;
 }
 
@@ -204,13 +204,4 @@ function checkDisruptionSpreading(index: ObjectIndex): Finding[] {
     }
   }
   return findings;
-}
-
-function checkPlaintextSecret(secret: IndexedObject): Finding[] {
-  const data = { ...(secret.json.data ?? {}), ...(secret.json.stringData ?? {}) };
-  const keys = Object.keys(data);
-  if (keys.length === 0) return [];
-  return [finding(PolicyRules.PLAINTEXT_SECRET, 'warning', secret, secret.json.stringData ? 'stringData' : 'data',
-    foundText(`${keys.length} secret value(s) in plain text (${keys.join(', ')})`),
-    'no values in the manifest: an existing Secret (External Secrets, sealed-secrets) referenced by name')];
 }

@@ -3,6 +3,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { FindingLike, KubeObject, Severity } from './finding';
+import { InsecureOptIn, insecureOptInsOf } from './insecure-opt-ins';
 
 /** A rule of the user's own: a typed function over the object set. */
 export interface ValidationRule {
@@ -47,6 +48,17 @@ export interface ExternalDeclaration extends ObjectSelector {
   readonly scopePath?: string;
 }
 
+/** A kind declared to exist in the target clusters (`Validation.of(scope).declareKind`). */
+export interface KindDeclaration {
+  readonly apiVersion: string;
+  readonly kind: string;
+  /**
+   * Construct path of the scope it was declared on; it applies to objects under it.
+   * @default '' (every object)
+   */
+  readonly scopePath?: string;
+}
+
 /** A user rule with the scope it applies to. */
 export interface ScopedRule {
   readonly rule: ValidationRule;
@@ -59,6 +71,9 @@ export interface UserPolicy {
   readonly rules: readonly ScopedRule[];
   readonly waivers: readonly Waiver[];
   readonly externals: readonly ExternalDeclaration[];
+  readonly kinds: readonly KindDeclaration[];
+  /** The insecure opt-ins the kit's constructs recorded on their objects. */
+  readonly insecureOptIns: readonly InsecureOptIn[];
 }
 
 /** The annotation a waived object carries: `cdk8s-patterns.io/waived-<rule id, '/' written as '.'>`. */
@@ -96,19 +111,24 @@ export class Validation {
     const rules: ScopedRule[] = [];
     const waivers: Waiver[] = [];
     const externals: ExternalDeclaration[] = [];
+    const kinds: KindDeclaration[] = [];
+    const insecureOptIns: InsecureOptIn[] = [];
     for (const node of root.node.findAll()) {
+      insecureOptIns.push(...insecureOptInsOf(node));
       const registry = REGISTRIES.get(node);
       if (!registry) continue;
       rules.push(...registry._rules.map((rule) => ({ rule, scopePath: node.node.path })));
       waivers.push(...registry._waivers);
       externals.push(...registry._externals);
+      kinds.push(...registry._kinds);
     }
-    return { rules, waivers, externals };
+    return { rules, waivers, externals, kinds, insecureOptIns };
   }
 
   private readonly _rules: ValidationRule[] = [];
   private readonly _waivers: Waiver[] = [];
   private readonly _externals: ExternalDeclaration[] = [];
+  private readonly _kinds: KindDeclaration[] = [];
 
   private constructor(public readonly scope: IConstruct) {}
 
@@ -148,6 +168,27 @@ export class Validation {
   public declareExternal(kind: string, name: string, options: { readonly namespace?: string } = {}): void {
     if (this._externals.some((e) => e.kind === kind && e.name === name && e.namespace === options.namespace)) return;
     this._externals.push({ kind, name, namespace: options.namespace, scopePath: this.scope.node.path });
+  }
+
+  /**
+   * Declares that the target clusters serve a kind the kit does not know (a custom resource whose operator is
+   * installed there, without a schema the kit validates), so objects of it are not reported as `api/unknown-kind`.
+   * Objects of it are still cross-checked, and listed as unchecked by the schema check.
+   */
+  public declareKind(apiVersion: string, kind: string): void {
+    if (typeof apiVersion !== 'string' || !/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+[a-z0-9]*$/.test(apiVersion)) {
+      throw PatternError.invalidProp(this.scope, 'declareKind.apiVersion', apiVersion, 'must be "<group>/<version>" (e.g. "acme.io/v1") or a core version');
+    }
+    if (typeof kind !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) {
+      throw PatternError.invalidProp(this.scope, 'declareKind.kind', kind, 'must be a kind in PascalCase, e.g. "Widget"');
+    }
+    if (this._kinds.some((k) => k.apiVersion === apiVersion && k.kind === kind)) return;
+    this._kinds.push({ apiVersion, kind, scopePath: this.scope.node.path });
+  }
+
+  /** The kinds declared here. */
+  public get kinds(): readonly KindDeclaration[] {
+    return this._kinds;
   }
 
   /** The rules added here. */

@@ -302,8 +302,8 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** The known field closest to a misspelt one, when close enough to be a likely typo. */
-function closest(key: string, candidates: ReadonlySet<string>): string | undefined {
+/** The known name closest to a misspelt one, when close enough to be a likely typo. */
+export function closest(key: string, candidates: ReadonlySet<string>): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
   for (const candidate of candidates) {

@@ -1,11 +1,18 @@
 // Runs every check over the complete object set and applies the user's rules and waivers: one report.
+import { checkApiServerRules } from './api-server-rules';
+import { checkDisruptionBudgetOverlap } from './disruption-budget-overlap';
 import { Finding, finding, FindingLike, foundText, KubeObject, objectRef, ValidationInput, ValidationReport } from './finding';
+import { checkPlaintextAndOptIns, InsecureOptIn } from './insecure-opt-ins';
 import { IndexedObject, ObjectIndex } from './object-index';
 import { checkMonitoring } from './monitoring-checks';
+import { checkPodUniqueness } from './pod-uniqueness';
 import { checkPolicy } from './policy-checks';
+import { checkPorts } from './port-rules';
+import { checkQuantities } from './quantity-rules';
 import { checkReferences, ExternalLookup } from './reference-checks';
-import { ExternalDeclaration, isUnder, ScopedRule, ValidationRule, Waiver, waiverMatches } from './rule';
+import { ExternalDeclaration, isUnder, KindDeclaration, ScopedRule, ValidationRule, Waiver, waiverMatches } from './rule';
 import { checkDroppedEdits, SchemaChecker, SchemaChecks } from './schema-check';
+import { checkServedVersions } from './served-versions';
 
 /** Options of `validateObjects`. */
 export interface ValidationOptions {
@@ -24,6 +31,16 @@ export interface ValidationOptions {
    * @default - none
    */
   readonly externals?: readonly ExternalDeclaration[];
+  /**
+   * Kinds the target clusters serve beyond those the kit knows (`Validation.of(scope).declareKind`).
+   * @default - none
+   */
+  readonly kinds?: readonly KindDeclaration[];
+  /**
+   * The insecure opt-ins recorded by the kit's constructs (`Validation.collect` gathers them).
+   * @default - none
+   */
+  readonly insecureOptIns?: readonly InsecureOptIn[];
 }
 
 /** Rule ids of validation's own bookkeeping. */
@@ -35,8 +52,8 @@ export const ValidationRules = {
 } as const;
 
 /**
- * Validates the complete object set: schema (unknown fields rejected), references between objects, policy, then
- * the user's rules; waived findings are dropped. Grouping is done once up front, so the cost grows linearly.
+ * Validates the complete object set: schema (unknown fields rejected), references between objects, policy, the API
+ * server's own rules (syntax, sizes, uniqueness inside pods, served versions), insecure opt-ins, then the user's rules; waived findings are dropped. Grouping is done once up front, so the cost grows linearly.
  *
  * `schemaCheckedElsewhere` gives the schema check of these very objects when it ran elsewhere (`synthesize` runs it
  * on the YAML writer thread); it is asked last, after every other check, and when it gives nothing the objects are
@@ -50,6 +67,10 @@ export function validateObjects(objects: readonly ValidationInput[], options: Va
   findings.push(...checkReferences(index, externalLookup(options.externals ?? [])));
   findings.push(...checkPolicy(index));
   findings.push(...checkMonitoring(index));
+  findings.push(...checkApiServerRules(index), ...checkPorts(index), ...checkQuantities(index));
+  findings.push(...checkPodUniqueness(index), ...checkDisruptionBudgetOverlap(index));
+  findings.push(...checkServedVersions(index, options.kinds ?? []));
+  findings.push(...checkPlaintextAndOptIns(index, options.insecureOptIns ?? []));
   for (const entry of options.rules ?? []) findings.push(...runUserRule(index, entry));
   const schema = schemaCheckedElsewhere?.() ?? checkSchemas(index.all);
   findings.push(...schema.findings);

@@ -4,6 +4,7 @@ import { DatabaseCredentials, DatabaseEngine, IDatabaseEngine, StatefulDatabase 
 import { synthesizeCharts } from '../../lib/synthesis';
 import { schemaViolation } from '../../lib/validation/schema-models';
 import { collectWarnings } from '../../lib/warnings';
+import { optInFindings } from '../support/findings';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
 function withCredentials(credentials: DatabaseCredentials, engine: IDatabaseEngine = DatabaseEngine.postgres()) {
@@ -83,19 +84,20 @@ describe('DatabaseCredentials.fromExternalSecret', () => {
 });
 
 describe('DatabaseCredentials.insecurePlaintext', () => {
-  test('emits a Secret with the values and records a warning', () => {
+  test('emits a Secret with the values and records the opt-in (an error in production)', () => {
     // when
     const { app, db, objects } = withCredentials(DatabaseCredentials.insecurePlaintext({ password: 'hunter2' }));
     // then
     const secret = findObject(objects, 'Secret', 'pg-credentials');
     expect(secret.stringData).toEqual({ username: 'app', password: 'hunter2' });
     expect(db.plaintextSecret?.name).toBe('pg-credentials');
-    expect(collectWarnings(app)).toEqual([expect.stringMatching(/^\[shop\/pg\] credentials are insecurePlaintext: the PostgreSQL password is written into the YAML/)]);
+    expect(optInFindings(app)).toEqual([expect.stringMatching(/^\[shop\/pg\/PlaintextSecret\] error policy\/insecure-opt-in Secret\/shop\/pg-credentials: found DatabaseCredentials.insecurePlaintext: the PostgreSQL password is written into the YAML/)]);
   });
 
   test('no warning without the opt-in', () => {
     const { app } = withCredentials(DatabaseCredentials.fromExistingSecret('pg'));
     expect(collectWarnings(app)).toEqual([]);
+    expect(optInFindings(app)).toEqual([]);
   });
 
   test('an empty password is refused', () => {

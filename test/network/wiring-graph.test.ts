@@ -1,7 +1,7 @@
-// WiringGraph lookups: per-peer edges and flows in declaration order, repeated pairs merged.
+// WiringGraph lookups: per-peer edges and flows in declaration order, repeated pairs merged; edges within one Platform.
 import { Construct } from 'constructs';
-import { App } from 'cdk8s';
-import { INetworkPeer } from '../../lib';
+import { App, Testing } from 'cdk8s';
+import { DatabaseEngine, Environment, INetworkPeer, Platform, ResilientMicroservice, StatefulDatabase } from '../../lib';
 import { WiringGraph } from '../../lib/network/wiring-graph';
 
 function peer(scope: Construct, name: string): INetworkPeer {
@@ -44,5 +44,41 @@ describe('WiringGraph', () => {
     expect(graph.externalAt(a, 'egress').map((f) => f.description)).toEqual(['payments-api']);
     expect(graph.externalAt(b, 'egress')).toEqual([]);
     expect(graph.externalFlows).toHaveLength(3);
+  });
+});
+
+describe('WiringGraph: both ends in one Platform', () => {
+  const image = 'registry.example.com/shop/api:1.4.0';
+
+  test('connectTo across two Apps\' Platforms is refused at the call, naming both paths', () => {
+    // given two platforms of one program (two Apps' namespaces)
+    const app = Testing.app();
+    const shop = new Platform(app, 'shop');
+    const billing = new Platform(app, 'billing');
+    const api = new ResilientMicroservice(shop, 'api', { image });
+    const invoices = new ResilientMicroservice(billing, 'invoices', { image });
+    // then
+    expect(() => api.connectTo(invoices)).toThrow(
+      /^\[shop\/api\] cannot be wired to "billing\/invoices" \(service\): "shop\/api" is in Platform "shop", "billing\/invoices" in Platform "billing"; both ends of a connectTo\/allowFrom must be in one Platform/);
+    expect(() => invoices.allowFrom(api)).toThrow(/^\[shop\/api\] cannot be wired to "billing\/invoices"/);
+    expect(WiringGraph.of(app).edges).toEqual([]);
+  });
+
+  test('wiring one environment to another\'s database is refused', () => {
+    const app = Testing.app();
+    const staging = new Platform(app, 'shop-staging', { namespace: 'shop', environment: Environment.STAGING });
+    const production = new Platform(app, 'shop-production', { namespace: 'shop', environment: Environment.PRODUCTION });
+    const api = new ResilientMicroservice(staging, 'api', { image });
+    const db = new StatefulDatabase(production, 'db', { engine: DatabaseEngine.postgres() });
+    expect(() => api.connectTo(db)).toThrow(/^\[shop-staging\/api\] cannot be wired to "shop-production\/db" \(database\): .*Platform "shop-staging", .*Platform "shop-production"/);
+  });
+
+  test('within one Platform wiring is unchanged', () => {
+    const app = Testing.app();
+    const shop = new Platform(app, 'shop');
+    const api = new ResilientMicroservice(shop, 'api', { image });
+    const db = new StatefulDatabase(shop, 'db', { engine: DatabaseEngine.postgres() });
+    api.connectTo(db);
+    expect(WiringGraph.of(app).edgesTo(db).map((e) => e.from.node.path)).toContain('shop/api');
   });
 });

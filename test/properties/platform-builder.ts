@@ -1,9 +1,10 @@
 // Builds a generated PlatformSpec with the kit, in any declaration order, and states the flows it declared.
-import { App, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Duration, Testing } from 'cdk8s';
 import {
   ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, ExternalTarget, GatewayRoute, GatewayTls, IConnectable,
   IRelease, Platform, Probe, Release, ResilientMicroservice, ResilientMicroserviceProps, RolloutStep, StatefulDatabase,
 } from '../../lib';
+import { InsecureOptInRules, Validation } from '../../lib/validation';
 import {
   ConnectionSpec, DatabaseSpec, DeclarationOrder, EnvironmentSpec, GatewaySpec, PlatformSpec, ReleaseSpec, ServiceSpec,
 } from './generators';
@@ -55,7 +56,18 @@ export function buildPlatform(spec: PlatformSpec, order?: DeclarationOrder): Bui
   ];
   for (const step of permute(declare, order?.constructKeys)) step();
   for (const step of interleave(wiring, order?.wiringKeys)) step.call();
+  waiveInsecureOptIns(app, platform);
   return { app, platform, services, databases, gateways };
+}
+
+/** In production every insecure opt-in needs a waiver with a reason: given here, as the platform's owner would. */
+function waiveInsecureOptIns(app: App, platform: Platform): void {
+  if (!platform.environment.production) return;
+  const paths = new Set(Validation.collect(app).insecureOptIns.map((o) => o.constructPath));
+  for (const object of app.node.findAll()) {
+    if (!(object instanceof ApiObject) || !paths.has(object.node.path)) continue;
+    Validation.of(platform).waive(InsecureOptInRules.INSECURE_OPT_IN, { kind: object.kind, name: object.name }, 'a generated test platform: its plaintext opt-ins are test values');
+  }
 }
 
 function serviceProps(s: ServiceSpec): ResilientMicroserviceProps {

@@ -357,9 +357,14 @@ const CASES: Case[] = [
     rule: 'policy/disruption-spreading', severity: 'warning', at: 'shop/api/Deployment', message: /topologySpreadConstraints: found missing; expected topology spread constraints or pod anti-affinity/,
   },
   {
-    title: 'secret values in the manifest (opt-in prop: still a warning)',
+    title: 'secret values in the manifest through the opt-in prop, in production (an error unless waived)',
     props: { insecurePlaintextSecrets: { API_KEY: 'abc' } },
-    rule: 'policy/plaintext-secret', severity: 'warning', at: 'shop/api/PlaintextSecret', message: /stringData: found 1 secret value\(s\) in plain text \(API_KEY\)/,
+    rule: 'policy/insecure-opt-in', at: 'shop/api/PlaintextSecret', message: /found insecurePlaintextSecrets: 1 secret value\(s\) written into the YAML in plain text; expected secretEnv with an existing Secret; in production/,
+  },
+  {
+    title: 'a Secret with values written by hand (an error unless waived)',
+    arrange: (g) => new k8s.KubeSecret(g.platform, 'Token', { metadata: { name: 'token' }, stringData: { TOKEN: 'abc' } }),
+    rule: 'policy/plaintext-secret', at: 'shop/Token', message: /stringData: found 1 secret value\(s\) in plain text \(TOKEN\); expected no values in the manifest/,
   },
   {
     title: 'a pod no NetworkPolicy selects (a chart without a default-deny)',
