@@ -1,5 +1,6 @@
 // The props of a ResilientMicroservice and their option types, each with its default.
 import { Duration } from 'cdk8s';
+import { ServiceExposeOptions } from './edge/service-exposure';
 import { ServiceIngressOptions } from './network/service-ingress';
 import { ContainerSpec } from './pod/container';
 import { Probe } from './pod/probes';
@@ -85,9 +86,15 @@ export interface ResilientMicroserviceProps {
    */
   readonly release?: IRelease;
   /**
-   * Exposes the service through an nginx Ingress on a host, with TLS; needed by canaries that split ingress traffic.
+   * Exposes the service on a host through the Platform's edge: an HTTPRoute on its Gateway (or an Ingress under
+   * the Ingress edge), with TLS; needed by canaries that split by route weight and by blue/green previews.
    * @default - not exposed outside the cluster
-   * @see https://kubernetes.io/docs/concepts/services-networking/ingress/
+   */
+  readonly expose?: ServiceExposeOptions;
+  /**
+   * @deprecated Use `expose`. An Ingress of class `nginx` admitting the `ingress-nginx` namespace, whatever the
+   * Platform's edge; kept for the `nginx-ingress` canary split.
+   * @default - none
    */
   readonly ingress?: ServiceIngressOptions;
   /** @default - HTTP /health for liveness, /ready for readiness, a startup probe on /health */

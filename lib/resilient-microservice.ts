@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PatternError } from './errors';
 import { LabelKeys } from './labels';
+import { checkExposeOptions, exposeService, releaseRoute } from './edge/service-exposure';
 import { ServiceIngress } from './network/service-ingress';
 import { IConnectable } from './network/wiring-graph';
 import { ServiceMonitor } from './observability/service-monitor';
@@ -68,8 +69,10 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   public readonly pdb: k8s.KubePodDisruptionBudget;
   /** One PDB per workload, so a broken canary or preview colour never blocks drains of the live pods. */
   public readonly pdbs: readonly k8s.KubePodDisruptionBudget[];
-  /** The Ingress, when `ingress` is set. */
+  /** The Ingress of old, when `ingress` is set. */
   public readonly ingress?: ServiceIngress;
+  /** The HTTPRoutes (Ingresses under the Ingress edge) of `expose`, the main one first; empty when not exposed. */
+  public readonly routes: readonly ApiObject[];
   /** The metrics port, when `metrics` is set. */
   public readonly metricsPort?: number;
   /** The metrics path, when `metrics` is set. */
@@ -109,6 +112,8 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       this.filesConfigMap = new k8s.KubeConfigMap(this, 'FilesConfigMap', { metadata: this.metadata(`${this.workloadName}-files`), data: { ...props.configFiles } });
     }
     this.plaintextSecret = this.addPlaintextSecrets(props.insecurePlaintextSecrets ?? {});
+    if (props.expose && props.ingress) throw PatternError.invalidProp(this, 'ingress', props.ingress, 'cannot be combined with expose: use expose alone');
+    const expose = props.expose && checkExposeOptions(this, props.expose, this.workloadName);
     if (props.ingress) {
       this.ingress = new ServiceIngress(this, 'Ingress', {
         ...props.ingress, peer: this, serviceName: this.workloadName, portName: 'http', port: this.port, labels: { ...this.labels },
@@ -117,12 +122,16 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     this.releasePlan = this.release._plan({
       scope: this, workloadName: this.workloadName, podSelector: this.podSelector, image: props.image, replicas: this.replicas,
       minReplicas: this.minReplicas, maxReplicas: this.maxReplicas, config: parts.config, ingress: this.ingress,
+      route: expose && releaseRoute(this.platform.edge, this.workloadName, this.namespace),
     });
     const released = createReleaseObjects(this, {
       plan: this.releasePlan, labels: this.labels, servicePorts: this.servicePorts(), autoscaling: bounds.autoscaling,
       podTemplate: (variant) => this.podTemplate(props, parts, variant), ingress: this.ingress,
     });
     this.workloads = released.workloads;
+    this.routes = expose ? exposeService(this, expose, this.releasePlan.routes, {
+      edge: this.platform.edge, workloadName: this.workloadName, namespace: this.namespace, peer: this, port: this.port, labels: this.labels,
+    }) : [];
     [this.service, ...this.releaseServices] = released.services;
     this.hpas = released.hpas;
     this.hpa = released.hpas.find((hpa) => hpa.name === this.workloads[0].name);

@@ -4,8 +4,8 @@ import { Construct } from 'constructs';
 import { DeploymentStrategy, RollingUpdateOptions } from '../deployment-strategy';
 import { PatternError } from '../errors';
 import { checkDnsLabel, checkPinnedImage } from '../private/prop-checks';
-import { checkWeight } from './canary';
-import { IRelease, ReleaseContext, ReleasePlan, ServicePlan } from './release-plan';
+import { checkGatewayRoute, checkWeight } from './canary';
+import { IRelease, ReleaseContext, ReleasePlan, RoutePlan, ServicePlan } from './release-plan';
 
 /** An analysis run: AnalysisTemplates (created outside the kit) that decide whether the rollout may go on. */
 export interface RolloutAnalysisOptions {
@@ -88,14 +88,23 @@ export interface ArgoRolloutOptions {
    */
   readonly rollingUpdate?: RollingUpdateOptions;
   /**
-   * `replica-ratio`: weights are reached by scaling the canary ReplicaSet. `nginx-ingress`: Argo writes a canary
-   * Ingress beside the service's own and moves exactly `setWeight` percent of the ingress traffic; the service
-   * needs an `ingress`.
+   * `replica-ratio`: weights are reached by scaling the canary ReplicaSet. `gateway-api`: Argo Rollouts' Gateway
+   * API traffic-router plugin (`argoproj-labs/gatewayAPI`, installed with the controller) moves exactly
+   * `setWeight` percent by the weights of the service's HTTPRoute, which holds the stable and `<name>-canary`
+   * Services (all to stable until Argo changes it); the service needs `expose` on a Gateway API edge. Argo edits
+   * the weights live: GitOps tools should ignore `spec.rules[*].backendRefs[*].weight` of that route.
+   * `nginx-ingress`: Argo writes an ingress-nginx canary Ingress beside the `ingress` of old.
    * @default 'replica-ratio'
-   * @see https://argoproj.github.io/argo-rollouts/features/traffic-management/nginx/
+   * @see https://rollouts-plugin-trafficrouter-gatewayapi.readthedocs.io/
    */
-  readonly trafficRouting?: 'replica-ratio' | 'nginx-ingress';
+  readonly trafficRouting?: ArgoTrafficRouting;
 }
+
+/** How an Argo Rollout moves traffic to the canary. */
+export type ArgoTrafficRouting = 'replica-ratio' | 'gateway-api' | 'nginx-ingress';
+
+/** The name Argo Rollouts' Gateway API plugin is registered under. */
+export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 const DEFAULT_STEPS = [
   RolloutStep.setWeight(20), RolloutStep.pause(Duration.minutes(5)),
@@ -111,7 +120,7 @@ const DEFAULT_STEPS = [
 export class ArgoRolloutRelease implements IRelease {
   public readonly kind = 'argo-rollout';
   public readonly steps: readonly RolloutStep[];
-  public readonly trafficRouting: 'replica-ratio' | 'nginx-ingress';
+  public readonly trafficRouting: ArgoTrafficRouting;
   private readonly rolling: DeploymentStrategy;
 
   constructor(private readonly options: ArgoRolloutOptions = {}) {
@@ -125,9 +134,10 @@ export class ArgoRolloutRelease implements IRelease {
     const scope = context.scope;
     checkPinnedImage(scope, 'image', context.image);
     const steps = this.renderSteps(scope);
-    if (this.trafficRouting !== 'replica-ratio' && this.trafficRouting !== 'nginx-ingress') {
-      throw PatternError.invalidProp(scope, 'release.trafficRouting', this.trafficRouting, 'must be "replica-ratio" or "nginx-ingress"');
+    if (!['replica-ratio', 'gateway-api', 'nginx-ingress'].includes(this.trafficRouting)) {
+      throw PatternError.invalidProp(scope, 'release.trafficRouting', this.trafficRouting, 'must be "replica-ratio", "gateway-api" or "nginx-ingress"');
     }
+    if (this.trafficRouting === 'gateway-api') checkGatewayRoute(scope, 'release.trafficRouting', this.trafficRouting, context);
     if (this.trafficRouting === 'nginx-ingress' && !context.ingress) {
       throw PatternError.invalidProp(scope, 'release.trafficRouting', this.trafficRouting,
         'needs an ingress: give the service an `ingress` (host) for Argo to split ingress traffic, or use "replica-ratio"');
@@ -137,12 +147,19 @@ export class ArgoRolloutRelease implements IRelease {
     const background = this.options.backgroundAnalysis;
     if (background) canary.analysis = renderBackgroundAnalysis(scope, background, steps.length);
     const services: ServicePlan[] = [{ id: 'Service', name: context.workloadName, selector: context.podSelector }];
-    if (this.trafficRouting === 'nginx-ingress') {
-      // Argo adds the pod-template hash to both Services' selectors and writes the canary Ingress itself.
-      services.push({ id: 'CanaryService', name: `${context.workloadName}-canary`, selector: context.podSelector });
+    const canaryService = `${context.workloadName}-canary`;
+    let routes: RoutePlan[] | undefined;
+    if (this.trafficRouting !== 'replica-ratio') {
+      // Argo adds the pod-template hash to both Services' selectors and sets the split itself.
+      services.push({ id: 'CanaryService', name: canaryService, selector: context.podSelector });
       canary.stableService = context.workloadName;
-      canary.canaryService = `${context.workloadName}-canary`;
-      canary.trafficRouting = { nginx: { stableIngress: context.ingress!.name } };
+      canary.canaryService = canaryService;
+    }
+    if (this.trafficRouting === 'nginx-ingress') canary.trafficRouting = { nginx: { stableIngress: context.ingress!.name } };
+    if (this.trafficRouting === 'gateway-api') {
+      const route = context.route!;
+      canary.trafficRouting = { plugins: { [GATEWAY_API_PLUGIN]: { httpRoute: route.name, namespace: route.namespace } } };
+      routes = [{ id: 'Route', name: route.name, backends: [{ serviceName: context.workloadName, weight: 100 }, { serviceName: canaryService, weight: 0 }] }];
     }
     return {
       controllers: [{
@@ -153,6 +170,7 @@ export class ArgoRolloutRelease implements IRelease {
       }],
       services,
       configMaps: [],
+      routes,
     };
   }
 

@@ -1,9 +1,9 @@
 // Blue/green: two full Deployments side by side; the Service selects the active colour, a preview Service the other.
 import { DeploymentStrategy } from '../deployment-strategy';
 import { PatternError } from '../errors';
-import { checkEnvName, checkPinnedImage } from '../private/prop-checks';
+import { checkDnsSubdomain, checkEnvName, checkPinnedImage } from '../private/prop-checks';
 import {
-  ConfigMapPlan, ControllerPlan, IRelease, PodVariant, ReleaseColor, ReleaseContext, ReleaseLabels, ReleasePlan, variantSelector,
+  ConfigMapPlan, ControllerPlan, IRelease, PodVariant, ReleaseColor, ReleaseContext, ReleaseLabels, ReleasePlan, RoutePlan, variantSelector,
 } from './release-plan';
 
 /** One colour of a blue/green release. */
@@ -29,6 +29,12 @@ export interface BlueGreenOptions {
   readonly blue?: BlueGreenColorOptions;
   /** @default - the service's image and config */
   readonly green?: BlueGreenColorOptions;
+  /**
+   * A host on the Platform's edge serving the preview colour (Service `<name>-preview`), for checks before the
+   * switch; its certificate comes from the service's `expose.tls`. Needs `expose`.
+   * @default - the preview is reachable inside the cluster only
+   */
+  readonly previewHost?: string;
   /**
    * How each colour's Deployment replaces its own pods.
    * @default DeploymentStrategy.rollingUpdate()
@@ -73,11 +79,27 @@ export class BlueGreenRelease implements IRelease {
     return {
       controllers: ordered,
       configMaps,
+      routes: this.previewRoutes(context),
       services: [
         { id: 'Service', name: context.workloadName, selector: variantSelector(context, ReleaseLabels.COLOR, this.active) },
         { id: 'PreviewService', name: `${context.workloadName}-preview`, selector: variantSelector(context, ReleaseLabels.COLOR, this.preview) },
       ],
     };
+  }
+
+  /** The main route and, with a previewHost, a route of that host to `<name>-preview`. */
+  private previewRoutes(context: ReleaseContext): RoutePlan[] | undefined {
+    const host = this.options.previewHost;
+    if (host === undefined) return undefined;
+    checkDnsSubdomain(context.scope, 'release.previewHost', host);
+    if (!context.route) {
+      throw PatternError.invalidProp(context.scope, 'release.previewHost', host, 'needs the service exposed: give it `expose: { host }` (the preview host goes through the same edge)');
+    }
+    const preview = `${context.workloadName}-preview`;
+    return [
+      { id: 'Route', name: context.route.name, backends: [{ serviceName: context.workloadName }] },
+      { id: 'PreviewRoute', name: `${context.route.name}-preview`, host, backends: [{ serviceName: preview }] },
+    ];
   }
 
   private colorController(context: ReleaseContext, color: ReleaseColor, image: string, configMaps: ConfigMapPlan[]): ControllerPlan {

@@ -1,4 +1,5 @@
-// Canary on plain Kubernetes: a small Deployment `<name>-canary` beside the stable one, split by replicas or nginx.
+// Canary on plain Kubernetes: a small Deployment `<name>-canary` beside the stable one, split by replicas, by the
+// weighted backends of the service's HTTPRoute, or by nginx.
 import { IConstruct } from 'constructs';
 import { DeploymentStrategy } from '../deployment-strategy';
 import { PatternError } from '../errors';
@@ -7,7 +8,7 @@ import { addWarning } from '../warnings';
 import { ControllerPlan, IRelease, ReleaseContext, ReleaseLabels, ReleasePlan, variantSelector } from './release-plan';
 
 /** How requests are split between the stable and the canary pods. */
-export type CanaryTrafficSplit = 'replica-ratio' | 'nginx-ingress';
+export type CanaryTrafficSplit = 'replica-ratio' | 'gateway-api' | 'nginx-ingress';
 
 /** Options of `Release.canary()`. */
 export interface CanaryOptions {
@@ -17,16 +18,18 @@ export interface CanaryOptions {
   readonly weight: number;
   /**
    * `replica-ratio`: one Service over both Deployments, so the share follows the pod counts (coarse, no ingress
-   * needed). `nginx-ingress`: a second Ingress with the `canary-weight` annotation sends exactly `weight` percent
-   * of the ingress traffic to a `<name>-canary` Service (the service needs an `ingress`).
+   * needed). `gateway-api`: the service's HTTPRoute sends exactly `weight` percent of the edge's requests to a
+   * `<name>-canary` Service by weighted backendRefs, no controller annotation (the service needs `expose` on a
+   * Gateway API edge). `nginx-ingress`: a second Ingress with ingress-nginx's `canary-weight` annotation (the
+   * service needs the `ingress` prop of old).
    * @default 'replica-ratio'
-   * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/#canary
+   * @see https://gateway-api.sigs.k8s.io/guides/traffic-splitting/
    */
   readonly split?: CanaryTrafficSplit;
   /**
    * The canary's fixed replica count.
    * @default - replica-ratio: the count closest to `weight` beside the stable minReplicas (at least 1);
-   *   nginx-ingress: enough for `weight` percent of maxReplicas (at least 1)
+   *   gateway-api and nginx-ingress: enough for `weight` percent of maxReplicas (at least 1)
    */
   readonly replicas?: number;
   /**
@@ -74,7 +77,7 @@ export class CanaryRelease implements IRelease {
     if (this.split === 'replica-ratio') {
       const effective = Math.round((100 * canaryReplicas) / (canaryReplicas + stableCount));
       if (Math.abs(effective - this.weight) > 5) {
-        addWarning(context.scope, `release.weight (${this.weight}) is split by replicas: ${canaryReplicas} canary beside ${stableCount} stable pod(s) gives about ${effective} % of requests to the canary; use split "nginx-ingress" for an exact share`);
+        addWarning(context.scope, `release.weight (${this.weight}) is split by replicas: ${canaryReplicas} canary beside ${stableCount} stable pod(s) gives about ${effective} % of requests to the canary; use split "gateway-api" for an exact share`);
       }
       return {
         controllers: [stable, canary], configMaps: [],
@@ -82,14 +85,15 @@ export class CanaryRelease implements IRelease {
       };
     }
     const canaryService = `${context.workloadName}-canary`;
-    return {
-      controllers: [stable, canary], configMaps: [],
-      services: [
-        { id: 'Service', name: context.workloadName, selector: stableSelector },
-        { id: 'CanaryService', name: canaryService, selector: canarySelector },
-      ],
-      canaryIngress: { weight: this.weight, serviceName: canaryService },
-    };
+    const services = [
+      { id: 'Service', name: context.workloadName, selector: stableSelector },
+      { id: 'CanaryService', name: canaryService, selector: canarySelector },
+    ];
+    if (this.split === 'gateway-api') {
+      const backends = [{ serviceName: context.workloadName, weight: 100 - this.weight }, { serviceName: canaryService, weight: this.weight }];
+      return { controllers: [stable, canary], configMaps: [], services, routes: [{ id: 'Route', name: context.route!.name, backends }] };
+    }
+    return { controllers: [stable, canary], configMaps: [], services, canaryIngress: { weight: this.weight, serviceName: canaryService } };
   }
 
   /** Checks the options against the service; returns the canary's replica count. */
@@ -97,9 +101,10 @@ export class CanaryRelease implements IRelease {
     const scope = context.scope;
     checkPinnedImage(scope, 'release.image', this.image);
     checkWeight(scope, 'release.weight', this.weight);
-    if (this.split !== 'replica-ratio' && this.split !== 'nginx-ingress') {
-      throw PatternError.invalidProp(scope, 'release.split', this.split, 'must be "replica-ratio" or "nginx-ingress"');
+    if (this.split !== 'replica-ratio' && this.split !== 'gateway-api' && this.split !== 'nginx-ingress') {
+      throw PatternError.invalidProp(scope, 'release.split', this.split, 'must be "replica-ratio", "gateway-api" or "nginx-ingress"');
     }
+    if (this.split === 'gateway-api') checkGatewayRoute(scope, 'release.split', this.split, context);
     if (this.split === 'nginx-ingress' && !context.ingress) {
       throw PatternError.invalidProp(scope, 'release.split', this.split,
         'needs an ingress: give the service an `ingress` (host) to split ingress traffic, or use split "replica-ratio"');
@@ -115,7 +120,7 @@ export class CanaryRelease implements IRelease {
   }
 
   private defaultReplicas(context: ReleaseContext, stableCount: number): number {
-    if (this.split === 'nginx-ingress') return Math.max(1, Math.ceil((this.weight * context.maxReplicas) / 100));
+    if (this.split !== 'replica-ratio') return Math.max(1, Math.ceil((this.weight * context.maxReplicas) / 100));
     return Math.max(1, Math.round((this.weight * stableCount) / (100 - this.weight)));
   }
 }
@@ -124,5 +129,17 @@ export class CanaryRelease implements IRelease {
 export function checkWeight(scope: IConstruct, prop: string, weight: number): void {
   if (typeof weight !== 'number' || !Number.isInteger(weight) || weight < 0 || weight > 100) {
     throw PatternError.invalidProp(scope, prop, weight, 'must be a whole percentage from 0 to 100');
+  }
+}
+
+/** A split by route weights needs the service exposed on a Gateway API edge. */
+export function checkGatewayRoute(scope: IConstruct, prop: string, value: string, context: ReleaseContext): void {
+  if (!context.route) {
+    throw PatternError.invalidProp(scope, prop, value,
+      'needs the service exposed: give it `expose: { host }` so its HTTPRoute can split requests by weight, or use "replica-ratio"');
+  }
+  if (!context.route.gatewayApi) {
+    throw PatternError.invalidProp(scope, prop, value,
+      'needs the Gateway API edge: an Ingress cannot split requests by weight (the Platform\'s edge is PlatformEdge.ingress)');
   }
 }

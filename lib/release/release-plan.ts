@@ -27,6 +27,15 @@ export interface ReleaseIngress {
   readonly tlsSecretName: string;
 }
 
+/** Exposure of a service through the Platform's edge (`expose`), as far as a release needs to know it. */
+export interface ReleaseRoute {
+  /** The main route's (or Ingress's) name. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Whether the edge is Gateway API (weighted backends, HTTPRoutes) rather than Ingress. */
+  readonly gatewayApi: boolean;
+}
+
 /** What a release plans from: the service's identity, image, replica bounds and config, as values. */
 export interface ReleaseContext {
   /** The service; only for error paths and warnings. */
@@ -42,8 +51,10 @@ export interface ReleaseContext {
   readonly maxReplicas: number;
   /** The service's shared config content, if any. */
   readonly config?: Readonly<Record<string, string>>;
-  /** The Ingress that exposes the service, if any. */
+  /** The Ingress that exposes the service, if any (the `ingress` prop of old). */
   readonly ingress?: ReleaseIngress;
+  /** The service's exposure through the edge, if any (`expose`). */
+  readonly route?: ReleaseRoute;
 }
 
 /** One variant of the service's pods: an image, the labels that select it, and optionally its own config. */
@@ -101,6 +112,23 @@ export interface CanaryIngressPlan {
   readonly serviceName: string;
 }
 
+/** One Service a route sends requests to, with its share. */
+export interface RouteBackendPlan {
+  readonly serviceName: string;
+  /** @default - the only backend, no weight */
+  readonly weight?: number;
+}
+
+/** A route of the exposed service through the edge: its hosts' requests to weighted Services. */
+export interface RoutePlan {
+  /** The construct id (`Route`, `PreviewRoute`). */
+  readonly id: string;
+  readonly name: string;
+  /** @default - the service's `expose.host` */
+  readonly host?: string;
+  readonly backends: readonly RouteBackendPlan[];
+}
+
 /** Everything a release strategy decided. */
 export interface ReleasePlan {
   /** The pod controllers, the one serving live traffic first (stable or active colour). */
@@ -109,6 +137,11 @@ export interface ReleasePlan {
   readonly services: readonly ServicePlan[];
   readonly configMaps: readonly ConfigMapPlan[];
   readonly canaryIngress?: CanaryIngressPlan;
+  /**
+   * The routes of an exposed service, the main one first.
+   * @default - one route `<name>` to Service `<name>`
+   */
+  readonly routes?: readonly RoutePlan[];
 }
 
 /** A release strategy: how a ResilientMicroservice's pods are run and served across versions. */
