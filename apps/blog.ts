@@ -2,7 +2,7 @@
 import { App } from 'cdk8s';
 import {
   ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, PlatformAlerts, PlatformDashboard,
-  ResilientMicroservice, StatefulDatabase,
+  PlatformEdge, ResilientMicroservice, StatefulDatabase,
 } from '../lib';
 
 /** HPA targets from the seed: CPU 70 %, memory 80 %; bounds come from the environment (2–10 in production). */
@@ -11,7 +11,12 @@ const REGISTRY = 'registry.example.com/blog';
 
 /** Builds the blog platform for one environment. */
 export function blogPlatform(app: App, environment: Environment): Platform {
-  const blog = new Platform(app, `blog-${environment.name}`, { name: 'blog', namespace: 'blog-platform', environment });
+  // The blog owns its edge: a Gateway of Envoy Gateway's class in its namespace, one HTTPS listener per host with
+  // a certificate cert-manager issues from the Gateway's annotation (ACME HTTP-01 through the HTTP listener).
+  const blog = new Platform(app, `blog-${environment.name}`, {
+    name: 'blog', namespace: 'blog-platform', environment,
+    edge: PlatformEdge.gatewayApi({ create: { className: 'eg' }, acmeSolver: 'http01' }),
+  });
 
   const postgres = new StatefulDatabase(blog, 'postgres', {
     engine: DatabaseEngine.postgres({ version: '16.4', databaseName: 'blog' }),

@@ -1,15 +1,27 @@
 // The e-commerce platform grown from seed 001's user-service: catalog, cart, orders, payments and a storefront.
 import { App, Duration } from 'cdk8s';
 import {
-  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, PlatformAlerts, PlatformDashboard,
-  Probe, Release, ResilientMicroservice, ScheduledJob, StatefulDatabase,
+  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayDataPlane, GatewayTls, Platform, PlatformAlerts,
+  PlatformDashboard, PlatformEdge, Probe, Release, ResilientMicroservice, ScheduledJob, StatefulDatabase,
 } from '../lib';
 
 const REGISTRY = 'registry.example.com/ecommerce';
 
 /** Builds the e-commerce platform for one environment. */
 export function ecommercePlatform(app: App, environment: Environment): Platform {
-  const shop = new Platform(app, `ecommerce-${environment.name}`, { name: 'ecommerce', namespace: 'ecommerce', environment });
+  // The shop attaches to the cluster's shared Gateway (Envoy Gateway, namespace `gateway-system`), whose HTTPS
+  // listener admits routes of the namespace and names the shop's certificate Secrets: cert-manager issues them
+  // from Certificates here by DNS-01, and a ReferenceGrant lets the Gateway read them.
+  const shop = new Platform(app, `ecommerce-${environment.name}`, {
+    name: 'ecommerce', namespace: 'ecommerce', environment,
+    edge: PlatformEdge.gatewayApi({
+      gateway: { name: 'shared-edge', namespace: 'gateway-system', sectionName: 'https', httpSectionName: 'http' },
+      dataPlane: GatewayDataPlane.envoyGateway(),
+      acmeSolver: 'dns01',
+    }),
+  });
+  const tls = GatewayTls.certManager(environment === Environment.PRODUCTION ? 'letsencrypt-prod' : 'letsencrypt-staging');
+  const host = (name: string) => (environment === Environment.PRODUCTION ? `${name}.example.com` : `${name}.${environment.name}.example.com`);
 
   const postgres = new StatefulDatabase(shop, 'postgres', {
     engine: DatabaseEngine.postgres({ version: '16.4', databaseName: 'shop', maxConnections: 200 }),
@@ -37,12 +49,14 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
   });
   users.allowTo(postgres);
 
-  // The catalog ships new versions as an Argo Rollouts canary: 20 %, 50 %, 80 % of pods with pauses between.
+  // The catalog ships new versions as an Argo Rollouts canary: 20 %, 50 %, 80 % of requests with pauses between,
+  // moved by the weights of its own HTTPRoute (Argo Rollouts' Gateway API plugin).
   const catalog = new ResilientMicroservice(shop, 'product-catalog', {
     image: `${REGISTRY}/product-catalog:3.4.0`,
     resources: { requests: { cpu: '200m', memory: '256Mi' } },
     metrics: { port: 9090 },
-    release: Release.argoRollout(),
+    expose: { host: host('catalog'), tls },
+    release: Release.argoRollout({ trafficRouting: 'gateway-api' }),
   });
   catalog.connectTo(postgres);
 
@@ -53,12 +67,16 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
   });
   cart.connectTo(cartStore);
 
-  // Orders change behind a blue/green switch: green is the next version, blue serves.
+  // Orders change behind a blue/green switch: green is the next version, blue serves; the preview colour has a
+  // host of its own for checks before the switch.
   const orders = new ResilientMicroservice(shop, 'order-service', {
     image: `${REGISTRY}/order-service:4.1.0`,
     resources: { requests: { cpu: '200m', memory: '256Mi' } },
     metrics: { port: 9090 },
-    release: Release.blueGreen({ active: 'blue', green: { image: `${REGISTRY}/order-service:4.2.0` } }),
+    expose: { host: host('orders'), path: '/api/', tls },
+    release: Release.blueGreen({
+      active: 'blue', green: { image: `${REGISTRY}/order-service:4.2.0` }, previewHost: host('orders-preview'),
+    }),
   });
   orders.connectTo(postgres);
   orders.connectTo(users);        // the seed's OrderService calls user-service
@@ -80,8 +98,8 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
   });
 
   new ApiGateway(shop, 'api-gateway', {
-    hosts: ['shop.example.com'],
-    tls: GatewayTls.certManager('letsencrypt-prod'),
+    hosts: [host('shop')],
+    tls,
     resources: { requests: { cpu: '50m', memory: '64Mi' } },
     routes: [
       { path: '/api/users/', to: users, rewrite: '/' },

@@ -191,7 +191,7 @@ export class ApiGateway extends Workload {
     ({ route: this.route, ingress: this.ingress } = this.platform.edge.expose(this, {
       id: this.platform.edge.spec.kind === 'ingress' ? 'Ingress' : 'HttpRoute', name: this.workloadName, hosts: this.hosts, path: '/',
       backends: [{ serviceName: this.service.name, port: this.port }], tls: this.tls, labels: this.labels,
-      peer: this, podPort: this.port, prop: 'hosts', ingressAnnotations: props.ingressAnnotations,
+      peer: this, podPort: this.port, prop: 'hosts', tlsProp: 'tls', ingressAnnotations: props.ingressAnnotations,
     }));
     if (!this.tls.enabled) {
       markInsecureOptIn((this.route ?? this.ingress)!, {

@@ -1,6 +1,6 @@
 // ApiGateway: every object, default and error, asserted on the synthesized output.
 import { Duration, Size, Testing } from 'cdk8s';
-import { ApiGateway, ApiGatewayProps, Compatibility, Environment, ExternalTarget, GatewayTls, Platform, ResilientMicroservice } from '../lib';
+import { ApiGateway, ApiGatewayProps, Compatibility, Environment, ExternalTarget, GatewayTls, Platform, PlatformEdge, PlatformProps, ResilientMicroservice } from '../lib';
 import { WiringGraph } from '../lib/network/wiring-graph';
 import { CONFIG_HASH_ANNOTATION } from '../lib/pod/config-hash';
 import { optInFindings } from './support/findings';
@@ -8,7 +8,7 @@ import { findObject, K8sObject, podSpecOf, synth, testPlatform } from './support
 import { schemaError } from './support/schema';
 import { validateObjects } from '../lib/validation/validate';
 
-function blog(props: Partial<ApiGatewayProps> = {}, platformProps = {}) {
+function blog(props: Partial<ApiGatewayProps> = {}, platformProps: PlatformProps = {}) {
   const { app, platform } = testPlatform(platformProps);
   const posts = new ResilientMicroservice(platform, 'posts', { image: 'shop/posts:1.0.0' });
   const auth = new ResilientMicroservice(platform, 'auth', { image: 'shop/auth:1.0.0', port: 9000 });
@@ -205,84 +205,142 @@ test('the kit\'s validation (schema, references, policy) finds nothing, external
   expect(report.unchecked).toEqual([]);
 });
 
-describe('ApiGateway Ingress and TLS', () => {
-  test('by default: class nginx, each host to the gateway Service, TLS from the Secret <name>-tls', () => {
+const ENVOY_PROXIES = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
+  podSelector: {
+    matchLabels: {
+      'app.kubernetes.io/managed-by': 'envoy-gateway',
+      'gateway.envoyproxy.io/owning-gateway-name': 'shop-gateway',
+      'gateway.envoyproxy.io/owning-gateway-namespace': 'shop',
+    },
+  },
+};
+
+describe('ApiGateway on the Gateway API edge (the default)', () => {
+  test('an HTTPRoute of every host to the gateway Service, on each host\'s HTTPS listener; no Ingress', () => {
     // given
     const { platform } = blog({ hosts: ['blog.example.com', 'www.blog.example.com'] });
     // when
-    const ingress = findObject(synth(platform), 'Ingress', 'gateway');
+    const objects = synth(platform);
+    const route = findObject(objects, 'HTTPRoute', 'gateway');
     // then
-    expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
-    expect(ingress.spec.ingressClassName).toBe('nginx');
-    expect(ingress.spec.tls).toEqual([{ hosts: ['blog.example.com', 'www.blog.example.com'], secretName: 'gateway-tls' }]);
-    expect(ingress.spec.rules.map((r: K8sObject) => r.host)).toEqual(['blog.example.com', 'www.blog.example.com']);
-    expect(ingress.spec.rules[0].http.paths).toEqual([{
-      path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 8080 } } },
-    }]);
-    expect(ingress.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/proxy-body-size': '1048576' });
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec).toEqual({
+      parentRefs: [
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shop-gateway', sectionName: 'https-blog-example-com' },
+        { group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shop-gateway', sectionName: 'https-www-blog-example-com' },
+      ],
+      hostnames: ['blog.example.com', 'www.blog.example.com'],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+        backendRefs: [{ group: '', kind: 'Service', name: 'gateway', port: 8080 }],
+      }],
+    });
+    expect(objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
+    expect(JSON.stringify(objects)).not.toContain('nginx.ingress.kubernetes.io/');
   });
 
-  test('GatewayTls.fromSecret names the Secret', () => {
+  test('the Gateway holds an HTTPS listener per host with the Secret <name>-tls, and the HTTP listener redirects', () => {
     // given
     const { platform } = blog({ tls: GatewayTls.fromSecret('blog-cert') });
+    // when
+    const objects = synth(platform);
+    const gateway = findObject(objects, 'Gateway', 'shop-gateway');
     // then
-    expect(findObject(synth(platform), 'Ingress', 'gateway').spec.tls[0].secretName).toBe('blog-cert');
+    expect(gateway.spec.listeners).toEqual([
+      { name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } },
+      {
+        name: 'https-blog-example-com', hostname: 'blog.example.com', port: 443, protocol: 'HTTPS', allowedRoutes: { namespaces: { from: 'Same' } },
+        tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'blog-cert' }] },
+      },
+    ]);
+    expect(gateway.metadata.annotations).toBeUndefined();
+    expect(findObject(objects, 'HTTPRoute', 'shop-https-redirect').spec.hostnames).toEqual(['blog.example.com']);
   });
 
-  test('GatewayTls.certManager: the cluster-issuer annotation and a Secret for cert-manager to fill', () => {
+  test('GatewayTls.certManager: cert-manager\'s issuer annotation on the Gateway, which issues into <name>-tls', () => {
     // given
     const { platform } = blog({ tls: GatewayTls.certManager('letsencrypt-prod') });
     const { platform: named } = blog({ tls: GatewayTls.certManager('internal-ca', { secretName: 'blog-tls', issuerKind: 'Issuer' }) });
     // when
-    const ingress = findObject(synth(platform), 'Ingress', 'gateway');
-    const namedIngress = findObject(synth(named), 'Ingress', 'gateway');
+    const gateway = findObject(synth(platform), 'Gateway', 'shop-gateway');
+    const namedGateway = findObject(synth(named), 'Gateway', 'shop-gateway');
     // then
-    expect(ingress.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt-prod');
-    expect(ingress.spec.tls).toEqual([{ hosts: ['blog.example.com'], secretName: 'gateway-tls' }]);
-    expect(namedIngress.metadata.annotations['cert-manager.io/issuer']).toBe('internal-ca');
-    expect(namedIngress.metadata.annotations['cert-manager.io/cluster-issuer']).toBeUndefined();
-    expect(namedIngress.spec.tls[0].secretName).toBe('blog-tls');
+    expect(gateway.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' });
+    expect(gateway.spec.listeners[1].tls.certificateRefs[0].name).toBe('gateway-tls');
+    expect(namedGateway.metadata.annotations).toEqual({ 'cert-manager.io/issuer': 'internal-ca' });
+    expect(namedGateway.spec.listeners[1].tls.certificateRefs[0].name).toBe('blog-tls');
   });
 
-  test('GatewayTls.insecurePlaintext: no TLS, no HSTS, and the opt-in recorded (an error in production)', () => {
+  test('GatewayTls.insecurePlaintext: the route on the HTTP listener, no redirect, no HSTS, the opt-in recorded', () => {
     // given
     const { app, platform } = blog({ tls: GatewayTls.insecurePlaintext() });
     // when
     const objects = synth(platform);
     // then
-    expect(findObject(objects, 'Ingress', 'gateway').spec.tls).toBeUndefined();
+    expect(findObject(objects, 'HTTPRoute', 'gateway').spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'shop-gateway', sectionName: 'http' }]);
+    expect(objects.filter((o) => o.kind === 'HTTPRoute').map((o) => o.metadata.name)).toEqual(['gateway']);
     expect(nginxConf(objects)).not.toContain('Strict-Transport-Security');
-    expect(optInFindings(app)).toEqual([expect.stringMatching(/^\[shop\/gateway\/Ingress\] error policy\/insecure-opt-in Ingress\/shop\/gateway: found GatewayTls.insecurePlaintext\(\): the Ingress serves plain HTTP/)]);
+    expect(optInFindings(app)).toEqual([expect.stringMatching(/^\[shop\/gateway\/HttpRoute\] error policy\/insecure-opt-in HTTPRoute\/shop\/gateway: found GatewayTls.insecurePlaintext\(\): the edge serves the hosts in plain HTTP/)]);
   });
 
-  test('ingressClassName, extra annotations and maxBodySize; no body-size annotation for other classes', () => {
+  test('maxBodySize reaches nginx only: no controller annotation for it', () => {
     // given
-    const { platform } = blog({ maxBodySize: Size.mebibytes(8), ingressAnnotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'true' } });
-    const { platform: traefik } = blog({ ingressClassName: 'traefik' });
+    const { platform } = blog({ maxBodySize: Size.mebibytes(8) });
     // when
-    const ingress = findObject(synth(platform), 'Ingress', 'gateway');
-    const traefikIngress = findObject(synth(traefik), 'Ingress', 'gateway');
+    const objects = synth(platform);
     // then
+    expect(nginxConf(objects)).toContain('client_max_body_size 8388608;');
+    expect(findObject(objects, 'HTTPRoute', 'gateway').metadata.annotations).toBeUndefined();
+  });
+
+  test('the Ingress props of old are refused with where they went', () => {
+    expect(() => blog({ ingressClassName: 'nginx' })).toThrow('[shop/gateway] ingressClassName ("nginx") is set on the Platform now: edge: PlatformEdge.ingress(');
+    expect(() => blog({ ingressController: { namespace: 'traefik' } })).toThrow('[shop/gateway] ingressController ({"namespace":"traefik"}) is set on the Platform now');
+    expect(() => blog({ ingressAnnotations: { a: 'b' } })).toThrow('[shop/gateway] ingressAnnotations ({"a":"b"}) has no Ingress to go on: the Platform\'s edge is Gateway API');
+  });
+});
+
+describe('ApiGateway on the Ingress edge', () => {
+  const edge = PlatformEdge.ingress({ className: 'traefik', controller: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } } });
+
+  test('an Ingress of the edge\'s class, each host to the gateway Service, TLS, only the annotations asked for', () => {
+    // given
+    const { platform } = blog({ hosts: ['blog.example.com', 'www.blog.example.com'], tls: GatewayTls.certManager('letsencrypt-prod'), ingressAnnotations: { 'traefik.ingress.kubernetes.io/router.middlewares': 'shop-auth@kubernetescrd' } }, { edge });
+    // when
+    const objects = synth(platform);
+    const ingress = findObject(objects, 'Ingress', 'gateway');
+    // then
+    expect(ingress.spec.ingressClassName).toBe('traefik');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['blog.example.com', 'www.blog.example.com'], secretName: 'gateway-tls' }]);
+    expect(ingress.spec.rules[0].http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: 'gateway', port: { number: 8080 } } } }]);
     expect(ingress.metadata.annotations).toEqual({
-      'nginx.ingress.kubernetes.io/proxy-body-size': '8388608', 'nginx.ingress.kubernetes.io/ssl-redirect': 'true',
+      'cert-manager.io/cluster-issuer': 'letsencrypt-prod', 'traefik.ingress.kubernetes.io/router.middlewares': 'shop-auth@kubernetescrd',
     });
-    expect(nginxConf(synth(platform))).toContain('client_max_body_size 8388608;');
-    expect(traefikIngress.spec.ingressClassName).toBe('traefik');
-    expect(traefikIngress.metadata.annotations).toBeUndefined();
+    expect(objects.filter((o) => o.kind === 'HTTPRoute' || o.kind === 'Gateway')).toEqual([]);
+  });
+
+  test('the gateway admits the controller\'s pods only', () => {
+    // given
+    const { platform } = blog({}, { edge });
+    // when
+    const policy = findObject(synth(platform), 'NetworkPolicy', 'gateway');
+    // then
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    }]);
   });
 });
 
 describe('ApiGateway network policy and wiring', () => {
-  test('ingress only from the ingress controller namespace on the gateway port; egress to routed Services and DNS', () => {
+  test('ingress only from the edge\'s data plane (the Gateway\'s own Envoy proxies) on the gateway port; egress to routed Services and DNS', () => {
     // given
     const { platform } = blog();
     // when
     const policy = findObject(synth(platform), 'NetworkPolicy', 'gateway');
     // then
-    expect(policy.spec.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
-      ports: [{ port: 8080, protocol: 'TCP' }],
-    }]);
+    expect(policy.spec.ingress).toEqual([{ from: [ENVOY_PROXIES], ports: [{ port: 8080, protocol: 'TCP' }] }]);
     const egress = policy.spec.egress;
     expect(egress[0].ports).toEqual([{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }]);
     expect(egress.slice(1)).toEqual([
@@ -310,19 +368,6 @@ describe('ApiGateway network policy and wiring', () => {
     const edges = WiringGraph.of(app).edgesFrom(gateway);
     expect(edges.map((e) => [e.kind, e.label, e.to.workloadName])).toEqual([['route', '/api/posts/', 'posts'], ['route', '/api/auth/', 'auth']]);
     expect(edges[0].to).toBe(posts);
-  });
-
-  test('a configurable controller namespace and pod labels', () => {
-    // given
-    const { platform, gateway } = blog({ ingressController: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } } });
-    // when
-    const policy = findObject(synth(platform), 'NetworkPolicy', 'gateway');
-    // then
-    expect(gateway.ingressControllerNamespace).toBe('traefik');
-    expect(policy.spec.ingress[0].from).toEqual([{
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } },
-      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } },
-    }]);
   });
 
   test('an external target: egress to any address on its port, and an https upstream with its own Host', () => {
@@ -405,7 +450,7 @@ describe('ApiGateway errors', () => {
       .toThrow('[shop/gateway] routes[2].to.port (0) must be an integer from 1 to 65535');
   });
 
-  test('invalid, missing or repeated Ingress host names', () => {
+  test('invalid, missing or repeated host names', () => {
     expect(() => blog({ hosts: ['Blog_Example.com'] })).toThrow('[shop/gateway] hosts[0] ("Blog_Example.com") must be a DNS-1123 subdomain');
     expect(() => blog({ hosts: [] })).toThrow('[shop/gateway] hosts ([]) must hold at least one host name');
     expect(() => blog({ hosts: ['a.example.com', 'a.example.com'] })).toThrow('[shop/gateway] hosts ("a.example.com") appears twice');

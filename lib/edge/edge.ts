@@ -32,8 +32,10 @@ export interface EdgeExposureRequest {
   /** The workload whose pods serve the backends; the data plane is admitted to them on `podPort`. */
   readonly peer: INetworkPeer;
   readonly podPort: number;
-  /** The prop errors name (e.g. `expose`, `hosts`). */
+  /** The prop errors about hosts and backends name (e.g. `expose`, `hosts`). */
   readonly prop: string;
+  /** The prop errors about the certificate name (e.g. `tls`, `expose.tls`). */
+  readonly tlsProp: string;
   /**
    * The exposer's own Ingress annotations (Ingress edge only).
    * @default - none
@@ -110,7 +112,7 @@ export class Edge extends Construct {
   /** Routes `request` through the edge and admits the data plane to its pods. */
   public expose(scope: Construct, request: EdgeExposureRequest): EdgeExposure {
     if (request.backends.length === 0) throw PatternError.invalidProp(scope, request.prop, [], 'needs at least one backend Service');
-    const tls = request.tls.render(scope, `${request.prop}.tls`, request.name, request.hosts);
+    const tls = request.tls.render(scope, request.tlsProp, request.name, request.hosts);
     this.admit(request.peer, request.podPort);
     const issuer = issuerOf(tls.annotations);
     if (issuer && this.spec.acmeSolver === 'http01') this.ensureSolverPolicy();
@@ -147,7 +149,7 @@ export class Edge extends Construct {
     if (secret === undefined) {
       const section = spec.mode === 'attach' ? spec.gateway.httpSectionName : HTTP_LISTENER;
       if (section === false) {
-        throw PatternError.invalidProp(scope, `${request.prop}.tls`, 'GatewayTls.insecurePlaintext()',
+        throw PatternError.invalidProp(scope, request.tlsProp, 'GatewayTls.insecurePlaintext()',
           'needs an HTTP listener, and edge.gateway.httpSectionName is false: give the listener\'s name or use TLS');
       }
       this.record(request.hosts, `none: plain HTTP on listener \`${section}\``);
@@ -156,8 +158,8 @@ export class Edge extends Construct {
     this.ensureRedirect(request.hosts);
     if (spec.mode === 'create') {
       const gateway = this.ensureGateway();
-      if (issuer) gateway.useIssuer(scope, `${request.prop}.tls`, tls.annotations);
-      const sections = [...new Set(request.hosts.map((host) => gateway.listenerFor(scope, `${request.prop}.tls.secretName`, host, secret)))];
+      if (issuer) gateway.useIssuer(scope, request.tlsProp, tls.annotations);
+      const sections = [...new Set(request.hosts.map((host) => gateway.listenerFor(scope, `${request.tlsProp}.secretName`, host, secret)))];
       this.record(request.hosts, issuer
         ? `Secret \`${secret}\` on Gateway \`${ref.name}\`'s listener(s) ${sections.map((s) => `\`${s}\``).join(', ')}, issued by ${issuer.kind} \`${issuer.name}\` through cert-manager's Gateway annotation${this.solverText()}`
         : `existing Secret \`${secret}\` on Gateway \`${ref.name}\`'s listener(s) ${sections.map((s) => `\`${s}\``).join(', ')}, not managed by the kit`);
@@ -222,7 +224,7 @@ export class Edge extends Construct {
   private ensureCertificate(scope: IConstruct, request: EdgeExposureRequest, secret: string, issuer: IssuerRef): void {
     const existing = this.certificates.get(secret);
     if (existing && (existing.issuer.name !== issuer.name || existing.issuer.kind !== issuer.kind)) {
-      throw PatternError.invalidProp(scope, `${request.prop}.tls`, `${issuer.kind} ${issuer.name}`,
+      throw PatternError.invalidProp(scope, request.tlsProp, `${issuer.kind} ${issuer.name}`,
         `must be the issuer of Secret "${secret}"'s Certificate (${existing.issuer.kind} ${existing.issuer.name}), or give another secretName`);
     }
     if (existing) {

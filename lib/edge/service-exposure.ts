@@ -63,7 +63,7 @@ export function exposeService(scope: Construct, options: Required<ServiceExposeO
       id: plan.id, name: plan.name, hosts: [plan.host ?? options.host], path: options.path,
       backends: plan.backends.map((b) => ({ serviceName: b.serviceName, port: props.port, weight: b.weight })),
       tls: options.tls, labels: props.labels, peer: props.peer, podPort: props.port,
-      prop: plan.id === 'PreviewRoute' ? 'release.previewHost' : 'expose',
+      prop: plan.id === 'PreviewRoute' ? 'release.previewHost' : 'expose', tlsProp: 'expose.tls',
     });
     return (exposure.route ?? exposure.ingress)!;
   });

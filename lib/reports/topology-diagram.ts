@@ -1,4 +1,5 @@
 // The topology diagram of a Platform as Mermaid: the same wiring graph that produced its NetworkPolicies.
+import { edgeReportLines } from '../edge/edge-report';
 import { Platform } from '../platform';
 import { INetworkPeer, NetworkPort, WiringEdge, WiringGraph } from '../network/wiring-graph';
 import { compareCodePoints } from '../private/ordering';
@@ -32,7 +33,7 @@ export function topologyEdges(platform: Platform): TopologyEdge[] {
   return [...internal, ...external].sort((a, b) => compareCodePoints(key(a), key(b)));
 }
 
-/** A Markdown document with the Mermaid flowchart (GitHub renders it). */
+/** A Markdown document with the Mermaid flowchart (GitHub renders it) and the edge with its certificate paths. */
 export function topologyDiagram(platform: Platform): string {
   const edges = topologyEdges(platform);
   const workloads = new Map(platform.workloadFootprints.map((f) => [f.workload.workloadName, f.kind]));
@@ -51,7 +52,7 @@ export function topologyDiagram(platform: Platform): string {
     const text = [e.label, e.ports.map((p) => `:${p}`).join(' ')].filter(Boolean).join(' ');
     lines.push(`  ${nodeId(e.from)} -->|"${text}"| ${nodeId(e.to)}`);
   }
-  lines.push('```', '');
+  lines.push('```', '', ...edgeReportLines(platform.edge));
   return lines.join('\n');
 }
 

@@ -12,6 +12,7 @@ export { objectRef } from './finding';
 export { ANNOTATIONS_MAX_BYTES, CONFIGMAP_MAX_BYTES, configMapBytes, MonitoringRules, promqlError } from './monitoring-checks';
 export { PolicyRules } from './policy-checks';
 export { ReferenceRules } from './reference-checks';
+export { RouteRules } from './route-checks';
 export { findingLines, formatFinding, formatReport } from './report';
 export type { ExternalDeclaration, KindDeclaration, ObjectSelector, ScopedRule, UserPolicy, ValidationRule, Waiver } from './rule';
 export { annotateWaivedObjects, Validation, waiverAnnotation } from './rule';

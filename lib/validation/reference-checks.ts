@@ -1,6 +1,7 @@
 // Cross-reference checks: every selector, port, target and name that points at another object finds it.
 import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
 import { IndexedObject, isEmptySelector, ObjectIndex, PodTemplate, WORKLOAD_KINDS } from './object-index';
+import { checkHttpRoute } from './route-checks';
 
 /** Rule ids of the reference checks. */
 export const ReferenceRules = {
@@ -46,6 +47,7 @@ export function checkReferences(index: ObjectIndex, isExternal: ExternalLookup):
       case 'NetworkPolicy': findings.push(...checkNetworkPolicy(index, object)); break;
       case 'StatefulSet': findings.push(...checkStatefulSetService(index, object)); break;
       case 'Ingress': findings.push(...checkIngress(index, object)); break;
+      case 'HTTPRoute': if (object.json.apiVersion?.startsWith?.('gateway.networking.k8s.io/')) findings.push(...checkHttpRoute(index, object)); break;
       default: break;
     }
   }
@@ -159,9 +161,16 @@ function percentOrCount(value: unknown, total: number, roundUp = false): number 
   return Number(value);
 }
 
+/**
+ * Labels of pods an operator starts in the namespace on its own, which no output holds: cert-manager's ACME HTTP-01
+ * solvers (`acme.cert-manager.io/http01-solver: "true"`, for the length of a challenge).
+ */
+const OPERATOR_POD_LABELS: readonly (readonly [string, string])[] = [['acme.cert-manager.io/http01-solver', 'true']];
+
 function checkNetworkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {
   const selector = policy.json.spec?.podSelector;
   if (!selector || isEmptySelector(selector)) return [];
+  if (OPERATOR_POD_LABELS.some(([key, value]) => selector.matchLabels?.[key] === value)) return [];
   if (matchingTemplates(index, policy.scope, selector).length > 0) return [];
   return [finding(ReferenceRules.NETWORK_POLICY_SELECTOR, 'error', policy, 'spec.podSelector', selector,
     `a selector matching some pod template in namespace "${policy.namespace}" (${describeCandidates(index.templatesIn(policy.scope))})`)];
