@@ -277,12 +277,12 @@ describe('ResilientMicroservice: wiring and NetworkPolicy', () => {
     expect(findObject(objects, 'NetworkPolicy', 'orders').spec.egress).toHaveLength(2);
   });
 
-  test('a metrics port gets scrape annotations and ingress from the monitoring namespace', () => {
+  test('a metrics port gets scrape annotations and ingress from the Prometheus pods of the monitoring namespace', () => {
     const { objects } = build({ metrics: { port: 9090 } });
     const annotations = findObject(objects, 'Deployment', 'orders').spec.template.metadata.annotations;
     expect(annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090', 'prometheus.io/path': '/metrics' });
     expect(findObject(objects, 'NetworkPolicy', 'orders').spec.ingress).toContainEqual({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
       ports: [{ port: 9090, protocol: 'TCP' }],
     });
   });

@@ -285,7 +285,7 @@ describe('StatefulDatabase client wiring', () => {
 });
 
 describe('StatefulDatabase optional parts', () => {
-  test('metrics (on in production): exporter sidecar, scrape annotations, ingress from the monitoring namespace', () => {
+  test('metrics (on in production): exporter sidecar, scrape annotations, ingress from the Prometheus pods of the monitoring namespace', () => {
     // when
     const { objects } = postgresOnly();
     // then
@@ -297,7 +297,7 @@ describe('StatefulDatabase optional parts', () => {
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '9187', 'prometheus.io/path': '/metrics',
     });
     expect(findObject(objects, 'NetworkPolicy', 'postgres').spec.ingress).toContainEqual({
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
       ports: [{ port: 9187, protocol: 'TCP' }],
     });
   });

@@ -1,7 +1,7 @@
 // Argo Rollouts: a Rollout with canary steps in place of the Deployment, schema-valid, targeted by the HPA.
 import { schemaViolation } from '../../lib/validation/schema-models';
 import { Duration } from 'cdk8s';
-import { Release, ResilientMicroservice, ResilientMicroserviceProps, RolloutStep } from '../../lib';
+import { GatewayTls, Release, ResilientMicroservice, ResilientMicroserviceProps, RolloutStep } from '../../lib';
 import { findObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
 const SELECTOR = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' };
@@ -118,5 +118,34 @@ describe('Release.argoRollout', () => {
   test('error: a background analysis starting past the last step', () => {
     expect(() => build({ release: Release.argoRollout({ backgroundAnalysis: { templates: ['error-rate'], startingStep: 9 } }) }))
       .toThrow(/^\[shop\/orders\] release\.backgroundAnalysis\.startingStep \(9\) must be the index of a step, from 0 to 5/);
+  });
+});
+
+describe('Release.argoRollout with Gateway API traffic routing', () => {
+  const exposed: Partial<ResilientMicroserviceProps> = {
+    expose: { host: 'orders.example.com', tls: GatewayTls.certManager('letsencrypt-prod') },
+    release: Release.argoRollout({ trafficRouting: 'gateway-api' }),
+  };
+
+  test('the Rollout names the plugin with the service\'s HTTPRoute and namespace, and both Services', () => {
+    const { objects } = build(exposed);
+    const canary = findObject(objects, 'Rollout', 'orders').spec.strategy.canary;
+    expect(canary.trafficRouting).toEqual({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'orders', namespace: 'shop' } } });
+    expect([canary.stableService, canary.canaryService]).toEqual(['orders', 'orders-canary']);
+    expect(findObject(objects, 'Service', 'orders-canary').spec.selector).toEqual(SELECTOR);
+    expect(schemaViolation(findObject(objects, 'Rollout', 'orders'))).toBeUndefined();
+  });
+
+  test('the HTTPRoute holds both Services, all requests to stable until Argo moves the weights', () => {
+    const { objects } = build(exposed);
+    expect(findObject(objects, 'HTTPRoute', 'orders').spec.rules[0].backendRefs).toEqual([
+      { group: '', kind: 'Service', name: 'orders', port: 8080, weight: 100 },
+      { group: '', kind: 'Service', name: 'orders-canary', port: 8080, weight: 0 },
+    ]);
+  });
+
+  test('without expose it is refused', () => {
+    expect(() => build({ release: Release.argoRollout({ trafficRouting: 'gateway-api' }) }))
+      .toThrow(/^\[shop\/orders\] release\.trafficRouting \("gateway-api"\) needs the service exposed/);
   });
 });

@@ -1,5 +1,5 @@
 // Blue/green: two Deployments, Services switching by selector, HPA, PDB and NetworkPolicy covering both colours.
-import { Release, ResilientMicroservice, ResilientMicroserviceProps } from '../../lib';
+import { GatewayTls, Release, ResilientMicroservice, ResilientMicroserviceProps } from '../../lib';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
 const SELECTOR = { 'app.kubernetes.io/name': 'orders', 'app.kubernetes.io/instance': 'orders' };
@@ -144,5 +144,44 @@ describe('Release.blueGreen', () => {
       /^\[shop\/orders\] release\.green\.config \("NEW-FLAG"\) must be a valid environment variable name/],
   ])('error: %s', (_name, release, message) => {
     expect(() => build({ release })).toThrow(message);
+  });
+});
+
+describe('Release.blueGreen preview host', () => {
+  const previewed: Partial<ResilientMicroserviceProps> = {
+    expose: { host: 'orders.example.com', path: '/api/', tls: GatewayTls.certManager('letsencrypt-prod') },
+    release: Release.blueGreen({ active: 'blue', green: { image: 'shop/orders:1.3.0' }, previewHost: 'orders-preview.example.com' }),
+  };
+
+  test('a route of the preview host to <name>-preview beside the live route to <name>, same path', () => {
+    const { objects, service } = build(previewed);
+    const live = findObject(objects, 'HTTPRoute', 'orders');
+    const preview = findObject(objects, 'HTTPRoute', 'orders-preview');
+    expect(live.spec.hostnames).toEqual(['orders.example.com']);
+    expect(live.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'orders', port: 8080 }]);
+    expect(preview.spec.hostnames).toEqual(['orders-preview.example.com']);
+    expect(preview.spec.rules).toEqual([{
+      matches: [{ path: { type: 'PathPrefix', value: '/api/' } }],
+      backendRefs: [{ group: '', kind: 'Service', name: 'orders-preview', port: 8080 }],
+    }]);
+    expect(findObject(objects, 'Service', 'orders-preview').spec.selector).toEqual(GREEN);
+    expect(service.routes).toHaveLength(2);
+  });
+
+  test('each host its own listener and certificate on the platform\'s Gateway', () => {
+    const { objects } = build(previewed);
+    const listeners = findObject(objects, 'Gateway', 'shop-gateway').spec.listeners;
+    expect(listeners.map((l: K8sObject) => [l.name, l.hostname, l.tls?.certificateRefs[0].name])).toEqual([
+      ['http', undefined, undefined],
+      ['https-orders-example-com', 'orders.example.com', 'orders-tls'],
+      ['https-orders-preview-example-com', 'orders-preview.example.com', 'orders-preview-tls'],
+    ]);
+  });
+
+  test('a preview host without expose, or not a host name', () => {
+    expect(() => build({ release: Release.blueGreen({ active: 'blue', green: { image: 'shop/orders:1.3.0' }, previewHost: 'p.example.com' }) }))
+      .toThrow(/^\[shop\/orders\] release\.previewHost \("p\.example\.com"\) needs the service exposed/);
+    expect(() => build({ ...previewed, release: Release.blueGreen({ active: 'blue', green: { image: 'shop/orders:1.3.0' }, previewHost: 'Preview!' }) }))
+      .toThrow(/^\[shop\/orders\] release\.previewHost \("Preview!"\) must be a DNS-1123 subdomain/);
   });
 });

@@ -1,5 +1,5 @@
-// Canary on plain Kubernetes: a canary Deployment split by replica ratio, or by an nginx canary Ingress.
-import { Release, ResilientMicroservice, ResilientMicroserviceProps } from '../../lib';
+// Canary on plain Kubernetes: a canary Deployment split by replica ratio, by route weights, or by an nginx canary Ingress.
+import { GatewayTls, PlatformEdge, Release, ResilientMicroservice, ResilientMicroserviceProps } from '../../lib';
 import { collectWarnings } from '../../lib/warnings';
 import { findObject, objectsOfKind, podSpecOf, synth, testPlatform } from '../support/objects';
 
@@ -41,7 +41,7 @@ describe('Release.canary with a replica-ratio split', () => {
     const { app, objects } = build({ release: Release.canary({ image: 'shop/orders:1.3.0', weight: 10 }) });
     expect(findObject(objects, 'Deployment', 'orders-canary').spec.replicas).toBe(1);
     expect(collectWarnings(app)).toEqual([
-      '[shop/orders] release.weight (10) is split by replicas: 1 canary beside 2 stable pod(s) gives about 33 % of requests to the canary; use split "nginx-ingress" for an exact share',
+      '[shop/orders] release.weight (10) is split by replicas: 1 canary beside 2 stable pod(s) gives about 33 % of requests to the canary; use split "gateway-api" for an exact share',
     ]);
   });
 
@@ -69,6 +69,55 @@ describe('Release.canary with a replica-ratio split', () => {
     const withCanary = findObject(build().objects, 'Deployment', 'orders');
     const without = findObject(build({ release: Release.rollingUpdate() }).objects, 'Deployment', 'orders');
     expect(without.spec.selector).toEqual(withCanary.spec.selector);
+  });
+});
+
+describe('Release.canary with a gateway-api split', () => {
+  const exposed: Partial<ResilientMicroserviceProps> = {
+    expose: { host: 'orders.example.com', tls: GatewayTls.certManager('letsencrypt-prod') },
+    release: Release.canary({ image: 'shop/orders:1.3.0', weight: 10, split: 'gateway-api' }),
+  };
+
+  test('the service\'s HTTPRoute splits by weighted backendRefs (90 stable, 10 canary), no annotation, no Ingress', () => {
+    const { objects } = build(exposed);
+    const route = findObject(objects, 'HTTPRoute', 'orders');
+    expect(route.spec.hostnames).toEqual(['orders.example.com']);
+    expect(route.spec.rules).toEqual([{
+      matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+      backendRefs: [
+        { group: '', kind: 'Service', name: 'orders', port: 8080, weight: 90 },
+        { group: '', kind: 'Service', name: 'orders-canary', port: 8080, weight: 10 },
+      ],
+    }]);
+    expect(route.metadata.annotations).toBeUndefined();
+    expect(objectsOfKind(objects, 'Ingress')).toEqual([]);
+    expect(findObject(objects, 'Service', 'orders').spec.selector).toEqual(STABLE);
+    expect(findObject(objects, 'Service', 'orders-canary').spec.selector).toEqual(CANARY);
+  });
+
+  test('the data plane is admitted once to the service\'s pods (stable and canary alike), on its port', () => {
+    const { objects } = build(exposed);
+    const fromEdge = findObject(objects, 'NetworkPolicy', 'orders').spec.ingress
+      .filter((rule: { from: { namespaceSelector?: unknown }[] }) => rule.from.some((peer) => peer.namespaceSelector));
+    expect(fromEdge).toEqual([{
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/managed-by': 'envoy-gateway', 'gateway.envoyproxy.io/owning-gateway-name': 'shop-gateway', 'gateway.envoyproxy.io/owning-gateway-namespace': 'shop' } },
+      }],
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    }]);
+  });
+
+  test('canary replicas default to the weight\'s share of maxReplicas', () => {
+    expect(findObject(build(exposed).objects, 'Deployment', 'orders-canary').spec.replicas).toBe(1);
+  });
+
+  test('without expose, or on the Ingress edge, it is refused', () => {
+    expect(() => build({ release: Release.canary({ image: 'shop/orders:1.3.0', weight: 10, split: 'gateway-api' }) }))
+      .toThrow(/^\[shop\/orders\] release\.split \("gateway-api"\) needs the service exposed: give it `expose: \{ host \}`/);
+    const { platform } = testPlatform({ edge: PlatformEdge.ingress({ className: 'haproxy', controller: { namespace: 'haproxy' } }) });
+    expect(() => new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.2.0', ...exposed }))
+      .toThrow(/^\[shop\/orders\] release\.split \("gateway-api"\) needs the Gateway API edge: an Ingress cannot split requests by weight/);
   });
 });
 

@@ -54,7 +54,7 @@ describe('the kit\'s insecure opt-ins', () => {
     const found = findingsOf(OPT_IN, optIns);
     expect(found).toEqual([
       expect.stringMatching(/^\[shop\/api\/PlaintextSecret\] error policy\/insecure-opt-in Secret\/shop\/api-plaintext: found insecurePlaintextSecrets: 1 secret value\(s\) written into the YAML in plain text; expected secretEnv with an existing Secret; in production an insecure opt-in needs a waiver/),
-      expect.stringMatching(/^\[shop\/gateway\/Ingress\] error policy\/insecure-opt-in Ingress\/shop\/gateway: found GatewayTls\.insecurePlaintext\(\): the Ingress serves plain HTTP.*waive\('policy\/insecure-opt-in', \{ kind: 'Ingress', name: 'gateway' \}, reason\)/),
+      expect.stringMatching(/^\[shop\/gateway\/HttpRoute\] error policy\/insecure-opt-in HTTPRoute\/shop\/gateway: found GatewayTls\.insecurePlaintext\(\): the edge serves the hosts in plain HTTP.*waive\('policy\/insecure-opt-in', \{ kind: 'HTTPRoute', name: 'gateway' \}, reason\)/),
       expect.stringMatching(/^\[shop\/pg\/PlaintextSecret\] error policy\/insecure-opt-in Secret\/shop\/pg-credentials: found DatabaseCredentials\.insecurePlaintext: the PostgreSQL password/),
     ]);
     expect(findingsOf(PLAINTEXT, optIns)).toEqual([]);
@@ -86,11 +86,11 @@ describe('the kit\'s insecure opt-ins', () => {
   test('waived with a reason, production passes and the object carries the reason', () => {
     const { app, platform } = inEnvironment(Environment.PRODUCTION);
     optIns(platform);
-    for (const [kind, name] of [['Secret', 'api-plaintext'], ['Secret', 'pg-credentials'], ['Ingress', 'gateway']]) {
+    for (const [kind, name] of [['Secret', 'api-plaintext'], ['Secret', 'pg-credentials'], ['HTTPRoute', 'gateway']]) {
       Validation.of(platform).waive(OPT_IN, { kind, name }, 'a demo platform behind a VPN, with throwaway values');
     }
     expect(ruleFindings(app, OPT_IN)).toEqual([]);
-    const ingress = synth(platform).find((o) => o.kind === 'Ingress');
-    expect(ingress?.metadata.annotations[waiverAnnotation(OPT_IN)]).toBe('a demo platform behind a VPN, with throwaway values');
+    const route = synth(platform).find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'gateway');
+    expect(route?.metadata.annotations[waiverAnnotation(OPT_IN)]).toBe('a demo platform behind a VPN, with throwaway values');
   });
 });
