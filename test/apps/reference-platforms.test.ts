@@ -1,7 +1,7 @@
 // Every reference platform in every environment, checked as a whole: counts, selectors, policies, routes,
 // secrets, validation, diagram edges and capacity, read from the synthesized objects.
 import { Environment, Platform } from '../../lib';
-import { capacityReport, topologyEdges } from '../../lib/reports';
+import { capacityReport, topologyDiagram, topologyEdges } from '../../lib/reports';
 import { findResource, findResources, matchers } from '../../lib/testing';
 import { K8sObject } from '../support/objects';
 import {
@@ -12,35 +12,39 @@ import {
 
 expect.extend(matchers);
 
-const COMMON = { Namespace: 1, ResourceQuota: 1, LimitRange: 1, Ingress: 1 };
+const COMMON = { Namespace: 1, ResourceQuota: 1, LimitRange: 1 };
+/** The blog's own Gateway: the Gateway, its redirect and the gateway's route (and the HTTP-01 solver's NetworkPolicy). */
+const BLOG_EDGE = { Gateway: 1, HTTPRoute: 2 };
+/** The shop on the shared Gateway: the redirect and four routes, a Certificate per host, one ReferenceGrant. */
+const SHOP_EDGE = { HTTPRoute: 5, Certificate: 4, ReferenceGrant: 1 };
 
 /** Exact objects per kind: a kind that is missing here must be absent from the output (Secrets above all). */
 const EXPECTED_KINDS: Record<string, Record<string, Record<string, number>>> = {
   blog: {
     development: {
-      ...COMMON, ServiceAccount: 8, ConfigMap: 7, Service: 10, Deployment: 6, StatefulSet: 2,
-      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 10,
+      ...COMMON, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 7, Service: 10, Deployment: 6, StatefulSet: 2,
+      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11,
     },
     staging: {
-      ...COMMON, ServiceAccount: 8, ConfigMap: 8, Service: 12, Deployment: 6, StatefulSet: 2,
-      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 10, ServiceMonitor: 6, PrometheusRule: 1,
+      ...COMMON, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 8, Service: 12, Deployment: 6, StatefulSet: 2,
+      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11, ServiceMonitor: 6, PrometheusRule: 1,
     },
     production: {
-      ...COMMON, ServiceAccount: 10, ConfigMap: 8, Service: 12, Deployment: 6, StatefulSet: 2, CronJob: 2, PersistentVolumeClaim: 2,
-      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 12, ServiceMonitor: 6, PrometheusRule: 1,
+      ...COMMON, ...BLOG_EDGE, ServiceAccount: 10, ConfigMap: 8, Service: 12, Deployment: 6, StatefulSet: 2, CronJob: 2, PersistentVolumeClaim: 2,
+      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 13, ServiceMonitor: 6, PrometheusRule: 1,
     },
   },
   ecommerce: {
     development: {
-      ...COMMON, ServiceAccount: 10, ConfigMap: 3, Service: 12, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
+      ...COMMON, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 3, Service: 13, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
       HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12,
     },
     staging: {
-      ...COMMON, ServiceAccount: 10, ConfigMap: 4, Service: 14, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
+      ...COMMON, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 4, Service: 15, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
       HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12, ServiceMonitor: 7, PrometheusRule: 1,
     },
     production: {
-      ...COMMON, ServiceAccount: 12, ConfigMap: 4, Service: 14, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
+      ...COMMON, ...SHOP_EDGE, ServiceAccount: 12, ConfigMap: 4, Service: 15, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
       PersistentVolumeClaim: 2, HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 14, ServiceMonitor: 7,
       PrometheusRule: 1,
     },
@@ -96,11 +100,24 @@ describe.each(PLATFORM_CASES)('$platformName in $environmentName', ({ platformNa
     expect(problems).toEqual([]);
   });
 
-  test('the Ingress sends its hosts to the gateway Service on one of its ports', () => {
-    const ingress = findResource(objects, 'Ingress', 'api-gateway');
-    const backends = ingress.spec.rules.flatMap((r: K8sObject) => r.http.paths.map((p: K8sObject) => p.backend.service));
+  test('no Ingress and no ingress-nginx annotation; every HTTPRoute sends its hosts to Services of the output on their ports', () => {
+    expect(findResources(objects, 'Ingress')).toEqual([]);
+    expect(JSON.stringify(objects)).not.toContain('nginx.ingress.kubernetes.io/');
+    const gatewayRoute = findResource(objects, 'HTTPRoute', 'api-gateway');
     const gateway = findResource(objects, 'Service', 'api-gateway');
-    expect(backends).toEqual([{ name: 'api-gateway', port: { number: gateway.spec.ports[0].port } }]);
+    expect(gatewayRoute.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'api-gateway', port: gateway.spec.ports[0].port }]);
+    for (const route of findResources(objects, 'HTTPRoute')) {
+      for (const ref of route.spec.rules.flatMap((r: K8sObject) => r.backendRefs ?? [])) {
+        expect(findResource(objects, 'Service', ref.name).spec.ports.map((p: K8sObject) => p.port)).toContain(ref.port);
+      }
+    }
+  });
+
+  test('the topology report states the certificate path of every exposed host', () => {
+    const hosts = findResources(objects, 'HTTPRoute').filter((r) => r.spec.rules[0].backendRefs).flatMap((r) => r.spec.hostnames);
+    const report = topologyDiagram(platform);
+    for (const host of hosts) expect(report).toMatch(new RegExp(`\\| \`${host.replace(/\./g, '\\.')}\` \\| .*(ClusterIssuer|Secret)`));
+    expect(report).toContain(platformName === 'blog' ? 'ACME HTTP-01' : 'ACME DNS-01');
   });
 
   test('no secret value is in the YAML: no Secret, no literal value on secret-like env, no credentials in URLs', () => {
@@ -117,7 +134,7 @@ describe.each(PLATFORM_CASES)('$platformName in $environmentName', ({ platformNa
     const fromDiagram = diagramTriples(platform);
     const fromPolicies = ingressAllows(objects, externalNames(platform));
     expect(fromDiagram).toEqual(fromPolicies);
-    const internal = fromPolicies.filter((t) => !/^(prometheus|ingress-controller) /.test(t));
+    const internal = fromPolicies.filter((t) => !/^(prometheus|edge data plane \(envoy-gateway\)) /.test(t));
     expect(egressAllowsToWorkloads(objects)).toEqual(internal);
   });
 
@@ -246,7 +263,7 @@ function diagramTriples(platform: Platform): string[] {
   return [...new Set(topologyEdges(platform).flatMap((e) => e.ports.map((port) => triple(e.from, e.to, port))))].sort();
 }
 
-/** Namespaces a policy admits whole, by the names the diagram gives them. */
+/** Namespaces outside the platform whose pods a policy admits, by the names the diagram gives them. */
 function externalNames(platform: Platform): Record<string, string> {
-  return { [platform.monitoringNamespace]: 'prometheus', 'ingress-nginx': 'ingress-controller' };
+  return { [platform.monitoringNamespace]: 'prometheus', 'envoy-gateway-system': 'edge data plane (envoy-gateway)' };
 }

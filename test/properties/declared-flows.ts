@@ -1,6 +1,6 @@
 // The network flows a generated spec declares, modelled from the spec alone (not from the kit's wiring graph).
 import { PlatformSpec } from './generators';
-import { FlowSets, flowKey } from '../support/platform-checks';
+import { FlowSets, flowKey, podsKey } from '../support/platform-checks';
 
 const ENGINE_PORT = { postgres: 5432, redis: 6379 } as const;
 const EXPORTER_PORT = { postgres: 9187, redis: 9121 } as const;
@@ -9,14 +9,16 @@ const PROFILES = {
   staging: { databaseReplicas: 1, metrics: true, backups: false },
   production: { databaseReplicas: 2, metrics: true, backups: true },
 } as const;
-const MONITORING = 'ns:monitoring';
+const MONITORING = podsKey('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+/** The `ingress` prop of old still admits the ingress-nginx namespace. */
 const INGRESS_CONTROLLER = 'ns:ingress-nginx';
 
 /**
  * Every flow the spec asks for, as the kit documents them: connectTo (client → server on its port), gateway routes
  * (gateway → service, or to any address on an external host's port), database replication (pod to pod on the
- * engine port) and backups (CronJob → database), Prometheus from the monitoring namespace onto metrics ports, the
- * ingress controller onto Ingress-exposed ports, and DNS for every workload.
+ * engine port) and backups (CronJob → database), the Prometheus pods of the monitoring namespace onto metrics ports,
+ * the Gateway's Envoy proxies onto gateways, the ingress controller onto Ingress-exposed ports, and DNS for every
+ * workload.
  */
 export function declaredFlows(spec: PlatformSpec): FlowSets {
   const ingress = new Set<string>();
@@ -46,9 +48,11 @@ export function declaredFlows(spec: PlatformSpec): FlowSets {
       internal(`${d.name}-backup`, d.name, port);
     }
   }
+  // cert-manager's HTTP-01 solver pods, admitted from the edge's proxies as soon as a certificate is cert-manager's.
+  if (spec.gateways.some((g) => g.tls === 'cert-manager')) ingress.add(flowKey(edgeProxies(spec), '?allow-acme-http01-solver', 8089));
   for (const g of spec.gateways) {
     workload(g.name);
-    ingress.add(flowKey(INGRESS_CONTROLLER, g.name, 8080));
+    ingress.add(flowKey(edgeProxies(spec), g.name, 8080));
     for (const r of g.routes) {
       if (r.to.kind === 'service') internal(g.name, spec.services[r.to.index].name, spec.services[r.to.index].port);
       else egress.add(flowKey(g.name, 'cidr:0.0.0.0/0', r.to.port));
@@ -60,4 +64,13 @@ export function declaredFlows(spec: PlatformSpec): FlowSets {
     else internal(from, spec.databases[c.to.index].name, ENGINE_PORT[spec.databases[c.to.index].engine]);
   }
   return { ingress, egress };
+}
+
+/** The Envoy Gateway proxies of the platform's own Gateway (the default edge). */
+function edgeProxies(spec: PlatformSpec): string {
+  return podsKey('envoy-gateway-system', {
+    'app.kubernetes.io/managed-by': 'envoy-gateway',
+    'gateway.envoyproxy.io/owning-gateway-name': `${spec.namespace}-gateway`,
+    'gateway.envoyproxy.io/owning-gateway-namespace': spec.namespace,
+  });
 }

@@ -133,7 +133,7 @@ describe('Release.argoRollout with Gateway API traffic routing', () => {
     expect(canary.trafficRouting).toEqual({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'orders', namespace: 'shop' } } });
     expect([canary.stableService, canary.canaryService]).toEqual(['orders', 'orders-canary']);
     expect(findObject(objects, 'Service', 'orders-canary').spec.selector).toEqual(SELECTOR);
-    expect(schemaViolation(findObject(objects, 'Rollout', 'orders'))).toBeUndefined();
+    expect(schemaViolation(findObject(objects, 'Rollout', 'orders') as any)).toBeUndefined();
   });
 
   test('the HTTPRoute holds both Services, all requests to stable until Argo moves the weights', () => {

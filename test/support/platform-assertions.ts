@@ -138,11 +138,12 @@ export function workloadPolicies(objects: readonly K8sObject[]): K8sObject[] {
 function peerName(policy: K8sObject, peer: K8sObject, externalNames: Readonly<Record<string, string>>): string {
   const podName = peer.podSelector?.matchLabels?.[NAME_LABEL];
   const namespace = peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name'];
+  // Pods of a namespace outside the platform (Prometheus, the edge's data plane) go by the diagram's name for them.
+  if (namespace !== undefined && namespace !== policy.metadata.namespace && externalNames[namespace] !== undefined) {
+    return externalNames[namespace];
+  }
   if (podName !== undefined) {
     return namespace === undefined || namespace === policy.metadata.namespace ? podName : `${namespace}/${podName}`;
-  }
-  if (namespace !== undefined && peer.podSelector === undefined && externalNames[namespace] !== undefined) {
-    return externalNames[namespace];
   }
   throw new Error(`NetworkPolicy/${policy.metadata.name}: peer ${JSON.stringify(peer)} is neither a workload nor a known namespace`);
 }

@@ -42,7 +42,10 @@ function selects(selector: Record<string, string> | undefined, labels: Record<st
   return selector !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
-/** A NetworkPolicy peer as a name: a workload, `dns`, `ns:<namespace>` or `cidr:<block>`. */
+/**
+ * A NetworkPolicy peer as a name: a workload, `dns`, `ns:<namespace>`, `pods:<namespace>{k=v,…}` (pods of another
+ * namespace that are no workload, e.g. Prometheus or the edge's proxies) or `cidr:<block>`.
+ */
 function peerName(peer: K8sObject, ownNamespace: string): string {
   if (peer.ipBlock) return `cidr:${peer.ipBlock.cidr}${peer.ipBlock.except ? ` except ${peer.ipBlock.except.join(',')}` : ''}`;
   const namespace = peer.namespaceSelector ? peer.namespaceSelector.matchLabels?.[NAMESPACE_LABEL] ?? '*' : ownNamespace;
@@ -50,8 +53,14 @@ function peerName(peer: K8sObject, ownNamespace: string): string {
   if (pods === undefined) return peer.namespaceSelector ? `ns:${namespace}` : `?${JSON.stringify(peer)}`;
   if (namespace === 'kube-system' && pods['k8s-app'] === 'kube-dns' && Object.keys(pods).length === 1) return 'dns';
   const name = pods[NAME_LABEL];
+  if (namespace !== ownNamespace && (name === undefined || Object.keys(pods).length !== 2)) return podsKey(namespace, pods);
   if (name === undefined || Object.keys(pods).length !== 2) return `?${JSON.stringify(peer)}`;
   return namespace === ownNamespace ? name : `${namespace}/${name}`;
+}
+
+/** The name of some labelled pods of a namespace. */
+export function podsKey(namespace: string, labels: Readonly<Record<string, string>>): string {
+  return `pods:${namespace}{${Object.keys(labels).sort().map((k) => `${k}=${labels[k]}`).join(',')}}`;
 }
 
 function portsOf(rule: K8sObject): Array<[string | number, string]> {
