@@ -159,7 +159,7 @@ export class Edge extends Construct {
     if (spec.mode === 'create') {
       const gateway = this.ensureGateway();
       if (issuer) gateway.useIssuer(scope, request.tlsProp, tls.annotations);
-      const sections = [...new Set(request.hosts.map((host) => gateway.listenerFor(scope, `${request.tlsProp}.secretName`, host, secret)))];
+      const sections = [...new Set(request.hosts.map((host) => gateway.listenerFor(scope, { host: request.prop, secretName: `${request.tlsProp}.secretName` }, host, secret)))];
       this.record(request.hosts, issuer
         ? `Secret \`${secret}\` on Gateway \`${ref.name}\`'s listener(s) ${sections.map((s) => `\`${s}\``).join(', ')}, issued by ${issuer.kind} \`${issuer.name}\` through cert-manager's Gateway annotation${this.solverText()}`
         : `existing Secret \`${secret}\` on Gateway \`${ref.name}\`'s listener(s) ${sections.map((s) => `\`${s}\``).join(', ')}, not managed by the kit`);

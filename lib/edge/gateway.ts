@@ -64,14 +64,19 @@ export class PlatformGateway extends Construct {
   }
 
   /** The HTTPS listener of `host`, created on first use; the same host must keep the same certificate. */
-  public listenerFor(scope: IConstruct, prop: string, host: string, secretName: string): string {
+  public listenerFor(scope: IConstruct, props: { readonly host: string; readonly secretName: string }, host: string, secretName: string): string {
     const existing = this.listeners.get(host);
     if (existing && existing.secretName !== secretName) {
-      throw PatternError.invalidProp(scope, prop, secretName,
+      throw PatternError.invalidProp(scope, props.secretName, secretName,
         `must be the certificate Secret host "${host}" already has on the Gateway ("${existing.secretName}", from ${existing.owner}): one host, one listener, one certificate`);
     }
     if (!existing && this.listeners.size >= 63) {
-      throw PatternError.invalidProp(scope, prop, host, 'would be the 64th listener: a Gateway holds at most 64 (one is the HTTP listener)');
+      throw PatternError.invalidProp(scope, props.host, host, 'would be the 64th listener: a Gateway holds at most 64 (one is the HTTP listener)');
+    }
+    const clash = existing ? undefined : [...this.listeners.values()].find((l) => listenerName(l.host) === listenerName(host));
+    if (clash) {
+      throw PatternError.invalidProp(scope, props.host, host,
+        `would share the listener name "${listenerName(host)}" with host "${clash.host}" (from ${clash.owner}): use host names that differ by more than "." and "-"`);
     }
     if (!existing) this.listeners.set(host, { host, secretName, owner: scope.node.path });
     return listenerName(host);

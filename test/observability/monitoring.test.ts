@@ -61,3 +61,35 @@ test('the ServiceMonitor of a database selects its exporter Service and carries 
   const objects = synth(monitoredPlatform().platform);
   expect(findObject(objects, 'ServiceMonitor', 'postgres').metadata.labels).toMatchObject({ release: 'kube-prometheus-stack', 'app.kubernetes.io/name': 'postgres' });
 });
+
+describe('the Prometheus pods metrics ports admit', () => {
+  const metricsPeers = (objects: K8sObject[], policy: string) => findObject(objects, 'NetworkPolicy', policy).spec.ingress
+    .filter((rule: K8sObject) => rule.from.some((peer: K8sObject) => peer.namespaceSelector))
+    .map((rule: K8sObject) => ({ from: rule.from, ports: rule.ports.map((p: K8sObject) => p.port) }));
+
+  test('by default prometheus-operator\'s pods (app.kubernetes.io/name=prometheus) of the monitoring namespace, not the whole namespace', () => {
+    const objects = synth(monitoredPlatform().platform);
+    const prometheus = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    };
+    expect(metricsPeers(objects, 'orders')).toEqual([{ from: [prometheus], ports: [9090] }]);
+    expect(metricsPeers(objects, 'postgres')).toEqual([{ from: [prometheus], ports: [9187] }]);
+  });
+
+  test('labels and namespace of one\'s own', () => {
+    const { platform } = testPlatform({ monitoringNamespace: 'observability', monitoring: { prometheusPodLabels: { prometheus: 'k8s' } } });
+    new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.2.0', metrics: { port: 9090 } });
+    expect(metricsPeers(synth(platform), 'orders')).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { prometheus: 'k8s' } } }],
+      ports: [9090],
+    }]);
+  });
+
+  test('no labels (the whole namespace) or bad ones are refused', () => {
+    expect(() => testPlatform({ monitoring: { prometheusPodLabels: {} } }))
+      .toThrow(/^\[shop\] monitoring\.prometheusPodLabels \(\{\}\) must hold at least one label: \{\} would admit every pod of the monitoring namespace/);
+    expect(() => testPlatform({ monitoring: { prometheusPodLabels: { 'app.kubernetes.io/name': 'Prom etheus' } } }))
+      .toThrow(/^\[shop\] monitoring\.prometheusPodLabels\["app\.kubernetes\.io\/name"\] \("Prom etheus"\) must be a label value/);
+  });
+});
