@@ -184,11 +184,7 @@ export class Platform extends Chart {
       metadata: { name: 'allow-dns', labels: this.platformLabels('network-policy') },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] },
     });
-    const edge = props.edge ?? PlatformEdge.gatewayApi();
-    if (!(edge instanceof PlatformEdge)) {
-      throw PatternError.invalidProp(this, 'edge', edge, 'must be PlatformEdge.gatewayApi({...}) or PlatformEdge.ingress({...})');
-    }
-    this.edge = new Edge(this, 'Edge', { spec: edge._resolve(this, namespace, name), namespace, platformName: name, labels: this.platformLabels('edge') });
+    this.edge = this.createEdge(props.edge ?? PlatformEdge.gatewayApi());
     this.node.addValidation({ validate: () => this.validateQuotaFits() });
   }
 
@@ -260,6 +256,16 @@ export class Platform extends Chart {
     const rendered: Record<string, k8s.Quantity> = {};
     for (const key of Object.keys(hard).sort()) rendered[key] = k8s.Quantity.fromString(hard[key]);
     return rendered;
+  }
+
+  private createEdge(edge: PlatformEdge): Edge {
+    if (!(edge instanceof PlatformEdge)) {
+      throw PatternError.invalidProp(this, 'edge', edge, 'must be PlatformEdge.gatewayApi({...}) or PlatformEdge.ingress({...})');
+    }
+    return new Edge(this, 'Edge', {
+      spec: edge._resolve(this, this.namespaceName, this.platformName), namespace: this.namespaceName,
+      platformName: this.platformName, labels: this.platformLabels('edge'),
+    });
   }
 
   private createLimitRange(defaults: ContainerResources | undefined): k8s.KubeLimitRange {

@@ -112,8 +112,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       this.filesConfigMap = new k8s.KubeConfigMap(this, 'FilesConfigMap', { metadata: this.metadata(`${this.workloadName}-files`), data: { ...props.configFiles } });
     }
     this.plaintextSecret = this.addPlaintextSecrets(props.insecurePlaintextSecrets ?? {});
-    if (props.expose && props.ingress) throw PatternError.invalidProp(this, 'ingress', props.ingress, 'cannot be combined with expose: use expose alone');
-    const expose = props.expose && checkExposeOptions(this, props.expose, this.workloadName);
+    const expose = props.expose && checkExposeOptions(this, props, this.workloadName);
     if (props.ingress) {
       this.ingress = new ServiceIngress(this, 'Ingress', {
         ...props.ingress, peer: this, serviceName: this.workloadName, portName: 'http', port: this.port, labels: { ...this.labels },
@@ -129,9 +128,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       podTemplate: (variant) => this.podTemplate(props, parts, variant), ingress: this.ingress,
     });
     this.workloads = released.workloads;
-    this.routes = expose ? exposeService(this, expose, this.releasePlan.routes, {
-      edge: this.platform.edge, workloadName: this.workloadName, namespace: this.namespace, peer: this, port: this.port, labels: this.labels,
-    }) : [];
+    this.routes = expose ? exposeService(this, expose, this.releasePlan.routes, { edge: this.platform.edge, port: this.port }) : [];
     [this.service, ...this.releaseServices] = released.services;
     this.hpas = released.hpas;
     this.hpa = released.hpas.find((hpa) => hpa.name === this.workloads[0].name);

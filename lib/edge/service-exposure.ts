@@ -25,14 +25,15 @@ export interface ServiceExposeOptions {
   readonly tls?: GatewayTls;
 }
 
-/** What the exposure is built from besides the options. */
+/** What the exposure is built from besides the options and the service. */
 export interface ServiceExposureProps {
   readonly edge: Edge;
-  readonly workloadName: string;
-  readonly namespace: string;
-  readonly peer: INetworkPeer;
   /** The Services' port (and the pods' container port). */
   readonly port: number;
+}
+
+/** The service as its exposure sees it: a workload with labels for its routes. */
+export interface ExposedService extends INetworkPeer, Construct {
   readonly labels: Readonly<Record<string, string>>;
 }
 
@@ -41,8 +42,11 @@ export function releaseRoute(edge: Edge, workloadName: string, namespace: string
   return { name: workloadName, namespace, gatewayApi: edge.spec.kind === 'gateway-api' };
 }
 
-/** Checks `expose` (also for JavaScript callers) and returns it with its defaults. */
-export function checkExposeOptions(scope: Construct, options: ServiceExposeOptions, workloadName: string): Required<ServiceExposeOptions> {
+/** Checks `expose` (also for JavaScript callers, and against the `ingress` of old) and returns it with its defaults. */
+export function checkExposeOptions(scope: Construct, props: { readonly expose?: ServiceExposeOptions; readonly ingress?: unknown },
+  workloadName: string): Required<ServiceExposeOptions> {
+  const options = props.expose!;
+  if (props.ingress !== undefined) throw PatternError.invalidProp(scope, 'ingress', props.ingress, 'cannot be combined with expose: use expose alone');
   if (typeof options !== 'object' || options === null) throw PatternError.invalidProp(scope, 'expose', options, 'must be an object: { host, path?, tls? }');
   checkDnsSubdomain(scope, 'expose.host', options.host);
   const path = options.path ?? '/';
@@ -55,14 +59,14 @@ export function checkExposeOptions(scope: Construct, options: ServiceExposeOptio
 }
 
 /** Renders the release's routes (one route `<name>` to Service `<name>` when it plans none). */
-export function exposeService(scope: Construct, options: Required<ServiceExposeOptions>, routes: readonly RoutePlan[] | undefined,
+export function exposeService(service: ExposedService, options: Required<ServiceExposeOptions>, routes: readonly RoutePlan[] | undefined,
   props: ServiceExposureProps): ApiObject[] {
-  const plans = routes ?? [{ id: 'Route', name: props.workloadName, backends: [{ serviceName: props.workloadName }] }];
+  const plans = routes ?? [{ id: 'Route', name: service.workloadName, backends: [{ serviceName: service.workloadName }] }];
   return plans.map((plan) => {
-    const exposure = props.edge.expose(scope, {
+    const exposure = props.edge.expose(service, {
       id: plan.id, name: plan.name, hosts: [plan.host ?? options.host], path: options.path,
       backends: plan.backends.map((b) => ({ serviceName: b.serviceName, port: props.port, weight: b.weight })),
-      tls: options.tls, labels: props.labels, peer: props.peer, podPort: props.port,
+      tls: options.tls, labels: service.labels, peer: service, podPort: props.port,
       prop: plan.id === 'PreviewRoute' ? 'release.previewHost' : 'expose', tlsProp: 'expose.tls',
     });
     return (exposure.route ?? exposure.ingress)!;
