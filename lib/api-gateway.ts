@@ -4,8 +4,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DeploymentStrategy } from './deployment-strategy';
 import { PatternError } from './errors';
+import { GatewayMetrics } from './gateway/gateway-metrics';
 import { GatewayTls } from './gateway/gateway-tls';
 import { NginxLocation, NginxUpstream, renderNginxConfig } from './gateway/nginx-config';
+import { NginxGatewayOptions, resolveNginxGatewayOptions, ResolvedNginxGatewayOptions } from './gateway/nginx-gateway-options';
 import { LabelKeys, selectorLabels } from './labels';
 import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph';
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
@@ -21,6 +23,7 @@ import {
 } from './private/prop-checks';
 import { disruptionBudget } from './scaling/disruption-budget';
 import { AutoscalingOptions, horizontalAutoscaler, resolveReplicaBounds } from './scaling/horizontal-autoscaler';
+import { declareOwnAnnotations } from './validation/ingress-annotations';
 import { addWarning } from './warnings';
 
 /** Options of `ExternalTarget.host`. */
@@ -112,7 +115,7 @@ export interface IngressControllerPeer {
 }
 
 /** Props of an ApiGateway. */
-export interface ApiGatewayProps {
+export interface ApiGatewayProps extends NginxGatewayOptions {
   /** The host names the Ingress serves (e.g. `blog.example.com`, `*.example.com`); at least one. */
   readonly hosts: readonly string[];
   /**
@@ -233,6 +236,10 @@ export class ApiGateway extends Construct implements INetworkPeer {
   public readonly ingress: k8s.KubeIngress;
   public readonly networkPolicy: WorkloadNetworkPolicy;
   public readonly container: RenderedContainer;
+  /** The exporter sidecar, its Service and ServiceMonitor, when metrics are on. */
+  public readonly metrics?: GatewayMetrics;
+  /** DNS for external hosts, trusted proxies and metrics, with defaults resolved. */
+  public readonly nginxOptions: ResolvedNginxGatewayOptions;
   private readonly platform: Platform;
   private readonly _routes: GatewayRoute[] = [];
   private readonly locations: NginxLocation[] = [];
@@ -274,23 +281,29 @@ export class ApiGateway extends Construct implements INetworkPeer {
     const context = hardeningContext(this, {
       compatibility: this.platform.compatibility, environment: this.platform.environment, runAsUser: props.runAsUser,
     });
+    this.nginxOptions = resolveNginxGatewayOptions(this, props, this.platform.environment, RUNTIME_DIR);
     this.container = renderContainer(this, 'props', {
       name: CONTAINER,
       image: this.image,
-      // nginx directly: the image's entrypoint scripts try to edit files on the read-only root filesystem.
-      command: ['nginx', '-g', 'daemon off;'],
       ports: [{ name: 'http', port: this.port }, { name: 'health', port: this.healthPort }],
       resources: props.resources,
       // The config puts the pid and every temp path under /tmp; /var/cache/nginx is the image's compiled-in
       // cache directory, writable in case nginx touches it before reading the config.
       writablePaths: [RUNTIME_DIR, '/var/cache/nginx'],
     }, context, undefined, {
+      command: Lazy.any({ produce: () => this.nginxOptions.command(this.locations.some((l) => l.upstream.external)) }) as unknown as string[],
       livenessProbe: Probe.http(LIVENESS_PATH).render(this, 'livenessProbe', 'health'),
       readinessProbe: Probe.http(READINESS_PATH, { period: Duration.seconds(5) }).render(this, 'readinessProbe', 'health'),
       lifecycle: { preStop: { exec: { command: ['sh', '-c', this.preStopScript(props.preStopDelay)] } } },
       volumeMounts: [{ name: 'nginx-config', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf', readOnly: true }],
     });
 
+    if (this.nginxOptions.metrics) {
+      this.metrics = new GatewayMetrics(this, 'Metrics', {
+        peer: this, labels, healthPort: this.healthPort, hardening: context, monitoringNamespace: this.platform.monitoringNamespace,
+      });
+    }
+    const sidecars = this.metrics ? [this.metrics.container] : [];
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: metadata(this.workloadName), automountServiceAccountToken: false,
     });
@@ -305,7 +318,7 @@ export class ApiGateway extends Construct implements INetworkPeer {
         [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash({ 'nginx.conf': this.nginxConfig() }) }) as unknown as string,
       },
       serviceAccountName: this.serviceAccount.name,
-      containers: [this.container],
+      containers: [this.container, ...sidecars],
       volumes: [{ name: 'nginx-config', configMap: { name: configMapName } }],
       identity: context.identity,
       terminationGracePeriodSeconds: checkWholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30)),
@@ -355,7 +368,7 @@ export class ApiGateway extends Construct implements INetworkPeer {
       minReplicas: this.minReplicas,
       maxReplicas: this.maxReplicas,
       surge: this.strategy.surgePods(this.maxReplicas),
-      containers: [this.container.resources],
+      containers: [this.container, ...sidecars].map((c) => c.resources),
       storageBytesPerReplica: 0,
       claimsPerReplica: 0,
     });
@@ -405,6 +418,9 @@ export class ApiGateway extends Construct implements INetworkPeer {
       maxBodyBytes: this.maxBodyBytes,
       gzip: this.gzip,
       hsts: this.tls.enabled,
+      resolver: this.nginxOptions.resolver,
+      trustedProxies: this.nginxOptions.trustedProxies,
+      stubStatus: this.nginxOptions.metrics,
       locations: this.locations,
     });
   }
@@ -459,8 +475,9 @@ export class ApiGateway extends Construct implements INetworkPeer {
     const annotations: Record<string, string> = { ...tls.annotations };
     // ingress-nginx refuses bodies above its own 1m default before they reach the gateway: keep the two in step.
     if (this.ingressClassName === 'nginx') annotations['nginx.ingress.kubernetes.io/proxy-body-size'] = String(this.maxBodyBytes);
+    const own = { ...annotations };
     Object.assign(annotations, props.ingressAnnotations ?? {});
-    return new k8s.KubeIngress(this, 'Ingress', {
+    const ingress = new k8s.KubeIngress(this, 'Ingress', {
       metadata: { name: this.workloadName, labels, annotations: Object.keys(annotations).length ? annotations : undefined },
       spec: {
         ingressClassName: this.ingressClassName,
@@ -477,6 +494,8 @@ export class ApiGateway extends Construct implements INetworkPeer {
         })),
       },
     });
+    declareOwnAnnotations(ingress, own);
+    return ingress;
   }
 }
 

@@ -9,6 +9,7 @@ import { BackgroundYamlWriter } from './private/background-yaml-writer';
 import { writeText } from './private/write-text';
 import { yamlDocument } from './private/yaml11-safe-schema';
 import { droppedEdits } from './validation/dropped-edits';
+import { ownAnnotationsOf } from './validation/ingress-annotations';
 import { findingLines, formatReport } from './validation/report';
 import { annotateWaivedObjects, Validation } from './validation/rule';
 import { ValidationInput, ValidationReport } from './validation/finding';
@@ -187,7 +188,7 @@ function chartInputs(chart: Chart, onResolved?: (object: Record<string, any>, co
     const object = o.toJson() as Record<string, any>;
     const constructPath = o.node.path;
     onResolved?.(object, constructPath);
-    const input: ValidationInput = { object, constructPath, cluster, droppedEdits: droppedEdits(o, object) };
+    const input: ValidationInput = { object, constructPath, cluster, droppedEdits: droppedEdits(o, object), ownAnnotations: ownAnnotationsOf(o) };
     return { input, order: applyOrder(object.kind, object.metadata?.namespace, object.metadata?.name) };
   });
   const sorted = inputs.every((entry, i) => i === 0 || compareOrder(inputs[i - 1].order, entry.order) <= 0);
