@@ -38,8 +38,10 @@ export * from './database/redis-engine';
 export * from './database/database-credentials';
 export * from './database/database-backup';
 export * from './api-gateway';
+export * from './gateway/gateway-metrics';
 export * from './gateway/gateway-tls';
 export * from './gateway/nginx-config';
+export type { NginxGatewayOptions, ResolvedNginxGatewayOptions } from './gateway/nginx-gateway-options';
 export { argoCdApplication, fluxKustomization, GITOPS_FOLDER, gitOpsLayout, kustomizationFile, MANIFEST_FILE } from './gitops';
 export type { ArgoCdOptions, FluxOptions, FluxSourceRef, GitOpsLayoutOptions, GitOpsTarget, ManifestLayout } from './gitops';
 export {
