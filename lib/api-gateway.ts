@@ -7,8 +7,10 @@ import { PatternError } from './errors';
 import {
   checkHosts, checkRoutePath, ExternalTarget, GatewayRoute, IngressControllerPeer, rateLimitOf,
 } from './gateway/gateway-route';
+import { GatewayMetrics } from './gateway/gateway-metrics';
 import { GatewayTls } from './gateway/gateway-tls';
 import { NginxLocation, NginxUpstream, renderNginxConfig } from './gateway/nginx-config';
+import { NginxGatewayOptions, resolveNginxGatewayOptions, ResolvedNginxGatewayOptions } from './gateway/nginx-gateway-options';
 import { IConnectable, WiringGraph } from './network/wiring-graph';
 import { Platform } from './platform';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
@@ -27,7 +29,7 @@ export { ExternalTarget } from './gateway/gateway-route';
 export type { ExternalTargetOptions, GatewayRoute, IngressControllerPeer, RouteRateLimit } from './gateway/gateway-route';
 
 /** Props of an ApiGateway. */
-export interface ApiGatewayProps {
+export interface ApiGatewayProps extends NginxGatewayOptions {
   /** The host names the gateway serves (e.g. `blog.example.com`, `*.example.com`); at least one. */
   readonly hosts: readonly string[];
   /**
@@ -143,6 +145,10 @@ export class ApiGateway extends Workload {
   public readonly ingress?: k8s.KubeIngress;
   /** The nginx container, for adjustments the props do not foresee. */
   public readonly mainContainer: RenderedContainer;
+  /** The exporter sidecar, its Service and ServiceMonitor, when metrics are on. */
+  public readonly metrics?: GatewayMetrics;
+  /** DNS for external hosts, trusted proxies and metrics, with defaults resolved. */
+  public readonly nginxOptions: ResolvedNginxGatewayOptions;
   private readonly _routes: GatewayRoute[] = [];
   private readonly locations: NginxLocation[] = [];
 
@@ -171,7 +177,13 @@ export class ApiGateway extends Workload {
     this.maxReplicas = bounds.maxReplicas;
     const terminationGracePeriodSeconds = checkWholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30));
 
+    this.nginxOptions = resolveNginxGatewayOptions(this, props, this.platform.environment, RUNTIME_DIR);
     this.mainContainer = this.renderNginx(props);
+    if (this.nginxOptions.metrics) {
+      this.metrics = new GatewayMetrics(this, 'Metrics', {
+        peer: this, labels: { ...this.labels }, healthPort: this.healthPort, hardening: this.hardening, prometheus: this.platform.prometheusPeer(),
+      });
+    }
     const configMapName = `${this.workloadName}-nginx`;
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
       metadata: this.metadata(configMapName),
@@ -201,7 +213,7 @@ export class ApiGateway extends Workload {
     }
     this.declareFootprint({
       kind: 'Deployment', controllers: [this.workloadName], minReplicas: this.minReplicas, maxReplicas: this.maxReplicas,
-      surge: released.workloads[0].surge, containers: [this.mainContainer.resources], storageBytesPerReplica: 0, claimsPerReplica: 0,
+      surge: released.workloads[0].surge, containers: this.podContainers().map((c) => c.resources), storageBytesPerReplica: 0, claimsPerReplica: 0,
     });
     for (const route of props.routes ?? []) this.addRoute(route);
   }
@@ -251,7 +263,15 @@ export class ApiGateway extends Workload {
       gzip: this.gzip,
       hsts: this.tls.enabled,
       locations: this.locations,
+      resolver: this.nginxOptions.resolver,
+      trustedProxies: this.nginxOptions.trustedProxies,
+      stubStatus: this.nginxOptions.metrics,
     });
+  }
+
+  /** nginx, then the exporter sidecar when metrics are on. */
+  private podContainers(): RenderedContainer[] {
+    return this.metrics ? [this.mainContainer, this.metrics.container] : [this.mainContainer];
   }
 
   private releaseContext() {
@@ -265,14 +285,14 @@ export class ApiGateway extends Workload {
     return renderContainer(this, 'props', {
       name: CONTAINER,
       image: this.image,
-      // nginx directly: the image's entrypoint scripts try to edit files on the read-only root filesystem.
-      command: ['nginx', '-g', 'daemon off;'],
       ports: [{ name: 'http', port: this.port }, { name: 'health', port: this.healthPort }],
       resources: props.resources,
       // The config puts the pid and every temp path under /tmp; /var/cache/nginx is the image's compiled-in
       // cache directory, writable in case nginx touches it before reading the config.
       writablePaths: [RUNTIME_DIR, '/var/cache/nginx'],
     }, this.hardening, undefined, {
+      // nginx directly (the image's entrypoint scripts edit the read-only root), behind a resolver script with external routes.
+      command: Lazy.any({ produce: () => this.nginxOptions.command(this.locations.some((l) => l.upstream.external)) }) as unknown as string[],
       livenessProbe: Probe.http(LIVENESS_PATH).render(this, 'livenessProbe', 'health'),
       readinessProbe: Probe.http(READINESS_PATH, { period: Duration.seconds(5) }).render(this, 'readinessProbe', 'health'),
       lifecycle: { preStop: { exec: { command: ['sh', '-c', this.preStopScript(props.preStopDelay)] } } },
@@ -287,7 +307,7 @@ export class ApiGateway extends Workload {
         [CONFIG_HASH_ANNOTATION]: Lazy.any({ produce: () => configHash({ 'nginx.conf': this.nginxConfig() }) }) as unknown as string,
       },
       serviceAccountName: this.serviceAccount.name,
-      containers: [this.mainContainer],
+      containers: this.podContainers(),
       volumes: [{ name: 'nginx-config', configMap: { name: configMapName } }],
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,

@@ -68,6 +68,8 @@ export type { ExistingSecretOptions, ExternalSecretOptions, PlaintextCredentials
 // The edge
 export { GatewayTls } from './gateway/gateway-tls';
 export type { CertManagerOptions } from './gateway/gateway-tls';
+export type { NginxGatewayOptions } from './gateway/nginx-gateway-options';
+export type { GatewayDnsOptions } from './gateway/nginx-upstreams';
 
 // Observability
 export { PlatformAlerts } from './observability/platform-alerts';

@@ -321,8 +321,8 @@ describe('ApiGateway on the Ingress edge', () => {
   });
 
   test('the gateway admits the controller\'s pods only', () => {
-    // given
-    const { platform } = blog({}, { edge });
+    // given (metrics off: their Prometheus allow is asserted in test/gateway/gateway-metrics.test.ts)
+    const { platform } = blog({ metrics: false }, { edge });
     // when
     const policy = findObject(synth(platform), 'NetworkPolicy', 'gateway');
     // then
@@ -335,8 +335,8 @@ describe('ApiGateway on the Ingress edge', () => {
 
 describe('ApiGateway network policy and wiring', () => {
   test('ingress only from the edge\'s data plane (the Gateway\'s own Envoy proxies) on the gateway port; egress to routed Services and DNS', () => {
-    // given
-    const { platform } = blog();
+    // given (metrics off: their Prometheus allow is asserted in test/gateway/gateway-metrics.test.ts)
+    const { platform } = blog({ metrics: false });
     // when
     const policy = findObject(synth(platform), 'NetworkPolicy', 'gateway');
     // then
@@ -381,9 +381,9 @@ describe('ApiGateway network policy and wiring', () => {
       to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }],
     });
     const conf = nginxConf(objects);
-    expect(conf).toContain('server api.payments.example.com:443;');
+    expect(conf).toContain('set $external_api_payments_example_com_443 api.payments.example.com;');
     expect(conf).toContain('proxy_set_header Host api.payments.example.com;');
-    expect(conf).toContain('proxy_pass https://api_payments_example_com_443;');
+    expect(conf).toContain('proxy_pass https://$external_api_payments_example_com_443:443;');
   });
 
   test('addRoute returns the route and adds it; routes lists them in order; per-route options reach nginx', () => {
@@ -397,7 +397,7 @@ describe('ApiGateway network policy and wiring', () => {
     // then
     expect(returned).toBe(route);
     expect(gateway.routes.map((r) => r.path)).toEqual(['/api/posts/', '/api/auth/', '/upload/']);
-    expect(conf).toContain('limit_req_zone $client_ip zone=route_upload:10m rate=5r/s;');
+    expect(conf).toContain('limit_req_zone $binary_remote_addr zone=route_upload:10m rate=5r/s;');
     expect(conf).toMatch(/location \/upload\/ \{[^}]*proxy_connect_timeout 2s;\n\s*proxy_read_timeout 300s;[^}]*client_max_body_size 52428800;\n\s*limit_req zone=route_upload burst=5 nodelay;/);
   });
 

@@ -8,6 +8,7 @@ import { PatternError } from '../errors';
 import { GatewayTls, RenderedGatewayTls } from '../gateway/gateway-tls';
 import { INetworkPeer, WiringGraph } from '../network/wiring-graph';
 import { compareCodePoints } from '../private/ordering';
+import { declareOwnAnnotations } from '../validation/ingress-annotations';
 import { DataPlaneGateway } from './data-plane';
 import {
   createCertificate, createSecretGrant, createSolverPolicy, HTTP01_SOLVER, IssuerRef, issuerOf,
@@ -135,10 +136,13 @@ export class Edge extends Construct {
     this.record(request.hosts, secret === undefined ? 'none: plain HTTP'
       : issuer ? `Secret \`${secret}\` issued by ${issuer.kind} \`${issuer.name}\` through cert-manager's Ingress annotation (class \`${spec.className}\`)${this.solverText()}`
         : `existing Secret \`${secret}\`, not managed by the kit`);
-    return createEdgeIngress(scope, request.id, {
+    const ingress = createEdgeIngress(scope, request.id, {
       name: request.name, className: spec.className, labels: request.labels, hosts: request.hosts, path: request.path,
       backend: request.backends[0], tls, annotations: { ...spec.annotations, ...tls.annotations, ...(request.ingressAnnotations ?? {}) },
     });
+    // The issuer is the exposer's own choice; anything else is checked by policy/ingress-annotations.
+    declareOwnAnnotations(ingress, tls.annotations);
+    return ingress;
   }
 
   private parentsFor(scope: IConstruct, request: EdgeExposureRequest, tls: RenderedGatewayTls, issuer: IssuerRef | undefined): RouteParent[] {

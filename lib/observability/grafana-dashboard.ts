@@ -29,6 +29,8 @@ interface DashboardRow {
   readonly pods: WorkloadPods;
   /** Set when the workload serves HTTP metrics under this job. */
   readonly httpJob?: string;
+  /** Set when the workload exports nginx's counters under this job (ApiGateway). */
+  readonly nginxJob?: string;
 }
 
 const PANEL_HEIGHT = 8;
@@ -101,12 +103,17 @@ export class PlatformDashboard extends Construct {
 
   /** One row per workload, by name. */
   private rows(): DashboardRow[] {
-    const http = new Set(ServiceMonitor.allIn(this.platform).filter((m) => m.httpMetrics).map((m) => m.workloadName));
+    const monitors = ServiceMonitor.allIn(this.platform);
+    const http = new Set(monitors.filter((m) => m.httpMetrics).map((m) => m.workloadName));
+    const nginx = new Set(monitors.filter((m) => m.nginxMetrics).map((m) => m.workloadName));
     return this.platform.workloadFootprints
       .map((f) => {
         const controllers = [...f.controllers];
         const name = f.workload.workloadName;
-        return { title: name, pods: { controllers, kind: f.kind }, httpJob: http.has(name) ? name : undefined };
+        return {
+          title: name, pods: { controllers, kind: f.kind },
+          httpJob: http.has(name) ? name : undefined, nginxJob: nginx.has(name) ? name : undefined,
+        };
       })
       .sort((a, b) => compareCodePoints(a.title, b.title));
   }
@@ -123,6 +130,15 @@ export class PlatformDashboard extends Construct {
         { title: 'Request rate', unit: 'reqps', expr: `sum(rate(${this.names.requestsTotal}${job}[5m]))`, legend: 'requests/s' },
         { title: 'Errors (5xx share)', unit: 'percentunit', expr: `sum(rate(${this.names.requestsTotal}${errors}[5m])) / sum(rate(${this.names.requestsTotal}${job}[5m]))`, legend: '5xx' },
         { title: 'Latency p95', unit: 's', expr: `histogram_quantile(0.95, sum by (le) (rate(${this.names.durationHistogram}_bucket${job}[5m])))`, legend: 'p95' },
+      );
+    }
+    if (row.nginxJob) {
+      const job = matchers([['namespace', '=', ns], ['job', '=', row.nginxJob]]);
+      cells.push(
+        { title: 'Requests (nginx)', unit: 'reqps', expr: `sum(rate(nginx_http_requests_total${job}[5m]))`, legend: 'requests/s' },
+        { title: 'Active connections', unit: 'short', expr: `sum(nginx_connections_active${job})`, legend: 'active' },
+        // Accepted but not handled: nginx ran out of worker_connections.
+        { title: 'Dropped connections', unit: 'cps', expr: `sum(rate(nginx_connections_accepted${job}[5m])) - sum(rate(nginx_connections_handled${job}[5m]))`, legend: 'dropped/s' },
       );
     }
     cells.push(

@@ -36,6 +36,12 @@ export interface ServiceMonitorProps {
    */
   readonly httpMetrics?: boolean;
   /**
+   * Whether the Services expose nginx-prometheus-exporter's series (`nginx_connections_active`,
+   * `nginx_http_requests_total`); PlatformDashboard adds connection and request panels for them.
+   * @default false
+   */
+  readonly nginxMetrics?: boolean;
+  /**
    * Labels beyond the platform's `monitoring.selectorLabels` (which every ServiceMonitor carries).
    * @default - none
    */
@@ -68,6 +74,7 @@ export class ServiceMonitor extends Construct {
   public readonly path: string;
   public readonly intervalSeconds: number;
   public readonly httpMetrics: boolean;
+  public readonly nginxMetrics: boolean;
 
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
@@ -75,6 +82,7 @@ export class ServiceMonitor extends Construct {
     this.portName = props.portName ?? 'metrics';
     this.path = props.path ?? '/metrics';
     this.httpMetrics = props.httpMetrics ?? false;
+    this.nginxMetrics = props.nginxMetrics ?? false;
     checkDnsLabel(scope, 'serviceMonitor.workloadName', this.workloadName);
     checkPortName(scope, 'metrics.portName', this.portName);
     if (!/^\/[A-Za-z0-9._~\-/]*$/.test(this.path)) {

@@ -69,8 +69,8 @@ export interface HardeningContext {
   readonly readOnlyRootFilesystem: boolean;
 }
 
-/** Fields of the main container that only its construct knows: probes, shutdown, config. */
-export type ContainerExtras = Pick<k8s.Container, 'livenessProbe' | 'readinessProbe' | 'startupProbe' | 'lifecycle' | 'envFrom' | 'volumeMounts'>;
+/** Fields of the main container that only its construct knows: probes, shutdown, config, a command decided at synth. */
+export type ContainerExtras = Pick<k8s.Container, 'command' | 'livenessProbe' | 'readinessProbe' | 'startupProbe' | 'lifecycle' | 'envFrom' | 'volumeMounts'>;
 
 /** A rendered container with the emptyDirs it needs and its resources in numbers. */
 export interface RenderedContainer {
@@ -110,7 +110,7 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     name: spec.name,
     image: spec.image,
     imagePullPolicy: context.imagePullPolicy,
-    command: spec.command ? [...spec.command] : undefined,
+    command: extras.command ?? (spec.command ? [...spec.command] : undefined),
     args: spec.args ? [...spec.args] : undefined,
     ports: ports.length ? ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })) : undefined,
     env: Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[],

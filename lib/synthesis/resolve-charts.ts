@@ -4,6 +4,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Platform } from '../platform';
 import { droppedEdits } from '../validation/dropped-edits';
+import { ownAnnotationsOf } from '../validation/ingress-annotations';
 import { ValidationInput, ValidationReport } from '../validation/finding';
 import { findingLines } from '../validation/report';
 import { annotateWaivedObjects, Validation } from '../validation/rule';
@@ -108,7 +109,7 @@ function chartInputs(chart: Chart, onResolved?: (object: Record<string, any>, co
     const object = o.toJson() as Record<string, any>;
     const constructPath = o.node.path;
     onResolved?.(object, constructPath);
-    const input: ValidationInput = { object, constructPath, cluster, droppedEdits: droppedEdits(o, object) };
+    const input: ValidationInput = { object, constructPath, cluster, droppedEdits: droppedEdits(o, object), ownAnnotations: ownAnnotationsOf(o) };
     return { input, order: applyOrder(object.kind, object.metadata?.namespace, object.metadata?.name) };
   });
   const sorted = inputs.every((entry, i) => i === 0 || compareOrder(inputs[i - 1].order, entry.order) <= 0);

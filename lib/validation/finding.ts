@@ -25,6 +25,11 @@ export interface ValidationInput {
    * @default - none
    */
   readonly droppedEdits?: readonly { readonly fieldPath: string; readonly value: unknown }[];
+  /**
+   * The annotations the producing construct set itself (`declareOwnAnnotations`), to tell them from a user's.
+   * @default - unknown
+   */
+  readonly ownAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** One problem: which rule, which object and field, what was found and what would pass. */

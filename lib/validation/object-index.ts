@@ -11,6 +11,8 @@ export interface IndexedObject extends FindingSubject {
   readonly scope: string;
   /** Escape-hatch edits the output lost. */
   readonly droppedEdits: readonly { readonly fieldPath: string; readonly value: unknown }[];
+  /** The annotations its construct set itself, when it said. */
+  readonly ownAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** A pod template inside a workload (or a bare Pod), with where it sits in the object. */
@@ -70,6 +72,7 @@ export class ObjectIndex {
         name: String(json.metadata?.name ?? ''),
         scope: `${input.cluster ?? ''}//${json.metadata?.namespace ?? ''}`,
         droppedEdits: input.droppedEdits ?? [],
+        ownAnnotations: input.ownAnnotations,
       };
       this.all.push(entry);
       push(this.byKey, key(entry.kind, entry.scope, entry.name), entry);

@@ -1,5 +1,6 @@
 // Policy checks: Pod Security Standards "restricted" and the best practices the checkers in CHECKERS.md enforce.
 import { Finding, finding, foundText, KubeObject } from './finding';
+import { checkIngressAnnotations, INGRESS_ANNOTATIONS_RULE } from './ingress-annotations';
 import { IndexedObject, ObjectIndex, PodTemplate } from './object-index';
 import { containersOf, replicaCounts } from './reference-checks';
 
@@ -25,6 +26,7 @@ export const PolicyRules = {
   DISRUPTION_SPREADING: 'policy/disruption-spreading',
   /** Checked with the kit's opt-ins: see `InsecureOptInRules`. */
   PLAINTEXT_SECRET: 'policy/plaintext-secret',
+  INGRESS_ANNOTATIONS: INGRESS_ANNOTATIONS_RULE,
 } as const;
 
 /** The volume types Pod Security "restricted" allows. */
@@ -49,6 +51,7 @@ export function checkPolicy(index: ObjectIndex): Finding[] {
   }
   findings.push(...checkNetworkCoverage(index));
   findings.push(...checkDisruptionSpreading(index));
+  for (const ingress of index.all.filter((o) => o.kind === 'Ingress')) findings.push(...checkIngressAnnotations(ingress));
   return findings;
 }
 

@@ -92,7 +92,7 @@ describe('blog operations by environment', () => {
     const observability = observabilityOf(objects);
     expect(observability).toEqual({
       alerts: ['HighErrorRate', 'PodCrashLooping', 'PodNotReady', 'HpaAtMaxReplicas', 'PvcAlmostFull'],
-      scraped: [...METRICS_SERVICES, 'postgres-metrics', 'redis-metrics'].map((name) => `${name}:metrics`).sort(),
+      scraped: [...METRICS_SERVICES, 'api-gateway-metrics', 'postgres-metrics', 'redis-metrics'].map((name) => `${name}:metrics`).sort(),
       danglingMonitors: [],
       dashboardRows: ['api-gateway', 'auth-service', 'blog-service', 'comment-service', 'frontend', 'image-service',
         'postgres', 'postgres-backup', 'redis', 'redis-backup'],

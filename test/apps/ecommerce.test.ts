@@ -143,8 +143,8 @@ describe('e-commerce operations by environment', () => {
       expect(alerts).toEqual(['HighErrorRate', 'PodCrashLooping', 'PodNotReady', 'HpaAtMaxReplicas', 'PvcAlmostFull']);
       // The blue/green monitor selects both order Services, so the green pods are scraped before the switch; the
       // catalog's monitor its stable and canary Services (Argo narrows each to its ReplicaSet during a rollout); the
-      // databases' exporters are scraped through their own metrics Services.
-      expect(scraped).toEqual([...METRICS_SERVICES, 'order-service-preview', 'product-catalog-canary', 'postgres-metrics', 'cart-redis-metrics']
+      // databases' and the gateway's exporters are scraped through their own metrics Services.
+      expect(scraped).toEqual([...METRICS_SERVICES, 'order-service-preview', 'product-catalog-canary', 'api-gateway-metrics', 'postgres-metrics', 'cart-redis-metrics']
         .map((name) => `${name}:metrics`).sort());
       expect(danglingMonitors).toEqual([]);
       expect(dashboardRows).toEqual(expect.arrayContaining(['api-gateway', ...METRICS_SERVICES, 'storefront', 'postgres', 'cart-redis',

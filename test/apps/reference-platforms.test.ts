@@ -26,12 +26,12 @@ const EXPECTED_KINDS: Record<string, Record<string, Record<string, number>>> = {
       HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11,
     },
     staging: {
-      ...COMMON, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 8, Service: 12, Deployment: 6, StatefulSet: 2,
-      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11, ServiceMonitor: 6, PrometheusRule: 1,
+      ...COMMON, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 8, Service: 13, Deployment: 6, StatefulSet: 2,
+      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11, ServiceMonitor: 7, PrometheusRule: 1,
     },
     production: {
-      ...COMMON, ...BLOG_EDGE, ServiceAccount: 10, ConfigMap: 8, Service: 12, Deployment: 6, StatefulSet: 2, CronJob: 2, PersistentVolumeClaim: 2,
-      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 13, ServiceMonitor: 6, PrometheusRule: 1,
+      ...COMMON, ...BLOG_EDGE, ServiceAccount: 10, ConfigMap: 8, Service: 13, Deployment: 6, StatefulSet: 2, CronJob: 2, PersistentVolumeClaim: 2,
+      HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 13, ServiceMonitor: 7, PrometheusRule: 1,
     },
   },
   ecommerce: {
@@ -40,12 +40,12 @@ const EXPECTED_KINDS: Record<string, Record<string, Record<string, number>>> = {
       HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12,
     },
     staging: {
-      ...COMMON, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 4, Service: 15, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
-      HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12, ServiceMonitor: 7, PrometheusRule: 1,
+      ...COMMON, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 4, Service: 16, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
+      HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12, ServiceMonitor: 8, PrometheusRule: 1,
     },
     production: {
-      ...COMMON, ...SHOP_EDGE, ServiceAccount: 12, ConfigMap: 4, Service: 15, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
-      PersistentVolumeClaim: 2, HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 14, ServiceMonitor: 7,
+      ...COMMON, ...SHOP_EDGE, ServiceAccount: 12, ConfigMap: 4, Service: 16, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
+      PersistentVolumeClaim: 2, HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 14, ServiceMonitor: 8,
       PrometheusRule: 1,
     },
   },

@@ -12,7 +12,8 @@ function location(path: string, upstream: NginxUpstream, extra: Partial<NginxLoc
 function options(locations: NginxLocation[], extra: Partial<NginxConfigOptions> = {}): NginxConfigOptions {
   return {
     listenPort: 8080, healthPort: 8081, livenessPath: '/healthz', readinessPath: '/readyz', runtimeDir: '/tmp',
-    workerProcesses: 1, workerConnections: 1024, maxBodyBytes: 1048576, gzip: true, hsts: true, locations, ...extra,
+    workerProcesses: 1, workerConnections: 1024, maxBodyBytes: 1048576, gzip: true, hsts: true,
+    resolver: { validSeconds: 30, timeoutSeconds: 5, ipv6: false }, trustedProxies: [], stubStatus: false, locations, ...extra,
   };
 }
 
@@ -49,8 +50,8 @@ describe('renderNginxConfig', () => {
     const posts = block(config, 'location /api/posts/');
     expect(posts).toContain('proxy_pass http://posts_blog_8080;');
     expect(posts).toContain('proxy_set_header Host $host;');
-    expect(posts).toContain('proxy_set_header X-Real-IP $client_ip;');
-    expect(posts).toContain('proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
+    expect(posts).toContain('proxy_set_header X-Real-IP $remote_addr;');
+    expect(posts).toContain('proxy_set_header X-Forwarded-For $remote_addr;');
     expect(posts).toContain('proxy_set_header X-Forwarded-Proto $forwarded_proto;');
     expect(posts).toContain('proxy_connect_timeout 3s;');
     expect(posts).toContain('proxy_read_timeout 20s;');
@@ -58,15 +59,37 @@ describe('renderNginxConfig', () => {
     expect(posts).not.toContain('client_max_body_size');
   });
 
-  test('X-Forwarded-Proto and X-Real-IP keep what the ingress controller set, else fall back to our own', () => {
+  test('X-Forwarded-Proto keeps what the ingress controller set, else falls back to our own scheme', () => {
     // when
     const config = renderNginxConfig(options([]));
     // then
     expect(block(config, 'map $http_x_forwarded_proto $forwarded_proto')).toMatch(/default \$http_x_forwarded_proto;\n\s*'' \$scheme;/);
-    expect(block(config, 'map $http_x_real_ip $client_ip')).toMatch(/default \$http_x_real_ip;\n\s*'' \$remote_addr;/);
   });
 
-  test('a rewrite replaces the matched prefix through the URI part of proxy_pass', () => {
+  test('without trusted proxies the client is the TCP peer: no realip, no client header read for it', () => {
+    // when
+    const config = renderNginxConfig(options([location('/api/posts/', POSTS, { rateLimit: { requestsPerSecond: 1, burst: 0 } })]));
+    // then
+    expect(config).not.toMatch(/real_ip|\$http_x_real_ip|\$proxy_add_x_forwarded_for|\$forwarded_for\b|geo /);
+    expect(config).toContain('limit_req_zone $binary_remote_addr zone=route_api_posts:10m rate=1r/s;');
+  });
+
+  test('with trusted proxies, realip in the routes\' server only, and X-Forwarded-For extended by the proxy', () => {
+    // when
+    const config = renderNginxConfig(options([location('/api/posts/', POSTS)], { trustedProxies: ['10.0.0.0/8', 'fd00::/8'] }));
+    // then
+    const main = block(config, 'server');
+    expect(main).toContain('    set_real_ip_from 10.0.0.0/8;\n    set_real_ip_from fd00::/8;\n    real_ip_header X-Forwarded-For;\n    real_ip_recursive on;');
+    expect(config.match(/set_real_ip_from 10\.0\.0\.0\/8/g)).toHaveLength(1);
+    expect(block(config, 'geo $realip_remote_addr $from_trusted_proxy')).toBe(
+      '  geo $realip_remote_addr $from_trusted_proxy {\n    default 0;\n    10.0.0.0/8 1;\n    fd00::/8 1;\n  }');
+    expect(block(config, 'map "$from_trusted_proxy:$http_x_forwarded_for" $forwarded_for')).toContain('"~^1:(?<chain>.+)$" "$chain, $realip_remote_addr";');
+    const posts = block(config, 'location /api/posts/');
+    expect(posts).toContain('proxy_set_header X-Real-IP $remote_addr;');
+    expect(posts).toContain('proxy_set_header X-Forwarded-For $forwarded_for;');
+  });
+
+  test('a rewrite replaces the matched prefix through the URI part of proxy_pass (a Service upstream)', () => {
     // when
     const config = renderNginxConfig(options([location('/api/posts/', POSTS, { rewrite: '/v2/' })]));
     // then
@@ -78,13 +101,37 @@ describe('renderNginxConfig', () => {
     const config = renderNginxConfig(options([location('/payments/', PAYMENTS)]));
     // then
     const payments = block(config, 'location /payments/');
-    expect(payments).toContain('proxy_pass https://api_payments_example_com_443;');
+    expect(payments).toContain('set $external_api_payments_example_com_443 api.payments.example.com;');
+    expect(payments).toContain('proxy_pass https://$external_api_payments_example_com_443:443;');
     expect(payments).toContain('proxy_set_header Host api.payments.example.com;');
     expect(payments).toContain('proxy_ssl_server_name on;');
     expect(payments).toContain('proxy_ssl_name api.payments.example.com;');
     expect(payments).toContain('proxy_ssl_verify on;');
     expect(payments).toContain('proxy_ssl_trusted_certificate /etc/ssl/certs/ca-certificates.crt;');
-    expect(block(config, 'upstream api_payments_example_com_443')).toContain('server api.payments.example.com:443;');
+    expect(config).not.toContain('upstream api_payments');
+  });
+
+  test('an external host is looked up at request time through the resolver, which only then is rendered', () => {
+    // when
+    const fromPod = renderNginxConfig(options([location('/payments/', PAYMENTS)]));
+    const explicit = renderNginxConfig(options([location('/payments/', PAYMENTS)], {
+      resolver: { servers: ['10.96.0.10', '[fd00::a]:53'], validSeconds: 10, timeoutSeconds: 2, ipv6: true },
+    }));
+    const internalOnly = renderNginxConfig(options([location('/api/posts/', POSTS)]));
+    // then
+    expect(fromPod).toContain('  include /tmp/resolver.conf;');
+    expect(fromPod).toContain('  resolver_timeout 5s;');
+    expect(explicit).toContain('  resolver 10.96.0.10 [fd00::a]:53 valid=10s ipv6=on;\n  resolver_timeout 2s;');
+    expect(explicit).not.toContain('include /tmp');
+    expect(internalOnly).not.toMatch(/resolver/);
+  });
+
+  test('a rewrite towards an external host is a rewrite…break, since proxy_pass with a variable keeps the URI', () => {
+    // when
+    const config = renderNginxConfig(options([location('/pay.v1/', PAYMENTS, { rewrite: '/v2/' })]));
+    // then
+    const payments = block(config, 'location /pay.v1/');
+    expect(payments).toContain('      rewrite ^/pay\\.v1/(.*)$ /v2/$1 break;\n      proxy_pass https://$external_api_payments_example_com_443:443;');
   });
 
   test('a rate limit declares a zone keyed by client and applies it with its burst; burst 0 writes none', () => {
@@ -94,8 +141,8 @@ describe('renderNginxConfig', () => {
       location('/api/auth/', AUTH, { rateLimit: { requestsPerSecond: 2, burst: 0 } }),
     ]));
     // then
-    expect(config).toContain('limit_req_zone $client_ip zone=route_api_posts:10m rate=10r/s;');
-    expect(config).toContain('limit_req_zone $client_ip zone=route_api_auth:10m rate=2r/s;');
+    expect(config).toContain('limit_req_zone $binary_remote_addr zone=route_api_posts:10m rate=10r/s;');
+    expect(config).toContain('limit_req_zone $binary_remote_addr zone=route_api_auth:10m rate=2r/s;');
     expect(config).toContain('limit_req_status 429;');
     expect(block(config, 'location /api/posts/')).toContain('limit_req zone=route_api_posts burst=20 nodelay;');
     expect(block(config, 'location /api/auth/')).toContain('limit_req zone=route_api_auth;');
@@ -133,6 +180,17 @@ describe('renderNginxConfig', () => {
     expect(block(config, 'location = /live')).toContain('return 200 "ok\\n";');
     expect(block(config, 'location = /ready')).toContain('return 200 "ready\\n";');
     expect(config).toContain('    listen 8080;\n    server_name _;');
+  });
+
+  test('stub_status only with metrics on, on the health port, to loopback only', () => {
+    // when
+    const withMetrics = renderNginxConfig(options([], { stubStatus: true }));
+    const without = renderNginxConfig(options([]));
+    // then
+    expect(block(withMetrics, 'location = /stub_status')).toBe(
+      '    location = /stub_status {\n      stub_status;\n      allow 127.0.0.1;\n      deny all;\n    }');
+    expect(withMetrics.indexOf('location = /stub_status')).toBeGreaterThan(withMetrics.indexOf('listen 8081;'));
+    expect(without).not.toContain('stub_status');
   });
 
   test('pid and every temp path sit under the runtime directory; logs go to stdout and stderr', () => {
@@ -202,7 +260,7 @@ describe('renderNginxConfig', () => {
     expect(backward).toBe(forward);
     expect(forward.indexOf('location /a/')).toBeLessThan(forward.indexOf('location /b/'));
     expect(forward.indexOf('location /b/')).toBeLessThan(forward.indexOf('location /c/'));
-    expect(forward.indexOf('upstream api_payments')).toBeLessThan(forward.indexOf('upstream auth_blog'));
+    expect(forward.indexOf('upstream auth_blog')).toBeLessThan(forward.indexOf('upstream posts_blog'));
   });
 
   test('guards against text that could break out of a directive', () => {
@@ -216,12 +274,12 @@ describe('renderNginxConfig', () => {
   });
 
   test('two upstreams whose names would collide are refused', () => {
-    // given hosts that differ only in "-" versus "."
-    const a: NginxUpstream = { host: 'a-b.example.com', port: 80, protocol: 'http', external: true };
-    const b: NginxUpstream = { host: 'a.b.example.com', port: 80, protocol: 'http', external: true };
+    // given Services that differ only in where the "-" and "." are
+    const a: NginxUpstream = { host: 'a-b.c.svc.cluster.local', port: 80, protocol: 'http', external: false };
+    const b: NginxUpstream = { host: 'a.b-c.svc.cluster.local', port: 80, protocol: 'http', external: false };
     // then
     expect(() => renderNginxConfig(options([location('/a/', a), location('/b/', b)])))
-      .toThrow('upstreams a-b.example.com:80 and a.b.example.com:80 (http) would share the name a_b_example_com_80');
+      .toThrow('upstreams a-b.c.svc.cluster.local:80 and a.b-c.svc.cluster.local:80 would share the name a_b_c_80');
   });
 });
 

@@ -4,6 +4,7 @@ import { FlowSets, flowKey, podsKey } from '../support/platform-checks';
 
 const ENGINE_PORT = { postgres: 5432, redis: 6379 } as const;
 const EXPORTER_PORT = { postgres: 9187, redis: 9121 } as const;
+const GATEWAY_EXPORTER_PORT = 9113;
 const PROFILES = {
   development: { databaseReplicas: 1, metrics: false, backups: false },
   staging: { databaseReplicas: 1, metrics: true, backups: false },
@@ -16,9 +17,9 @@ const INGRESS_CONTROLLER = 'ns:ingress-nginx';
 /**
  * Every flow the spec asks for, as the kit documents them: connectTo (client → server on its port), gateway routes
  * (gateway → service, or to any address on an external host's port), database replication (pod to pod on the
- * engine port) and backups (CronJob → database), the Prometheus pods of the monitoring namespace onto metrics ports,
- * the Gateway's Envoy proxies onto gateways, the ingress controller onto Ingress-exposed ports, and DNS for every
- * workload.
+ * engine port) and backups (CronJob → database), the Prometheus pods of the monitoring namespace onto metrics ports
+ * (the gateways' exporters included), the Gateway's Envoy proxies onto gateways, the ingress controller onto
+ * Ingress-exposed ports, and DNS for every workload.
  */
 export function declaredFlows(spec: PlatformSpec): FlowSets {
   const ingress = new Set<string>();
@@ -53,6 +54,7 @@ export function declaredFlows(spec: PlatformSpec): FlowSets {
   for (const g of spec.gateways) {
     workload(g.name);
     ingress.add(flowKey(edgeProxies(spec), g.name, 8080));
+    if (profile.metrics) ingress.add(flowKey(MONITORING, g.name, GATEWAY_EXPORTER_PORT));
     for (const r of g.routes) {
       if (r.to.kind === 'service') internal(g.name, spec.services[r.to.index].name, spec.services[r.to.index].port);
       else egress.add(flowKey(g.name, 'cidr:0.0.0.0/0', r.to.port));

@@ -25,6 +25,23 @@ export function findNginx(): string | undefined {
   return undefined;
 }
 
+/**
+ * Declares the real-nginx tests of a file: without nginx they fail with CI=true (CI must install it) and are
+ * skipped otherwise.
+ */
+export function describeRealNginx(title: string, body: (nginx: string) => void): void {
+  const nginx = findNginx();
+  if (nginx) {
+    describe(title, () => body(nginx));
+  } else if (process.env.CI === 'true') {
+    test('nginx is installed (CI runs the real-nginx tests)', () => {
+      throw new Error('nginx not found: CI must install the Debian package "nginx" (see .ci/run)');
+    });
+  } else {
+    test.skip(`${title}: nginx is not installed`, () => undefined);
+  }
+}
+
 /** How the harness maps the product's cluster addresses onto loopback. */
 export interface LoopbackMapping {
   /** `host:port` of each upstream `server` line → a loopback port. Every upstream must be mapped. */
@@ -220,6 +237,30 @@ export class EchoUpstream {
   }
 }
 
+/** A loopback HTTP server on a given address that answers every request with the same body. */
+export class FixedBodyUpstream {
+  /** Listens on `address` (a 127.0.0.x) and `port` (0: any free port). */
+  public static async start(address: string, port: number, body: string): Promise<FixedBodyUpstream> {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, address, () => resolve());
+    });
+    return new FixedBodyUpstream(server, (server.address() as net.AddressInfo).port);
+  }
+
+  private constructor(private readonly server: http.Server, public readonly port: number) {}
+
+  public async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
 /** A response, read whole. */
 export interface HttpResult {
   readonly status: number;
@@ -227,10 +268,11 @@ export interface HttpResult {
   readonly body: string;
 }
 
-/** One GET to 127.0.0.1 without connection reuse, failing after 5 s. */
-export function get(port: number, path: string, headers: Record<string, string> = {}): Promise<HttpResult> {
+/** One GET to 127.0.0.1 without connection reuse, failing after 5 s; `from` picks the loopback source address. */
+export function get(port: number, path: string, headers: Record<string, string> = {}, from?: string): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'GET', headers, agent: false, timeout: 5000 }, (res) => {
+    const options = { host: '127.0.0.1', port, path, method: 'GET', headers, agent: false, timeout: 5000, localAddress: from };
+    const req = http.request(options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('latin1') }));
@@ -257,6 +299,6 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
