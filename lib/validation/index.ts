@@ -1,6 +1,7 @@
 // Synth-time validation: schema, references, policy and the user's own rules.
 export { ApiServerRules } from './api-server-rules';
 export { DisruptionBudgetRules } from './disruption-budget-overlap';
+export { GatewayApiRules } from './gateway-api-rules';
 export type { InsecureOptIn } from './insecure-opt-ins';
 export { InsecureOptInRules } from './insecure-opt-ins';
 export { PodRules } from './pod-uniqueness';

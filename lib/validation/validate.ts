@@ -1,5 +1,6 @@
 // Runs every check over the complete object set and applies the user's rules and waivers: one report.
 import { checkApiServerRules } from './api-server-rules';
+import { checkGatewayApiRules } from './gateway-api-rules';
 import { checkDisruptionBudgetOverlap } from './disruption-budget-overlap';
 import { Finding, finding, FindingLike, foundText, KubeObject, objectRef, ValidationInput, ValidationReport } from './finding';
 import { checkPlaintextAndOptIns, InsecureOptIn } from './insecure-opt-ins';
@@ -67,7 +68,7 @@ export function validateObjects(objects: readonly ValidationInput[], options: Va
   findings.push(...checkReferences(index, externalLookup(options.externals ?? [])));
   findings.push(...checkPolicy(index));
   findings.push(...checkMonitoring(index));
-  findings.push(...checkApiServerRules(index), ...checkPorts(index), ...checkQuantities(index));
+  findings.push(...checkApiServerRules(index), ...checkGatewayApiRules(index), ...checkPorts(index), ...checkQuantities(index));
   findings.push(...checkPodUniqueness(index), ...checkDisruptionBudgetOverlap(index));
   findings.push(...checkServedVersions(index, options.kinds ?? []));
   findings.push(...checkPlaintextAndOptIns(index, options.insecureOptIns ?? []));
