@@ -13,6 +13,7 @@ export * from './observability/platform-alerts';
 export type { HttpMetricNames } from './observability/prometheus-series';
 export * from './observability/service-monitor';
 export * from './platform';
+export * from './platform-app';
 export * from './pod/container';
 export * from './pod/probes';
 export * from './pod/resources';

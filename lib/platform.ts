@@ -9,6 +9,8 @@ import { PatternError } from './errors';
 import { LabelKeys, MANAGED_BY } from './labels';
 import { dnsEgressRule } from './network/dns';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
+import { routeAppSynth } from './private/app-synth-hook';
+import { checkPlusUsesSameCdk8s, checkSameCopies } from './private/peer-copies';
 import { checkDnsLabel, checkInteger } from './private/prop-checks';
 
 /** Hard limits of the namespace's ResourceQuota. Unset fields are derived from the workloads. */
@@ -109,6 +111,7 @@ export class Platform extends Chart {
   private readonly quotaProps: QuotaProps;
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
+    checkSameCopies(scope);
     const namespace = props.namespace ?? id;
     const name = props.name ?? namespace;
     const environment = props.environment ?? Environment.PRODUCTION;
@@ -145,6 +148,8 @@ export class Platform extends Chart {
         },
       },
     });
+    checkPlusUsesSameCdk8s(this.namespaceObject);
+    routeAppSynth(this);
     // A Chart puts its namespace on every object it holds; a Namespace is cluster-scoped and must not have one.
     this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 
