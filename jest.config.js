@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The consumer project's test runs in its own project (test/consumer/run-consumer.ts), against the packed kit.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumer/project/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
