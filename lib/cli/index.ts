@@ -74,7 +74,7 @@ export function runCli(argv: readonly string[], io: CommandIo): number {
 }
 
 function reportFailure(error: unknown, command: string | undefined, io: CommandIo, verbose: boolean): number {
-  const name = command ? `cdk8s-patterns ${command}` : 'cdk8s-patterns';
+  const name = command === 'synth' || command === 'validate' ? `cdk8s-patterns ${command}` : 'cdk8s-patterns';
   if (error instanceof CommandError) {
     io.stderr(`${name}: ${error.message}\n${error.exitCode === 2 ? '\nRun `cdk8s-patterns --help` for usage.\n' : ''}`);
     return error.exitCode;
