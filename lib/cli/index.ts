@@ -1,6 +1,6 @@
 // The `cdk8s-patterns` command: synth (atomic), validate (writes nothing) and diff, for a project's package.json.
 import { DiffExitCode, runManifestDiff } from '../diff/cli';
-import { verboseErrors } from '../private/concise-stack';
+import { VERBOSE_ENV, verboseErrors } from '../private/concise-stack';
 import { readCdk8sConfig } from './cdk8s-config';
 import { CommandError, CommandIo } from './run-app';
 import { SynthArguments, synthCommand, validateCommand } from './synth-command';
@@ -50,7 +50,7 @@ export function runCli(argv: readonly string[], io: CommandIo): number {
   const verbose = argv.includes('--verbose') || verboseErrors(io.env);
   const rest = argv.filter((arg) => arg !== '--verbose');
   const [command, ...options] = rest;
-  const commandIo: CommandIo = { ...io, env: verbose ? { ...io.env, CDK8S_PATTERNS_VERBOSE: '1' } : io.env };
+  const commandIo: CommandIo = { ...io, env: verbose ? { ...io.env, [VERBOSE_ENV]: '1' } : io.env };
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
       (command === undefined ? io.stderr : io.stdout)(CLI_USAGE);

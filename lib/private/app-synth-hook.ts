@@ -26,11 +26,11 @@ export function registerKitSynthesis(synthesis: KitSynthesis): void {
 export function routeAppSynth(platform: IConstruct): void {
   const root = platform.node.root;
   if (!(root instanceof App) || root.synth !== App.prototype.synth) return;
-  root.synth = () => kit(platform, root).synth(root);
-  root.synthYaml = () => kit(platform, root).synthYaml(root);
+  root.synth = () => loadedKitSynthesis(platform, root).synth(root);
+  root.synthYaml = () => loadedKitSynthesis(platform, root).synthYaml(root);
 }
 
-function kit(platform: IConstruct, app: App): KitSynthesis {
+function loadedKitSynthesis(platform: IConstruct, app: App): KitSynthesis {
   if (!kitSynthesis) {
     throw new PatternError(platform, 'app.synth() runs the kit\'s synthesis, which was not loaded: import the kit from its package entry (`cdk8s-patterns`) or call synthesize(app)');
   }

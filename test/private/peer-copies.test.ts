@@ -1,7 +1,9 @@
 // A second copy of constructs or cdk8s fails at the Platform with what to do, not with a TypeError inside cdk8s.
-import { App } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PatternError, Platform } from '../../lib';
+import { checkPlusUsesSameCdk8s } from '../../lib/private/peer-copies';
 
 /** A fresh instance of a package's module: what npm's second copy in a nested node_modules amounts to. */
 function secondCopyOf<T extends object>(name: string): T {
@@ -44,5 +46,18 @@ describe('a second copy of a peer dependency', () => {
 
   test('a scope that is no Construct at all is named as such', () => {
     expect(() => new Platform({} as any, 'shop')).toThrow(/scope \(object\) must be a Construct/);
+  });
+});
+
+describe('cdk8s-plus-28 on another copy of cdk8s', () => {
+  test('an L1 object that is not an ApiObject of the kit\'s cdk8s is refused (instanceof would say yes)', () => {
+    // given an object that carries cdk8s' ApiObject symbol, as one of another copy does, without the kit's class
+    const app = new App();
+    const foreign = new Construct(app, 'foreign');
+    Object.defineProperty(foreign, Symbol.for('cdk8s.ApiObject'), { value: true });
+    // then instanceof cannot tell, and the check can
+    expect(foreign instanceof ApiObject).toBe(true);
+    expect(() => checkPlusUsesSameCdk8s(foreign)).toThrow(/\[foreign\] cdk8s-plus-28 loads a second copy of `cdk8s`; the kit uses the copy in .*npm dedupe/);
+    expect(() => checkPlusUsesSameCdk8s(new k8s.KubeNamespace(new Chart(app, 'chart'), 'ns'))).not.toThrow();
   });
 });
