@@ -52,15 +52,15 @@ function main(): void {
   }
 }
 
-function pack(runner: Runner, work: string): { tarball: string; bytes: number; files: number } {
+function pack(runner: Runner, work: string): { tarball: string; bytes: number; unpackedBytes: number; files: number } {
   const out = runner.step('npm pack', 'npm', ['pack', '--json', '--pack-destination', work], { cwd: REPO });
-  const [info] = JSON.parse(out.stdout) as { filename: string; size: number; entryCount: number; files: { path: string }[] }[];
+  const [info] = JSON.parse(out.stdout) as { filename: string; size: number; unpackedSize: number; entryCount: number; files: { path: string }[] }[];
   const paths = info.files.map((f) => f.path);
   for (const needed of ['LICENSE', 'README.md', 'build/bin/cdk8s-patterns.js', 'build/lib/index.d.ts', 'build/lib/testing/index.d.ts']) {
     runner.check(paths.includes(needed), `the tarball ships ${needed}`);
   }
   runner.check(!paths.some((p) => p.startsWith('build/test/') || p.startsWith('dist/')), 'the tarball ships no tests and no reference output');
-  return { tarball: join(work, info.filename), bytes: info.size, files: info.entryCount };
+  return { tarball: join(work, info.filename), bytes: info.size, unpackedBytes: info.unpackedSize, files: info.entryCount };
 }
 
 /** The peer versions of a profile: the lowest each range allows, or the range itself (npm takes the newest). */
@@ -204,11 +204,11 @@ function sameTree(a: string, b: string): boolean {
   return treeText(a) === treeText(b);
 }
 
-function report(packed: { bytes: number; files: number }, figures: Map<Profile, ProfileFigures>, seconds: number): void {
+function report(packed: { bytes: number; unpackedBytes: number; files: number }, figures: Map<Profile, ProfileFigures>, seconds: number): void {
   const lines = [
     '',
     'Consumer test figures',
-    `  tarball: ${(packed.bytes / 1024).toFixed(0)} KiB packed, ${packed.files} files`,
+    `  tarball: ${(packed.bytes / 1024).toFixed(0)} KiB packed, ${(packed.unpackedBytes / 1024).toFixed(0)} KiB unpacked, ${packed.files} files`,
   ];
   for (const [profile, f] of figures) {
     lines.push(`  ${profile}: ${Object.entries(f.versions).map(([n, v]) => `${n} ${v}`).join(', ')}`);
