@@ -5,6 +5,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testMatch: ['**/*.test.ts'],
+  // The consumer project's test runs in its own project (test/consumer/run-consumer.ts), against the packed kit.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumer/project/'],
   transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };

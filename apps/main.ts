@@ -12,4 +12,10 @@ for (const environment of ENVIRONMENTS) {
   blogPlatform(app, environment);
   ecommercePlatform(app, environment);
 }
-synthesize(app, { layout: withPlatformReports() });
+try {
+  synthesize(app, { layout: withPlatformReports() });
+} catch (error) {
+  // The kit's errors carry the whole report in their message, and a short stack (CDK8S_PATTERNS_VERBOSE=1: full).
+  process.stderr.write(`${(error as Error).stack ?? error}\n`);
+  process.exitCode = 1;
+}

@@ -1,5 +1,6 @@
 // The kit's one error type: every message starts with the construct path and says what would be valid.
 import { IConstruct } from 'constructs';
+import { shortenStack } from './private/concise-stack';
 
 /**
  * Thrown at synth time for bad input. The message reads
@@ -21,6 +22,7 @@ export class PatternError extends Error {
     super(`[${path}] ${message}`);
     this.name = 'PatternError';
     this.constructPath = path;
+    shortenStack(this);
   }
 }
 

@@ -9,6 +9,7 @@ export type { EnvironmentProfileProps } from './environment';
 export { PatternError } from './errors';
 export { LabelKeys } from './labels';
 export { Platform } from './platform';
+export { PlatformApp } from './platform-app';
 export type { PlatformProps, QuotaProps } from './platform';
 export type { MonitoringProps } from './observability/monitoring';
 export { PlatformEdge } from './edge/platform-edge';

@@ -12,6 +12,8 @@ import { PlatformEdge } from './edge/platform-edge';
 import { dnsEgressRule } from './network/dns';
 import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './observability/monitoring';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
+import { routeAppSynth } from './private/app-synth-hook';
+import { checkPlusUsesSameCdk8s, checkSameCopies } from './private/peer-copies';
 import { checkDnsLabel, checkInteger } from './private/prop-checks';
 import { Validation } from './validation/rule';
 
@@ -129,6 +131,7 @@ export class Platform extends Chart {
   private readonly quotaProps: QuotaProps;
 
   constructor(scope: Construct, id: string, props: PlatformProps = {}) {
+    checkSameCopies(scope);
     const namespace = props.namespace ?? id;
     const name = props.name ?? namespace;
     const environment = props.environment ?? Environment.PRODUCTION;
@@ -168,6 +171,8 @@ export class Platform extends Chart {
         },
       },
     });
+    checkPlusUsesSameCdk8s(this.namespaceObject);
+    routeAppSynth(this);
     // A Chart puts its namespace on every object it holds; a Namespace is cluster-scoped and must not have one.
     this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 

@@ -1,7 +1,7 @@
 // `npm run schemas`: builds the schema validators the kit checks objects with, from the installed kubernetes-models
 // packages, into generated/schemas/ (not committed: built at install, before tests, synth and packing).
 //
-// Why a build step (docs/adr/0001-esm-only-schema-models.md): the current @kubernetes-models/* releases are ES
+// Why a build step (docs/adr/0005-esm-only-schema-models.md): the current @kubernetes-models/* releases are ES
 // modules only (their exports offer no `require` condition) and declare Node >= 22, while the kit is CommonJS on
 // Node >= 20 and validates inside a synchronous synthesize(). Their models are precompiled AJV validators, so
 // esbuild can bundle, per operator, the models of every served kind (lib/validation/served-apis.ts) into one

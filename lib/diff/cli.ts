@@ -1,9 +1,9 @@
 // The `manifest-diff` command: compares two directories, or synthesizes the app and compares it with dist/.
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { load } from 'js-yaml';
+import { DEFAULT_OUTPUT, readCdk8sConfig } from '../cli/cdk8s-config';
 import { diffDirectories, ManifestDiff } from './manifest-diff';
 import { markdownReport } from './markdown-report';
 import { terminalReport } from './terminal-report';
@@ -23,6 +23,16 @@ export interface DiffCommandIo {
   /** Whether stdout is a terminal (colours). */
   readonly isTty: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The command's name in its messages and usage.
+   * @default 'manifest-diff'
+   */
+  readonly command?: string;
+}
+
+/** The usage text of the diff command, under the name it is called by. */
+export function manifestDiffUsage(command = 'manifest-diff'): string {
+  return MANIFEST_DIFF_USAGE.replace(/^  manifest-diff/gm, `  ${command}`);
 }
 
 export const MANIFEST_DIFF_USAGE = `Usage:
@@ -55,11 +65,11 @@ export function runManifestDiff(argv: readonly string[], io: DiffCommandIo): Dif
   try {
     args = parseArguments(argv);
   } catch (error) {
-    io.stderr(`manifest-diff: ${(error as Error).message}\n\n${MANIFEST_DIFF_USAGE}`);
+    io.stderr(`${io.command ?? 'manifest-diff'}: ${(error as Error).message}\n\n${manifestDiffUsage(io.command)}`);
     return DiffExitCode.ERROR;
   }
   if (argv.includes('-h') || argv.includes('--help')) {
-    io.stdout(MANIFEST_DIFF_USAGE);
+    io.stdout(manifestDiffUsage(io.command));
     return DiffExitCode.NO_CHANGES;
   }
   try {
@@ -73,7 +83,7 @@ export function runManifestDiff(argv: readonly string[], io: DiffCommandIo): Dif
     if (args.output) writeFileSync(resolve(io.cwd, args.output), args.markdown ? report : terminalReport(diff));
     return diff.hasChanges ? DiffExitCode.CHANGES : DiffExitCode.NO_CHANGES;
   } catch (error) {
-    io.stderr(`manifest-diff: ${(error as Error).message}\n`);
+    io.stderr(`${io.command ?? 'manifest-diff'}: ${(error as Error).message}\n`);
     return DiffExitCode.ERROR;
   }
 }
@@ -110,7 +120,7 @@ function diffAgainstSynthesis(args: DiffArguments, io: DiffCommandIo): ManifestD
   const config = readCdk8sConfig(io.cwd);
   const command = args.app ?? config.app;
   if (!command) throw new Error('no app command: pass --app or set `app` in cdk8s.yaml');
-  const against = resolve(io.cwd, args.against ?? config.output ?? 'dist');
+  const against = resolve(io.cwd, args.against ?? config.output ?? DEFAULT_OUTPUT);
   const outdir = mkdtempSync(join(tmpdir(), 'manifest-diff-'));
   try {
     const result = spawnSync(command, {
@@ -130,14 +140,4 @@ function diffAgainstSynthesis(args: DiffArguments, io: DiffCommandIo): ManifestD
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-function readCdk8sConfig(cwd: string): { app?: string; output?: string } {
-  const path = join(cwd, 'cdk8s.yaml');
-  if (!existsSync(path)) return {};
-  const config = load(readFileSync(path, 'utf8')) as { app?: unknown; output?: unknown } | null;
-  return {
-    app: typeof config?.app === 'string' ? config.app : undefined,
-    output: typeof config?.output === 'string' ? config.output : undefined,
-  };
 }
