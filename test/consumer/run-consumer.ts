@@ -45,9 +45,11 @@ function main(): void {
         'the oldest and the newest peer versions synthesize byte-identical output');
     }
     report(packed, figures, (Date.now() - started) / 1000);
+    process.stdout.write(`consumer: ${runner.passed} passed, 0 failed\n`);
     if (!keep) rmSync(work, { recursive: true, force: true });
   } catch (error) {
     process.stderr.write(`\nconsumer test FAILED: ${(error as Error).message}\nthe projects are kept in ${work}\n`);
+    process.stdout.write(`consumer: ${runner.passed} passed, 1 failed\n`);
     process.exitCode = 1;
   }
 }

@@ -52,6 +52,8 @@ export class Outcome {
 
 /** Runs the steps, printing one line each; throws on the first that fails, with its output. */
 export class Runner {
+  /** Steps and checks that passed so far. */
+  public passed = 0;
   private readonly env: NodeJS.ProcessEnv;
 
   constructor() {
@@ -94,11 +96,13 @@ export class Runner {
       process.stdout.write(`--- stdout\n${result.stdout}--- stderr\n${result.stderr}---\n`);
       throw new Error(`${title}: ${problems.join('; ')}`);
     }
+    this.passed++;
     return result;
   }
 
   public check(condition: boolean, what: string): void {
     process.stdout.write(`${condition ? 'ok  ' : 'FAIL'} ${what}\n`);
     if (!condition) throw new Error(what);
+    this.passed++;
   }
 }
