@@ -114,7 +114,7 @@ function runChild<T>(childArgs: string[], nodeOptions: string[] = []): Run<T> {
   return { wallMs, figures: JSON.parse(lines[lines.length - 1]) as T };
 }
 
-/** Transpiles lib/ and bench/ into the work dir, beside a link to node_modules so that packages resolve. */
+/** Transpiles lib/ and bench/ into the work dir, beside links to node_modules (packages resolve) and generated/. */
 function precompile(): void {
   const compilerOptions: ts.CompilerOptions = {
     module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true,
@@ -130,6 +130,8 @@ function precompile(): void {
     }
   }
   symlinkSync(join(ROOT, 'node_modules'), join(BUILD, 'node_modules'), 'dir');
+  // The schema validators (npm run schemas) are read from generated/ at the package root, beside lib/.
+  symlinkSync(join(ROOT, 'generated'), join(BUILD, 'generated'), 'dir');
 }
 
 function inProcess(f: KitFigures): number {
