@@ -2,6 +2,6 @@
 // `npm run diff` / `manifest-diff`: what the current code would change in dist/, or between two directories (see
 // --help). The same command as `cdk8s-patterns diff`.
 import { processIo } from '../lib/cli';
-import { runManifestDiff } from '../lib/diff/cli';
+import { runManifestDiff } from '../lib/cli/diff-command';
 
 process.exitCode = runManifestDiff(process.argv.slice(2), processIo());

@@ -7,7 +7,7 @@ import { PatternError } from './errors';
 import {
   checkHosts, checkRoutePath, ExternalTarget, GatewayRoute, IngressControllerPeer, rateLimitOf,
 } from './gateway/gateway-route';
-import { GatewayMetrics } from './gateway/gateway-metrics';
+import { GatewayMetrics } from './observability/gateway-metrics';
 import { GatewayTls } from './gateway/gateway-tls';
 import { NginxLocation, NginxUpstream, renderNginxConfig } from './gateway/nginx-config';
 import { NginxGatewayOptions, resolveNginxGatewayOptions, ResolvedNginxGatewayOptions } from './gateway/nginx-gateway-options';
@@ -200,17 +200,7 @@ export class ApiGateway extends Workload {
     this.service = released.services[0];
     this.hpa = released.hpas[0];
     this.pdb = released.pdbs[0];
-    ({ route: this.route, ingress: this.ingress } = this.platform.edge.expose(this, {
-      id: this.platform.edge.spec.kind === 'ingress' ? 'Ingress' : 'HttpRoute', name: this.workloadName, hosts: this.hosts, path: '/',
-      backends: [{ serviceName: this.service.name, port: this.port }], tls: this.tls, labels: this.labels,
-      peer: this, podPort: this.port, prop: 'hosts', tlsProp: 'tls', ingressAnnotations: props.ingressAnnotations,
-    }));
-    if (!this.tls.enabled) {
-      markInsecureOptIn((this.route ?? this.ingress)!, {
-        optIn: 'GatewayTls.insecurePlaintext()', risk: 'the edge serves the hosts in plain HTTP, so credentials and cookies cross the network readable',
-        instead: 'a certificate (GatewayTls.certManager or fromSecret)',
-      });
-    }
+    ({ route: this.route, ingress: this.ingress } = this.exposeHosts(props.ingressAnnotations));
     this.declareFootprint({
       kind: 'Deployment', controllers: [this.workloadName], minReplicas: this.minReplicas, maxReplicas: this.maxReplicas,
       surge: released.workloads[0].surge, containers: this.podContainers().map((c) => c.resources), storageBytesPerReplica: 0, claimsPerReplica: 0,
@@ -267,6 +257,22 @@ export class ApiGateway extends Workload {
       trustedProxies: this.nginxOptions.trustedProxies,
       stubStatus: this.nginxOptions.metrics,
     });
+  }
+
+  /** The hosts on the platform's edge (an HTTPRoute or an Ingress); plain HTTP is marked as the insecure opt-in it is. */
+  private exposeHosts(ingressAnnotations: ApiGatewayProps['ingressAnnotations']): { route?: ApiObject; ingress?: k8s.KubeIngress } {
+    const exposed = this.platform.edge.expose(this, {
+      id: this.platform.edge.spec.kind === 'ingress' ? 'Ingress' : 'HttpRoute', name: this.workloadName, hosts: this.hosts, path: '/',
+      backends: [{ serviceName: this.service.name, port: this.port }], tls: this.tls, labels: this.labels,
+      peer: this, podPort: this.port, prop: 'hosts', tlsProp: 'tls', ingressAnnotations,
+    });
+    if (!this.tls.enabled) {
+      markInsecureOptIn((exposed.route ?? exposed.ingress)!, {
+        optIn: 'GatewayTls.insecurePlaintext()', risk: 'the edge serves the hosts in plain HTTP, so credentials and cookies cross the network readable',
+        instead: 'a certificate (GatewayTls.certManager or fromSecret)',
+      });
+    }
+    return exposed;
   }
 
   /** nginx, then the exporter sidecar when metrics are on. */

@@ -1,6 +1,6 @@
 // The kit's one error type: every message starts with the construct path and says what would be valid.
 import { IConstruct } from 'constructs';
-import { shortenStack } from './private/concise-stack';
+import { shortenStack } from './concise-stack';
 
 /**
  * Thrown at synth time for bad input. The message reads

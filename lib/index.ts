@@ -11,7 +11,7 @@ export { LabelKeys } from './labels';
 export { Platform } from './platform';
 export { PlatformApp } from './platform-app';
 export type { PlatformProps, QuotaProps } from './platform';
-export type { MonitoringProps } from './observability/monitoring';
+export type { MonitoringProps } from './platform-monitoring';
 export { PlatformEdge } from './edge/platform-edge';
 export type { AcmeSolver, CreateGatewayOptions, GatewayApiEdgeOptions, GatewayReference, IngressEdgeOptions } from './edge/platform-edge';
 export { GatewayDataPlane } from './edge/data-plane';

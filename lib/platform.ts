@@ -10,7 +10,7 @@ import { LabelKeys, MANAGED_BY } from './labels';
 import { Edge } from './edge/edge';
 import { PlatformEdge } from './edge/platform-edge';
 import { dnsEgressRule } from './network/dns';
-import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './observability/monitoring';
+import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './platform-monitoring';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { routeAppSynth } from './private/app-synth-hook';
 import { checkPlusUsesSameCdk8s, checkSameCopies } from './private/peer-copies';
@@ -159,22 +159,9 @@ export class Platform extends Chart {
     this.quotaProps = props.quota ?? {};
     this.checkQuotaProps();
 
-    this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: {
-        name: namespace,
-        labels: {
-          ...this.platformLabels('namespace'),
-          'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'v1.28',
-          'pod-security.kubernetes.io/audit': 'restricted',
-          'pod-security.kubernetes.io/warn': 'restricted',
-        },
-      },
-    });
+    this.namespaceObject = this.createNamespace();
     checkPlusUsesSameCdk8s(this.namespaceObject);
     routeAppSynth(this);
-    // A Chart puts its namespace on every object it holds; a Namespace is cluster-scoped and must not have one.
-    this.namespaceObject.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 
     this.resourceQuota = new k8s.KubeResourceQuota(this, 'ResourceQuota', {
       metadata: { name: 'platform-quota', labels: this.platformLabels('quota') },
@@ -261,6 +248,25 @@ export class Platform extends Chart {
     const rendered: Record<string, k8s.Quantity> = {};
     for (const key of Object.keys(hard).sort()) rendered[key] = k8s.Quantity.fromString(hard[key]);
     return rendered;
+  }
+
+  /** The namespace, with Pod Security "restricted" enforced, audited and warned. */
+  private createNamespace(): k8s.KubeNamespace {
+    const namespace = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.namespaceName,
+        labels: {
+          ...this.platformLabels('namespace'),
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+      },
+    });
+    // A Chart puts its namespace on every object it holds; a Namespace is cluster-scoped and must not have one.
+    namespace.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return namespace;
   }
 
   private createEdge(edge: PlatformEdge): Edge {

@@ -1,6 +1,6 @@
 // The `cdk8s-patterns` command: synth (atomic), validate (writes nothing) and diff, for a project's package.json.
-import { DiffExitCode, runManifestDiff } from '../diff/cli';
-import { VERBOSE_ENV, verboseErrors } from '../private/concise-stack';
+import { DiffExitCode, runManifestDiff } from './diff-command';
+import { VERBOSE_ENV, verboseErrors } from '../concise-stack';
 import { readCdk8sConfig } from './cdk8s-config';
 import { CommandError, CommandIo } from './run-app';
 import { SynthArguments, synthCommand, validateCommand } from './synth-command';

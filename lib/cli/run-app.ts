@@ -3,8 +3,8 @@
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'fs';
 import { dirname, join, relative } from 'path';
-import { DiffCommandIo } from '../diff/cli';
-import { VERBOSE_ENV } from '../private/concise-stack';
+import { DiffCommandIo } from './diff-command';
+import { VERBOSE_ENV } from '../concise-stack';
 
 /** Where a command reads and writes: the same as the diff command's. */
 export type CommandIo = DiffCommandIo;

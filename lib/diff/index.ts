@@ -1,5 +1,4 @@
 // The manifest diff: what a change of the synthesized YAML will do to the cluster.
-export * from './cli';
 export * from './manifest-diff';
 export * from './manifest-set';
 export * from './markdown-report';

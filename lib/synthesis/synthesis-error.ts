@@ -1,5 +1,5 @@
 // The one error synthesis raises: every problem found, each with its construct path.
-import { shortenStack } from '../private/concise-stack';
+import { shortenStack } from '../concise-stack';
 import { formatReport } from '../validation/report';
 import { ValidationReport } from '../validation/finding';
 

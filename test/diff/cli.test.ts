@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { toYaml } from '../../lib/synthesis';
-import { DiffExitCode, MANIFEST_DIFF_USAGE, runManifestDiff } from '../../lib/diff';
+import { DiffExitCode, MANIFEST_DIFF_USAGE, runManifestDiff } from '../../lib/cli/diff-command';
 import { deployment, manifestDir, namespace } from './fixtures';
 
 function run(argv: string[], cwd = process.cwd(), isTty = false) {

@@ -1,6 +1,6 @@
 // The gateway's metrics: exporter sidecar, its Service, ServiceMonitor, NetworkPolicy allow and dashboard row.
 import { ApiGateway, ApiGatewayProps, Environment, PlatformDashboard, ResilientMicroservice } from '../../lib';
-import { NGINX_EXPORTER_IMAGE } from '../../lib/gateway/gateway-metrics';
+import { NGINX_EXPORTER_IMAGE } from '../../lib/observability/gateway-metrics';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from '../support/objects';
 
 function build(props: Partial<ApiGatewayProps> = {}, environment?: Environment) {

@@ -1,7 +1,7 @@
 // The labels Prometheus selects by: set once on the Platform, on every ServiceMonitor and PrometheusRule, checked.
 import { ApiObject } from 'cdk8s';
 import { DatabaseEngine, PlatformAlerts, ResilientMicroservice, StatefulDatabase } from '../../lib';
-import { DEFAULT_MONITOR_SELECTOR_LABELS, MONITOR_SELECTOR_RULE_ID } from '../../lib/observability/monitoring';
+import { DEFAULT_MONITOR_SELECTOR_LABELS, MONITOR_SELECTOR_RULE_ID } from '../../lib/platform-monitoring';
 import { validateApp } from '../../lib/synthesis';
 import { formatFinding } from '../../lib/validation';
 import { findObject, K8sObject, objectsOfKind, synth, testPlatform } from '../support/objects';

@@ -1,12 +1,11 @@
 // Errors for people: the kit's errors print their message and the one line of the user's program that led there,
 // not a stack trace through the kit, unless CDK8S_PATTERNS_VERBOSE=1 (or the command line's --verbose) asks for it.
-import { resolve } from 'path';
 
 /** The environment variable that keeps full stack traces. */
 export const VERBOSE_ENV = 'CDK8S_PATTERNS_VERBOSE';
 
-/** The kit's own code (lib/ in the repository, build/lib/ in the package): its frames are left out. */
-const KIT_ROOT = resolve(__dirname, '..');
+/** The kit's own code (lib/ in the repository, build/lib/ in the package, where this file stands): its frames are left out. */
+const KIT_ROOT = __dirname;
 
 /** Whether full stack traces were asked for. */
 export function verboseErrors(env: Readonly<Record<string, string | undefined>> = process.env): boolean {

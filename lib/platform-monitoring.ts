@@ -5,9 +5,9 @@
 // the common install, sets each of them to `matchLabels: { release: <helm release name> }` unless its
 // `*SelectorNilUsesHelmValues` values are false; the documented release name is `kube-prometheus-stack`.
 import { IConstruct } from 'constructs';
-import { PatternError } from '../errors';
-import { fieldPath, KubeObject } from '../validation/finding';
-import { ValidationRule } from '../validation/rule';
+import { PatternError } from './errors';
+import { fieldPath, KubeObject } from './validation/finding';
+import { ValidationRule } from './validation/rule';
 
 /** How the platform's monitoring objects are found by Prometheus. */
 export interface MonitoringProps {

@@ -3,10 +3,10 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
-import { DEFAULT_OUTPUT, readCdk8sConfig } from '../cli/cdk8s-config';
-import { diffDirectories, ManifestDiff } from './manifest-diff';
-import { markdownReport } from './markdown-report';
-import { terminalReport } from './terminal-report';
+import { DEFAULT_OUTPUT, readCdk8sConfig } from './cdk8s-config';
+import { diffDirectories, ManifestDiff } from '../diff/manifest-diff';
+import { markdownReport } from '../diff/markdown-report';
+import { terminalReport } from '../diff/terminal-report';
 
 /** Exit codes: pipelines gate on them. */
 export enum DiffExitCode {

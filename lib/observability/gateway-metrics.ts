@@ -3,10 +3,10 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { INetworkPeer, WiringGraph } from '../network/wiring-graph';
-import { ServiceMonitor } from '../observability/service-monitor';
+import { ServiceMonitor } from './service-monitor';
 import { HardeningContext, renderContainer, RenderedContainer } from '../pod/container';
 import { Probe } from '../pod/probes';
-import { STUB_STATUS_PATH } from './nginx-config';
+import { STUB_STATUS_PATH } from '../gateway/nginx-config';
 
 /** The exporter image: NGINX's own exporter, pinned (1.5.3, August 2026; 1.5.2 was retracted). */
 export const NGINX_EXPORTER_IMAGE = 'nginx/nginx-prometheus-exporter:1.5.3';

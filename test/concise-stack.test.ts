@@ -1,10 +1,10 @@
 // The kit's errors read well where people see them: Node's report of an uncaught error and Jest's of a failed test.
 import { spawnSync } from 'child_process';
 import { join } from 'path';
-import { PatternError, SynthesisError } from '../../lib';
-import { shortenStack, VERBOSE_ENV, verboseErrors } from '../../lib/private/concise-stack';
+import { PatternError, SynthesisError } from '../lib';
+import { shortenStack, VERBOSE_ENV, verboseErrors } from '../lib/concise-stack';
 
-const REPO = join(__dirname, '../..');
+const REPO = join(__dirname, '..');
 
 /** Runs a script with tsx in a fresh Node, as a user's program would run. */
 function runScript(script: string, env: Record<string, string> = {}) {
