@@ -1,6 +1,6 @@
 // Workload footprints: what each workload may consume at its minimum and maximum scale.
 import { INetworkPeer } from './network/wiring-graph';
-import { ResolvedResources } from './pod/resources';
+import { formatBytes, formatCpu, ResolvedResources } from './pod/resources';
 
 /** What one workload registers with its Platform, for the quota and the capacity report. */
 export interface WorkloadFootprint {
@@ -32,6 +32,29 @@ export interface CapacityTotals {
   readonly limitsEphemeralBytes: number;
   readonly storageBytes: number;
   readonly claims: number;
+}
+
+/** A resource the namespace quota bounds, as the quota check and the capacity report both read it. */
+export interface QuotaDimension {
+  /** The Platform's `quota` prop. */
+  readonly prop: string;
+  /** The ResourceQuota's key. */
+  readonly resource: string;
+  readonly total: (t: CapacityTotals) => number;
+  readonly format: (n: number) => string;
+}
+
+/** The dimensions checked against the quota, in report order; `limits.cpu` only where CPU limits are set. */
+export function quotaDimensions(cpuLimits: boolean): readonly QuotaDimension[] {
+  const all: (QuotaDimension | false)[] = [
+    { prop: 'pods', resource: 'pods', total: (t) => t.pods, format: String },
+    { prop: 'requestsCpu', resource: 'requests.cpu', total: (t) => t.requestsCpuMillis, format: formatCpu },
+    { prop: 'requestsMemory', resource: 'requests.memory', total: (t) => t.requestsMemoryBytes, format: formatBytes },
+    cpuLimits && { prop: 'limitsCpu', resource: 'limits.cpu', total: (t) => t.limitsCpuMillis, format: formatCpu },
+    { prop: 'limitsMemory', resource: 'limits.memory', total: (t) => t.limitsMemoryBytes, format: formatBytes },
+    { prop: 'storage', resource: 'requests.storage', total: (t) => t.storageBytes, format: formatBytes },
+  ];
+  return all.filter((d): d is QuotaDimension => d !== false);
 }
 
 /** Per-pod sums of one workload. */

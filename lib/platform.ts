@@ -2,7 +2,7 @@
 import { Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { CapacityTotals, maximumScale, WorkloadFootprint } from './capacity';
+import { CapacityTotals, maximumScale, quotaDimensions, WorkloadFootprint } from './capacity';
 import { Compatibility } from './compatibility';
 import { Environment } from './environment';
 import { PatternError } from './errors';
@@ -316,17 +316,13 @@ export class Platform extends Chart {
     const max = this.maximumScale();
     const quota = this.effectiveQuota();
     const errors: string[] = [];
-    const check = (prop: string, need: number, have: number, format: (n: number) => string) => {
+    for (const d of quotaDimensions(this.compatibility.cpuLimits)) {
+      const need = d.total(max);
+      const have = d.total(quota);
       if (need > have) {
-        errors.push(`quota.${prop} (${format(have)}) is below what the platform needs at maximum scale (${format(need)}): raise the quota or lower maxReplicas or resources`);
+        errors.push(`quota.${d.prop} (${d.format(have)}) is below what the platform needs at maximum scale (${d.format(need)}): raise the quota or lower maxReplicas or resources`);
       }
-    };
-    check('pods', max.pods, quota.pods, String);
-    check('requestsCpu', max.requestsCpuMillis, quota.requestsCpuMillis, formatCpu);
-    check('requestsMemory', max.requestsMemoryBytes, quota.requestsMemoryBytes, formatBytes);
-    if (this.compatibility.cpuLimits) check('limitsCpu', max.limitsCpuMillis, quota.limitsCpuMillis, formatCpu);
-    check('limitsMemory', max.limitsMemoryBytes, quota.limitsMemoryBytes, formatBytes);
-    check('storage', max.storageBytes, quota.storageBytes, formatBytes);
+    }
     return errors;
   }
 }

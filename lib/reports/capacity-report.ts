@@ -1,5 +1,5 @@
 // The capacity report of a Platform: per workload and in total, at minimum and maximum scale, against the quota.
-import { CapacityTotals, podTotals, totalsAt } from '../capacity';
+import { CapacityTotals, podTotals, quotaDimensions, totalsAt } from '../capacity';
 import { Platform } from '../platform';
 import { formatBytes, formatCpu } from '../pod/resources';
 import { compareCodePoints } from '../private/ordering';
@@ -29,14 +29,11 @@ export function capacityReport(platform: Platform): string {
   const quota = platform.effectiveQuota();
   lines.push(`| **Total** | | ${min.pods}–${max.pods} pods | | | ${cpu(min)} | ${memory(min)} | ${cpu(max)} | ${memory(max)} | ${storage(max.storageBytes)} |`);
   lines.push('', '## Against the namespace quota', '', '| Resource | At maximum scale | Quota | Used |', '|---|---|---|---|');
-  const row = (name: string, need: number, have: number, format: (n: number) => string) =>
-    lines.push(`| ${name} | ${format(need)} | ${format(have)} | ${have > 0 ? Math.round((need / have) * 100) : 0} % |`);
-  row('pods', max.pods, quota.pods, String);
-  row('requests.cpu', max.requestsCpuMillis, quota.requestsCpuMillis, formatCpu);
-  row('requests.memory', max.requestsMemoryBytes, quota.requestsMemoryBytes, formatBytes);
-  if (platform.compatibility.cpuLimits) row('limits.cpu', max.limitsCpuMillis, quota.limitsCpuMillis, formatCpu);
-  row('limits.memory', max.limitsMemoryBytes, quota.limitsMemoryBytes, formatBytes);
-  row('requests.storage', max.storageBytes, quota.storageBytes, formatBytes);
+  for (const d of quotaDimensions(platform.compatibility.cpuLimits)) {
+    const need = d.total(max);
+    const have = d.total(quota);
+    lines.push(`| ${d.resource} | ${d.format(need)} | ${d.format(have)} | ${have > 0 ? Math.round((need / have) * 100) : 0} % |`);
+  }
   lines.push('');
   return lines.join('\n');
 }
