@@ -77,6 +77,18 @@ describe('Workload base', () => {
     expect(() => new ResilientMicroservice(platform, 'g', { image: 'x/y:1.0', component: 'Not Valid!' }))
       .toThrow(/\[shop\/g\] component \("Not Valid!"\) must be a label value/);
   });
+
+  test('JavaScript callers: keys that cannot be plain data (__proto__, constructor) are refused with the prop path', () => {
+    const { platform } = allKinds();
+    const config = JSON.parse('{"GOOD":"1","__proto__":"x"}');
+    expect(() => new ResilientMicroservice(platform, 'h', { image: 'x/y:1.0', config }))
+      .toThrow('[shop/h] config.__proto__ ("__proto__") cannot be a key');
+    expect(() => new ResilientMicroservice(platform, 'i', { image: 'x/y:1.0', configFiles: { constructor: 'x' } as any }))
+      .toThrow('[shop/i] configFiles.constructor ("constructor") cannot be a key');
+    expect(() => new ScheduledJob(platform, 'j', { image: 'x/y:1.0', schedule: '0 * * * *', command: ['run'], env: JSON.parse('{"prototype":"on"}') }))
+      .toThrow('[shop/j] env.prototype ("prototype") cannot be a key');
+    expect(platform.node.tryFindChild('h')).toBeUndefined();
+  });
 });
 
 describe('cdk8s-plus interop', () => {

@@ -42,8 +42,23 @@ export function checkPortName(scope: IConstruct, prop: string, value: string): v
   }
 }
 
+/**
+ * Keys that JavaScript objects cannot carry as plain data: `__proto__` is dropped (or replaces the prototype) when
+ * copied, `constructor` makes cdk8s refuse to render the object. Refused wherever a map's key becomes a field.
+ */
+const UNRENDERABLE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const UNRENDERABLE_EXPECTED = 'cannot be a key: JavaScript objects drop `__proto__` and cdk8s cannot render `constructor` or `prototype`; choose another name';
+
+/** Throws when a map key could not survive as plain data (see UNRENDERABLE_KEYS). */
+export function checkRenderableKey(scope: IConstruct, prop: string, key: string): void {
+  if (UNRENDERABLE_KEYS.has(key)) {
+    throw PatternError.invalidProp(scope, prop, key, UNRENDERABLE_EXPECTED);
+  }
+}
+
 /** An environment variable name as Kubernetes accepts it (C identifier style, which every shell reads). */
 export function checkEnvName(scope: IConstruct, prop: string, value: string): void {
+  checkRenderableKey(scope, prop, value);
   if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
     throw PatternError.invalidProp(scope, prop, value,
       'must be a valid environment variable name: letters, digits and \'_\', not starting with a digit');
@@ -117,6 +132,7 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 
 /** A key of a Secret or ConfigMap: letters, digits, '-', '_' and '.', at most 253, not `.` or `..`. */
 export function checkDataKey(scope: IConstruct, prop: string, key: string, kind: 'Secret' | 'ConfigMap' = 'Secret'): void {
+  checkRenderableKey(scope, prop, key);
   if (typeof key !== 'string' || !SECRET_KEY.test(key) || key === '.' || key === '..') {
     throw PatternError.invalidProp(scope, prop, key,
       `must be a ${kind} key: letters, digits, '-', '_' and '.', at most 253 characters, not "." or ".."`);
@@ -135,6 +151,27 @@ export function checkProps(scope: IConstruct, id: string, props: unknown, requir
   for (const key of required) {
     if ((props as Record<string, unknown>)[key] === undefined) {
       throw PatternError.invalidProp(path, key, undefined, 'is required');
+    }
+  }
+  checkPlainDataKeys(path, 'props', props);
+}
+
+/**
+ * Walks the plain objects and arrays of a props value (not constructs or class instances) and refuses a key that
+ * cannot survive as data: config maps, settings, labels and the like all become Kubernetes fields.
+ */
+function checkPlainDataKeys(path: string, prop: string, value: unknown, depth = 0): void {
+  if (depth > 8 || typeof value !== 'object' || value === null) return;
+  const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => checkPlainDataKeys(path, `${prop}[${i}]`, item, depth + 1));
+  } else if (proto === Object.prototype || proto === null) {
+    for (const key of Object.keys(value)) {
+      const inner = prop === 'props' ? key : `${prop}.${key}`;
+      if (UNRENDERABLE_KEYS.has(key)) {
+        throw PatternError.invalidProp(path, inner, key, UNRENDERABLE_EXPECTED);
+      }
+      checkPlainDataKeys(path, inner, (value as Record<string, unknown>)[key], depth + 1);
     }
   }
 }
