@@ -1,7 +1,7 @@
 // The e-commerce platform grown from seed 001's user-service: catalog, cart, orders, payments and a storefront.
 import { App, Duration } from 'cdk8s';
 import {
-  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayDataPlane, GatewayTls, Platform, PlatformAlerts,
+  ApiGateway, ClusterDns, DatabaseCredentials, DatabaseEngine, Environment, ExternalService, GatewayDataPlane, GatewayTls, Platform, PlatformAlerts,
   PlatformDashboard, PlatformEdge, Probe, Release, ResilientMicroservice, ScheduledJob, StatefulDatabase,
 } from '../lib';
 
@@ -11,9 +11,11 @@ const REGISTRY = 'registry.example.com/ecommerce';
 export function ecommercePlatform(app: App, environment: Environment): Platform {
   // The shop attaches to the cluster's shared Gateway (Envoy Gateway, namespace `gateway-system`), whose HTTPS
   // listener admits routes of the namespace and names the shop's certificate Secrets: cert-manager issues them
-  // from Certificates here by DNS-01, and a ReferenceGrant lets the Gateway read them.
+  // from Certificates here by DNS-01, and a ReferenceGrant lets the Gateway read them. Its nodes run NodeLocal
+  // DNSCache, so pods resolve at 169.254.20.10 (kube-dns behind it).
   const shop = new Platform(app, `ecommerce-${environment.name}`, {
     name: 'ecommerce', namespace: 'ecommerce', environment,
+    dns: ClusterDns.nodeLocal(),
     edge: PlatformEdge.gatewayApi({
       gateway: { name: 'shared-edge', namespace: 'gateway-system', sectionName: 'https', httpSectionName: 'http' },
       dataPlane: GatewayDataPlane.envoyGateway(),
@@ -88,6 +90,12 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
     secretEnv: { PAYMENT_PROVIDER_KEY: { secretName: 'payment-provider', key: 'api-key' } },
   });
   payments.connectTo(postgres, { envPrefix: 'PAYMENTS_' });
+  // The payment provider's API, on 443 only, at the address blocks it publishes (documentation ranges here):
+  // PAYMENT_PROVIDER_HOST / _PORT in the env, an ipBlock egress with the cluster's and metadata ranges excepted.
+  payments.connectTo(ExternalService.of({
+    name: 'payment-provider', host: 'api.payments.example.com',
+    cidrs: ['198.51.100.0/24', '203.0.113.0/24'], ports: [{ port: 443 }],
+  }));
   orders.connectTo(payments);
 
   const storefront = new ResilientMicroservice(shop, 'storefront', {

@@ -349,10 +349,13 @@ export class ApiGateway extends Workload {
     if (target.protocol !== 'http' && target.protocol !== 'https') {
       throw PatternError.invalidProp(this, `${prop}.to.protocol`, target.protocol, 'must be "http" or "https"');
     }
-    // The host's addresses are not known at synth time and may change: egress is open on its port only.
+    // An IP literal is reached at that address only. A name's addresses may change (nginx re-resolves it): egress
+    // is open on its port only, to every address but the cluster's own, link-local and metadata ranges.
+    const isAddress = /^\d{1,3}(\.\d{1,3}){3}$/.test(target.hostname);
+    const cidr = isAddress ? `${target.hostname}/32` : '0.0.0.0/0';
     WiringGraph.of(this).addExternal({
       peer: this, direction: 'egress', ports: [{ port: target.port }], description: `external ${target.hostname}`,
-      others: [{ ipBlock: { cidr: '0.0.0.0/0' } }],
+      others: [this.platform.clusterNetwork.ipBlock(this, `${prop}.to.hostname`, cidr)],
     });
     return { host: target.hostname, port: target.port, protocol: target.protocol, external: true };
   }

@@ -19,7 +19,13 @@ export type { CustomDataPlaneOptions, EnvoyGatewayDataPlaneOptions } from './edg
 export type { Edge, CertificatePath } from './edge/edge';
 export type { ServiceExposeOptions } from './edge/service-exposure';
 export { Workload } from './workload';
-export type { ConnectOptions, WorkloadPeer } from './workload';
+export type { AllowOptions, ConnectOptions, WorkloadPeer } from './workload';
+export { ClusterDns } from './network/cluster-dns';
+export type { CustomDnsProps } from './network/cluster-dns';
+export { ClusterNetwork } from './network/cluster-network';
+export type { ClusterNetworkProps } from './network/cluster-network';
+export { ExternalService } from './network/external-service';
+export type { ExternalServiceProps } from './network/external-service';
 export type { IConnectable, INetworkPeer, NetworkPort, EdgeKind } from './network/wiring-graph';
 export type { ServiceIngressOptions } from './network/service-ingress';
 

@@ -9,12 +9,13 @@ import { PatternError } from './errors';
 import { LabelKeys, MANAGED_BY } from './labels';
 import { Edge } from './edge/edge';
 import { PlatformEdge } from './edge/platform-edge';
-import { dnsEgressRule } from './network/dns';
+import { ClusterDns } from './network/cluster-dns';
+import { ClusterNetwork } from './network/cluster-network';
 import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './platform-monitoring';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { routeAppSynth } from './private/app-synth-hook';
 import { checkPlusUsesSameCdk8s, checkSameCopies } from './private/peer-copies';
-import { checkDnsLabel, checkInteger } from './private/prop-checks';
+import { checkDnsLabel, checkInteger, checkValueOf } from './private/prop-checks';
 import { Validation } from './validation/rule';
 
 /** Hard limits of the namespace's ResourceQuota. Unset fields are derived from the workloads. */
@@ -82,6 +83,17 @@ export interface PlatformProps {
    * @default PlatformEdge.gatewayApi(): a Gateway of class `eg` (Envoy Gateway) created in the namespace
    */
   readonly edge?: PlatformEdge;
+  /**
+   * Where the platform's pods resolve names: the DNS egress every NetworkPolicy allows.
+   * @default ClusterDns.kubeDns(): pods `k8s-app: kube-dns` in `kube-system` (CoreDNS keeps that label), port 53
+   */
+  readonly dns?: ClusterDns;
+  /**
+   * The cluster's own address ranges, which egress to the outside (ipBlocks) always excepts, with the link-local
+   * and metadata ranges.
+   * @default ClusterNetwork.privateRanges(): every private range counts as the cluster's
+   */
+  readonly clusterNetwork?: ClusterNetwork;
 }
 
 const QUOTA_HEADROOM = 1.25;
@@ -127,6 +139,10 @@ export class Platform extends Chart {
   public readonly dnsPolicy: k8s.KubeNetworkPolicy;
   /** The way in: every route, Ingress and edge certificate of the platform goes through it. */
   public readonly edge: Edge;
+  /** Where the platform's pods resolve names. */
+  public readonly dns: ClusterDns;
+  /** The cluster's own ranges, excepted from every egress to the outside. */
+  public readonly clusterNetwork: ClusterNetwork;
   private readonly footprints: WorkloadFootprint[] = [];
   private readonly quotaProps: QuotaProps;
 
@@ -156,6 +172,9 @@ export class Platform extends Chart {
     this.monitorSelectorLabels = resolveMonitorSelectorLabels(this, props.monitoring);
     this.prometheusPodLabels = resolvePrometheusPodLabels(this, props.monitoring);
     Validation.of(this).addRule(monitorSelectorRule(this.monitorSelectorLabels));
+    this.dns = checkValueOf(this, 'dns', props.dns, ClusterDns, 'ClusterDns.kubeDns(), .nodeLocal(), .gkeCloudDns(), .openShift() or .custom()') ?? ClusterDns.kubeDns();
+    this.clusterNetwork = checkValueOf(this, 'clusterNetwork', props.clusterNetwork, ClusterNetwork, 'ClusterNetwork.privateRanges() or ClusterNetwork.of({ internalCidrs })')
+      ?? ClusterNetwork.privateRanges();
     this.quotaProps = props.quota ?? {};
     this.checkQuotaProps();
 
@@ -174,7 +193,7 @@ export class Platform extends Chart {
     });
     this.dnsPolicy = new k8s.KubeNetworkPolicy(this, 'AllowDns', {
       metadata: { name: 'allow-dns', labels: this.platformLabels('network-policy') },
-      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] },
+      spec: { podSelector: {}, policyTypes: ['Egress'], egress: [this.dns.egressRule()] },
     });
     this.edge = this.createEdge(props.edge ?? PlatformEdge.gatewayApi());
     this.node.addValidation({ validate: () => this.validateQuotaFits() });

@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { WorkloadFootprint } from './capacity';
 import { PatternError } from './errors';
 import { LabelKeys, selectorLabels } from './labels';
+import { ExternalService } from './network/external-service';
 import { EdgeKind, IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
@@ -59,6 +60,16 @@ export interface ConnectOptions {
   readonly envPrefix?: string;
 }
 
+/** Options of `allowTo` and `allowFrom` for a cdk8s-plus peer. */
+export interface AllowOptions {
+  /**
+   * Why a peer that selects every pod of a namespace, every namespace or every address is needed; without it such
+   * a peer is refused.
+   * @default - wide peers are refused
+   */
+  readonly widePeerWaiver?: string;
+}
+
 /** A peer the wiring verbs accept: one of the kit's workloads, or a cdk8s-plus workload or pod selector. */
 export type WorkloadPeer = INetworkPeer | INetworkPolicyPeer;
 
@@ -108,14 +119,15 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: this.metadata(), automountServiceAccountToken: false,
     });
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: this.metadata() });
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: this.metadata(), dns: this.platform.dns });
   }
 
   /**
    * Lets this workload open connections to `target`: egress here, ingress there, on the target's ports, and the
    * connection settings as env vars of the main container. Returns the env vars added.
    */
-  public connectTo(target: IConnectable, options: ConnectOptions = {}): k8s.EnvVar[] {
+  public connectTo(target: IConnectable | ExternalService, options: ConnectOptions = {}): k8s.EnvVar[] {
+    if (ExternalService.isExternalService(target)) return this.connectToExternal(target, options);
     checkTarget(this, 'connectTo', target);
     if (typeof target.connectionEnv !== 'function') {
       throw PatternError.invalidProp(this, 'connectTo', target.node.path, 'serves no clients: use allowTo for a flow without env vars');
@@ -131,7 +143,11 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
    * Lets this workload open connections to `target` on its ports, without connection env vars (the app finds
    * the target by other means). A cdk8s-plus peer has no ports the kit knows: name them.
    */
-  public allowTo(target: IConnectable | INetworkPolicyPeer, ports?: readonly NetworkPort[]): void {
+  public allowTo(target: IConnectable | INetworkPolicyPeer | ExternalService, ports?: readonly NetworkPort[], options: AllowOptions = {}): void {
+    if (ExternalService.isExternalService(target)) {
+      this.reachExternal('allowTo', target);
+      return;
+    }
     checkTarget(this, 'allowTo', target);
     const reached = ports ?? (isKitPeer(target) ? (target as IConnectable).connectionPorts : undefined);
     if (!reached || reached.length === 0) {
@@ -144,12 +160,13 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
       return;
     }
     WiringGraph.of(this).addExternal({
-      peer: this, direction: 'egress', ports: reached, description: target.node.path, others: [plusPeer(target)],
+      peer: this, direction: 'egress', ports: reached, description: target.node.path,
+      others: [narrowPeer(this, 'allowTo', target, options)],
     });
   }
 
   /** Lets `peer` (another workload, a migration Job, an admin tool, a cdk8s-plus workload) reach this one's ports. */
-  public allowFrom(peer: WorkloadPeer): void {
+  public allowFrom(peer: WorkloadPeer, options: AllowOptions = {}): void {
     checkTarget(this, 'allowFrom', peer);
     if (this.connectionPorts.length === 0) {
       throw PatternError.invalidProp(this, 'allowFrom', peer.node.path, 'cannot reach this workload: it serves no ports');
@@ -159,7 +176,8 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
       return;
     }
     WiringGraph.of(this).addExternal({
-      peer: this, direction: 'ingress', ports: this.connectionPorts, description: peer.node.path, others: [plusPeer(peer)],
+      peer: this, direction: 'ingress', ports: this.connectionPorts, description: peer.node.path,
+      others: [narrowPeer(this, 'allowFrom', peer, options)],
     });
   }
 
@@ -176,6 +194,24 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   /** cdk8s-plus: the labels of this workload's pods, in its namespace. */
   public toPodSelectorConfig(): PodSelectorConfig {
     return { labelSelector: LabelSelector.of({ labels: { ...this.podSelector } }), namespaces: { names: [this.namespace] } };
+  }
+
+  /** Env vars and egress for a destination outside the cluster. */
+  private connectToExternal(target: ExternalService, options: ConnectOptions): k8s.EnvVar[] {
+    if (options.envPrefix !== undefined) checkEnvName(this, 'connectTo.envPrefix', options.envPrefix);
+    this.reachExternal('connectTo', target);
+    const vars = target.connectionEnv(options.envPrefix);
+    for (const variable of vars) addEnv(this, this.mainContainer, variable);
+    return vars;
+  }
+
+  /** Egress to an ExternalService's blocks, the cluster's own, link-local and metadata ranges excepted. */
+  private reachExternal(verb: string, target: ExternalService): void {
+    const network = this.platform.clusterNetwork;
+    const others = [...new Set(target.cidrs)].sort().map((cidr) => network.ipBlock(this, `${verb}(${target.name}).cidrs`, cidr));
+    WiringGraph.of(this).addExternal({
+      peer: this, direction: 'egress', ports: target.ports, description: `external ${target.name}`, others,
+    });
   }
 
   /** Metadata of one of the workload's objects: `name` (the workload's by default) and its labels. */
@@ -214,6 +250,24 @@ function checkTarget(scope: IConstruct, verb: string, peer: unknown): void {
     throw PatternError.invalidProp(scope, verb, peer,
       'must be a workload of the kit (ResilientMicroservice, StatefulDatabase, …) or a cdk8s-plus workload');
   }
+}
+
+/**
+ * A cdk8s-plus peer as a NetworkPolicy peer, refused when it would open the workload to a whole namespace (an
+ * empty pod selector), to every namespace or to every address, unless waived with a reason.
+ */
+function narrowPeer(scope: IConstruct, verb: string, peer: INetworkPolicyPeer, options: AllowOptions): k8s.NetworkPolicyPeer {
+  const rendered = plusPeer(peer);
+  const isEmpty = (selector?: k8s.LabelSelector) => selector !== undefined
+    && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
+  const wide = rendered.ipBlock ? (rendered.ipBlock.cidr.endsWith('/0') ? `every address (${rendered.ipBlock.cidr})` : undefined)
+    : isEmpty(rendered.podSelector) ? 'every pod of a namespace (an empty pod selector)'
+      : isEmpty(rendered.namespaceSelector) ? 'pods of every namespace (an empty namespace selector)' : undefined;
+  if (wide === undefined) return rendered;
+  const waiver = options.widePeerWaiver;
+  if (typeof waiver === 'string' && waiver.trim().length >= 10) return rendered;
+  throw PatternError.invalidProp(scope, verb, peer.node.path,
+    `selects ${wide}: select the peer's pods by label, or pass { widePeerWaiver: '<reason, 10 characters or more>' }`);
 }
 
 /**

@@ -370,7 +370,7 @@ describe('ApiGateway network policy and wiring', () => {
     expect(edges[0].to).toBe(posts);
   });
 
-  test('an external target: egress to any address on its port, and an https upstream with its own Host', () => {
+  test('an external target: egress on its port to any address but the cluster\'s, link-local and metadata ranges, and an https upstream with its own Host', () => {
     // given
     const { platform, gateway } = blog();
     // when
@@ -378,7 +378,8 @@ describe('ApiGateway network policy and wiring', () => {
     const objects = synth(platform);
     // then
     expect(findObject(objects, 'NetworkPolicy', 'gateway').spec.egress).toContainEqual({
-      to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }],
+      to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '100.64.0.0/10', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16'] } }],
+      ports: [{ port: 443, protocol: 'TCP' }],
     });
     const conf = nginxConf(objects);
     expect(conf).toContain('set $external_api_payments_example_com_443 api.payments.example.com;');

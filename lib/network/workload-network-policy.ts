@@ -3,7 +3,7 @@
 import { ApiObjectMetadata, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { dnsEgressRule } from './dns';
+import { ClusterDns } from './cluster-dns';
 import { ExternalFlow, INetworkPeer, NetworkPort, WiringEdge, WiringGraph } from './wiring-graph';
 import { compareCodePoints } from '../private/ordering';
 
@@ -13,6 +13,8 @@ export interface WorkloadNetworkPolicyProps {
   readonly peer: INetworkPeer;
   /** Metadata of the policy object (name, labels). */
   readonly metadata: ApiObjectMetadata;
+  /** The platform's DNS, which every workload may reach. */
+  readonly dns: ClusterDns;
 }
 
 /**
@@ -24,10 +26,12 @@ export class WorkloadNetworkPolicy extends Construct {
   /** The NetworkPolicy object. */
   public readonly apiObject: k8s.KubeNetworkPolicy;
   private readonly peer: INetworkPeer;
+  private readonly dns: ClusterDns;
 
   constructor(scope: Construct, id: string, props: WorkloadNetworkPolicyProps) {
     super(scope, id);
     this.peer = props.peer;
+    this.dns = props.dns;
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: props.metadata,
       spec: {
@@ -56,7 +60,7 @@ export class WorkloadNetworkPolicy extends Construct {
       .map(({ peer, ports }) => ({ to: [peerSelector(peer, this.peer.namespace)], ports: renderPorts(ports) }));
     const external = sortExternal(graph.externalAt(this.peer, 'egress'))
       .map((f) => ({ to: [...f.others], ports: renderPorts(f.ports) }));
-    return [dnsEgressRule(), ...internal, ...external];
+    return [this.dns.egressRule(), ...internal, ...external];
   }
 }
 

@@ -7,7 +7,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A DNS-1123 label: what Service, Namespace and most object names must be. */
-export function checkDnsLabel(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+export function checkDnsLabel(scope: IConstruct | string, prop: string, value: string, maxLength = 63): void {
   if (typeof value !== 'string' || value.length > maxLength || !DNS_LABEL.test(value)) {
     throw PatternError.invalidProp(scope, prop, value,
       `must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`);
@@ -15,7 +15,7 @@ export function checkDnsLabel(scope: IConstruct, prop: string, value: string, ma
 }
 
 /** A DNS-1123 subdomain, e.g. a host name. */
-export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
+export function checkDnsSubdomain(scope: IConstruct | string, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
     throw PatternError.invalidProp(scope, prop, value,
       'must be a DNS-1123 subdomain: dot-separated labels of lower-case letters, digits and \'-\', at most 253 characters');
@@ -23,19 +23,19 @@ export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string
 }
 
 /** An integer within an inclusive range. */
-export function checkInteger(scope: IConstruct, prop: string, value: number, min: number, max: number): void {
+export function checkInteger(scope: IConstruct | string, prop: string, value: number, min: number, max: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw PatternError.invalidProp(scope, prop, value, `must be an integer from ${min} to ${max}`);
   }
 }
 
 /** A TCP/UDP port number. */
-export function checkPort(scope: IConstruct, prop: string, value: number): void {
+export function checkPort(scope: IConstruct | string, prop: string, value: number): void {
   checkInteger(scope, prop, value, 1, 65535);
 }
 
 /** A port name as Kubernetes requires it (IANA_SVC_NAME). */
-export function checkPortName(scope: IConstruct, prop: string, value: string): void {
+export function checkPortName(scope: IConstruct | string, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
     throw PatternError.invalidProp(scope, prop, value,
       'must be an IANA service name: at most 15 lower-case letters, digits and single \'-\', with at least one letter');
@@ -50,14 +50,14 @@ const UNRENDERABLE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const UNRENDERABLE_EXPECTED = 'cannot be a key: JavaScript objects drop `__proto__` and cdk8s cannot render `constructor` or `prototype`; choose another name';
 
 /** Throws when a map key could not survive as plain data (see UNRENDERABLE_KEYS). */
-export function checkRenderableKey(scope: IConstruct, prop: string, key: string): void {
+export function checkRenderableKey(scope: IConstruct | string, prop: string, key: string): void {
   if (UNRENDERABLE_KEYS.has(key)) {
     throw PatternError.invalidProp(scope, prop, key, UNRENDERABLE_EXPECTED);
   }
 }
 
 /** An environment variable name as Kubernetes accepts it (C identifier style, which every shell reads). */
-export function checkEnvName(scope: IConstruct, prop: string, value: string): void {
+export function checkEnvName(scope: IConstruct | string, prop: string, value: string): void {
   checkRenderableKey(scope, prop, value);
   if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
     throw PatternError.invalidProp(scope, prop, value,
@@ -69,7 +69,7 @@ export function checkEnvName(scope: IConstruct, prop: string, value: string): vo
  * A container image reference that pins a version: a tag other than `latest`, or a digest.
  * @see https://kubernetes.io/docs/concepts/containers/images/#image-names
  */
-export function checkPinnedImage(scope: IConstruct, prop: string, image: string): void {
+export function checkPinnedImage(scope: IConstruct | string, prop: string, image: string): void {
   const expected = 'must name a pinned version: a tag other than "latest" (e.g. "nginx:1.27.3") or a digest ("image@sha256:…")';
   if (typeof image !== 'string' || image.length === 0 || /\s/.test(image)) {
     throw PatternError.invalidProp(scope, prop, image, expected);
@@ -84,7 +84,7 @@ export function checkPinnedImage(scope: IConstruct, prop: string, image: string)
 }
 
 /** Throws when a list holds the same key twice. */
-export function checkUnique(scope: IConstruct, prop: string, keys: readonly string[]): void {
+export function checkUnique(scope: IConstruct | string, prop: string, keys: readonly string[]): void {
   const seen = new Set<string>();
   for (const key of keys) {
     if (seen.has(key)) {
@@ -98,7 +98,7 @@ export function checkUnique(scope: IConstruct, prop: string, keys: readonly stri
  * A duration in whole seconds, at least `min` (what Kubernetes and nginx fields take); returns the seconds. A value
  * that is not a cdk8s Duration (a JavaScript caller's number or string) is refused as clearly as a fraction.
  */
-export function checkWholeSeconds(scope: IConstruct, prop: string, duration: Duration, min = 0): number {
+export function checkWholeSeconds(scope: IConstruct | string, prop: string, duration: Duration, min = 0): number {
   if (!(duration instanceof Duration)) {
     throw PatternError.invalidProp(scope, prop, duration, 'must be a cdk8s Duration, e.g. Duration.seconds(30)');
   }
@@ -112,7 +112,7 @@ export function checkWholeSeconds(scope: IConstruct, prop: string, duration: Dur
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 
 /** An absolute path in a container's filesystem (a mount path) or of a URL, below `/`, without `..` steps. */
-export function checkAbsolutePath(scope: IConstruct, prop: string, path: string, example = '/etc/config'): void {
+export function checkAbsolutePath(scope: IConstruct | string, prop: string, path: string, example = '/etc/config'): void {
   if (typeof path !== 'string' || !ABSOLUTE_PATH.test(path) || path.split('/').some((step) => step === '..')) {
     throw PatternError.invalidProp(scope, prop, path, `must be an absolute path such as "${example}"`);
   }
@@ -121,7 +121,7 @@ export function checkAbsolutePath(scope: IConstruct, prop: string, path: string,
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** A label value: at most 63 characters, alphanumeric at both ends. */
-export function checkLabelValue(scope: IConstruct, prop: string, value: string): void {
+export function checkLabelValue(scope: IConstruct | string, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
     throw PatternError.invalidProp(scope, prop, value,
       'must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit');
@@ -131,7 +131,7 @@ export function checkLabelValue(scope: IConstruct, prop: string, value: string):
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 
 /** A key of a Secret or ConfigMap: letters, digits, '-', '_' and '.', at most 253, not `.` or `..`. */
-export function checkDataKey(scope: IConstruct, prop: string, key: string, kind: 'Secret' | 'ConfigMap' = 'Secret'): void {
+export function checkDataKey(scope: IConstruct | string, prop: string, key: string, kind: 'Secret' | 'ConfigMap' = 'Secret'): void {
   checkRenderableKey(scope, prop, key);
   if (typeof key !== 'string' || !SECRET_KEY.test(key) || key === '.' || key === '..') {
     throw PatternError.invalidProp(scope, prop, key,
@@ -174,4 +174,14 @@ function checkPlainDataKeys(path: string, prop: string, value: unknown, depth = 
       checkPlainDataKeys(path, inner, (value as Record<string, unknown>)[key], depth + 1);
     }
   }
+}
+
+/**
+ * A prop that must be one of the kit's value types (built by its static factories): a JavaScript caller's plain
+ * object would lack its methods. Returns the value (undefined stays undefined, for the default).
+ */
+export function checkValueOf<T>(scope: IConstruct | string, prop: string, value: T | undefined,
+  type: { prototype: T }, factories: string): T | undefined {
+  if (value === undefined || Object.prototype.isPrototypeOf.call(type.prototype, value as object)) return value;
+  throw PatternError.invalidProp(scope, prop, value, `must be made with ${factories}`);
 }

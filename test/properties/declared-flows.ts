@@ -57,7 +57,7 @@ export function declaredFlows(spec: PlatformSpec): FlowSets {
     if (profile.metrics) ingress.add(flowKey(MONITORING, g.name, GATEWAY_EXPORTER_PORT));
     for (const r of g.routes) {
       if (r.to.kind === 'service') internal(g.name, spec.services[r.to.index].name, spec.services[r.to.index].port);
-      else egress.add(flowKey(g.name, 'cidr:0.0.0.0/0', r.to.port));
+      else egress.add(flowKey(g.name, 'cidr:0.0.0.0/0 except 10.0.0.0/8,100.64.0.0/10,169.254.0.0/16,172.16.0.0/12,192.168.0.0/16', r.to.port));
     }
   }
   for (const c of spec.connections) {
