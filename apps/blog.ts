@@ -2,7 +2,7 @@
 import { App } from 'cdk8s';
 import {
   ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, PlatformAlerts, PlatformDashboard,
-  PlatformEdge, ResilientMicroservice, StatefulDatabase,
+  PlatformEdge, PlatformSecret, ResilientMicroservice, SecretSource, StatefulDatabase,
 } from '../lib';
 
 /** HPA targets from the seed: CPU 70 %, memory 80 %; bounds come from the environment (2–10 in production). */
@@ -16,7 +16,20 @@ export function blogPlatform(app: App, environment: Environment): Platform {
   const blog = new Platform(app, `blog-${environment.name}`, {
     name: 'blog', namespace: 'blog-platform', environment,
     edge: PlatformEdge.gatewayApi({ create: { className: 'eg' }, acmeSolver: 'http01' }),
+    secretStore: { name: 'platform-secrets', kind: 'ClusterSecretStore' },
   });
+  // Every Secret the pods read is produced here: in development random passwords that External Secrets Operator
+  // generates once (server and clients read the same Secret), elsewhere the values of the secrets manager.
+  for (const [name, username] of [['postgres-credentials', 'blog'], ['redis-credentials', undefined]] as const) {
+    new PlatformSecret(blog, name, {
+      source: environment === Environment.DEVELOPMENT
+        ? SecretSource.generatedPassword(username ? { literals: { username } } : {})
+        : SecretSource.fromStore({
+          remoteKey: `blog/${environment.name}/${name}`,
+          keys: username ? { username: 'username', password: 'password' } : { password: 'password' },
+        }),
+    });
+  }
 
   const postgres = new StatefulDatabase(blog, 'postgres', {
     engine: DatabaseEngine.postgres({ version: '16.4', databaseName: 'blog' }),

@@ -1,8 +1,9 @@
 // The e-commerce platform grown from seed 001's user-service: catalog, cart, orders, payments and a storefront.
 import { App, Duration } from 'cdk8s';
 import {
-  ApiGateway, ClusterDns, DatabaseCredentials, DatabaseEngine, Environment, ExternalService, GatewayDataPlane, GatewayTls, Platform, PlatformAlerts,
-  PlatformDashboard, PlatformEdge, Probe, Release, ResilientMicroservice, ScheduledJob, StatefulDatabase,
+  ApiGateway, ClusterDns, DatabaseCredentials, DatabaseEngine, Environment, ExternalService, GatewayDataPlane, GatewayTls,
+  Platform, PlatformAlerts, PlatformDashboard, PlatformEdge, PlatformSecret, Probe, Release, ResilientMicroservice,
+  ScheduledJob, SecretSource, StatefulDatabase,
 } from '../lib';
 
 const REGISTRY = 'registry.example.com/ecommerce';
@@ -16,11 +17,25 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
   const shop = new Platform(app, `ecommerce-${environment.name}`, {
     name: 'ecommerce', namespace: 'ecommerce', environment,
     dns: ClusterDns.nodeLocal(),
+    secretStore: { name: 'shop-secrets', kind: 'ClusterSecretStore' },
     edge: PlatformEdge.gatewayApi({
       gateway: { name: 'shared-edge', namespace: 'gateway-system', sectionName: 'https', httpSectionName: 'http' },
       dataPlane: GatewayDataPlane.envoyGateway(),
       acmeSolver: 'dns01',
     }),
+  });
+  // Every Secret the pods read is produced here. PostgreSQL's credentials and the seed's db-credentials (whose URL
+  // holds the same password) come from the secrets manager in every environment; the cart's Redis, whose server
+  // and clients read one Secret, gets a generated password in development.
+  const fromManager = (name: string, keys: Record<string, string>) =>
+    new PlatformSecret(shop, name, { source: SecretSource.fromStore({ remoteKey: `ecommerce/${environment.name}/${name}`, keys }) });
+  fromManager('postgres-credentials', { username: 'username', password: 'password' });
+  fromManager('db-credentials', { url: 'url' });
+  fromManager('payment-provider', { 'api-key': 'api-key' });
+  new PlatformSecret(shop, 'cart-redis-credentials', {
+    source: environment === Environment.DEVELOPMENT
+      ? SecretSource.generatedPassword()
+      : SecretSource.fromStore({ remoteKey: `ecommerce/${environment.name}/cart-redis-credentials`, keys: { password: 'password' } }),
   });
   const tls = GatewayTls.certManager(environment === Environment.PRODUCTION ? 'letsencrypt-prod' : 'letsencrypt-staging');
   const host = (name: string) => (environment === Environment.PRODUCTION ? `${name}.example.com` : `${name}.${environment.name}.example.com`);

@@ -11,6 +11,7 @@ import { Edge } from './edge/edge';
 import { PlatformEdge } from './edge/platform-edge';
 import { ClusterDns } from './network/cluster-dns';
 import { ClusterNetwork } from './network/cluster-network';
+import { checkStore, SecretStoreRef } from './secret-source';
 import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './platform-monitoring';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { routeAppSynth } from './private/app-synth-hook';
@@ -94,6 +95,12 @@ export interface PlatformProps {
    * @default ClusterNetwork.privateRanges(): every private range counts as the cluster's
    */
   readonly clusterNetwork?: ClusterNetwork;
+  /**
+   * The External Secrets Operator store that PlatformSecrets and ExternalSecret credentials read from, unless
+   * they name their own.
+   * @default - none: each names its store
+   */
+  readonly secretStore?: SecretStoreRef;
 }
 
 const QUOTA_HEADROOM = 1.25;
@@ -143,6 +150,9 @@ export class Platform extends Chart {
   public readonly dns: ClusterDns;
   /** The cluster's own ranges, excepted from every egress to the outside. */
   public readonly clusterNetwork: ClusterNetwork;
+  /** The platform's default External Secrets Operator store, if any. */
+  public readonly secretStore?: SecretStoreRef;
+  private readonly secretSources = new Map<string, string>();
   private readonly footprints: WorkloadFootprint[] = [];
   private readonly quotaProps: QuotaProps;
 
@@ -175,6 +185,8 @@ export class Platform extends Chart {
     this.dns = checkValueOf(this, 'dns', props.dns, ClusterDns, 'ClusterDns.kubeDns(), .nodeLocal(), .gkeCloudDns(), .openShift() or .custom()') ?? ClusterDns.kubeDns();
     this.clusterNetwork = checkValueOf(this, 'clusterNetwork', props.clusterNetwork, ClusterNetwork, 'ClusterNetwork.privateRanges() or ClusterNetwork.of({ internalCidrs })')
       ?? ClusterNetwork.privateRanges();
+    if (props.secretStore !== undefined) checkStore(this.node.path, 'secretStore', props.secretStore);
+    this.secretStore = props.secretStore;
     this.quotaProps = props.quota ?? {};
     this.checkQuotaProps();
 
@@ -214,6 +226,19 @@ export class Platform extends Chart {
       [LabelKeys.INSTANCE]: this.platformName,
       [LabelKeys.COMPONENT]: component,
     };
+  }
+
+  /** Records a Secret the platform produces (or expects) and how; two PlatformSecrets of one name are refused. */
+  public registerSecret(secretName: string, source: string): void {
+    if (this.secretSources.has(secretName)) {
+      throw PatternError.invalidProp(this, 'PlatformSecret.name', secretName, 'is produced twice in this Platform: each Secret has one source');
+    }
+    this.secretSources.set(secretName, source);
+  }
+
+  /** The platform's Secrets by name, with their source kind (store, generated, sealed, existing). */
+  public get platformSecrets(): ReadonlyMap<string, string> {
+    return this.secretSources;
   }
 
   /** Registers a workload's footprint; the quota and the capacity report are derived from these. */
