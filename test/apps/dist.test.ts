@@ -76,9 +76,9 @@ afterAll(() => {
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 
-test('synthesis writes YAML, a topology diagram and a capacity report per platform and environment', () => {
+test('synthesis writes YAML, a topology diagram, a capacity report and the cluster prerequisites per platform and environment', () => {
   const expected = ['blog', 'ecommerce'].flatMap((platform) => ['development', 'production', 'staging'].flatMap((environment) =>
-    ['capacity.md', 'k8s.yaml', 'topology.md'].map((suffix) => `${platform}/${environment}.${suffix}`)));
+    ['capacity.md', 'k8s.yaml', 'prerequisites.md', 'topology.md'].map((suffix) => `${platform}/${environment}.${suffix}`)));
   expect(filesUnder(synthesized)).toEqual(expected);
 });
 

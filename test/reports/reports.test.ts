@@ -51,7 +51,7 @@ test('withPlatformReports writes the YAML, the diagram and the report of each pl
   const platform = wired();
   const charts = synthesizeCharts(platform.node.root as App);
   const files = withPlatformReports()(charts).map((f) => f.path);
-  expect(files).toEqual(['shop/production.k8s.yaml', 'shop/production.topology.md', 'shop/production.capacity.md']);
+  expect(files).toEqual(['shop/production.k8s.yaml', 'shop/production.topology.md', 'shop/production.capacity.md', 'shop/production.prerequisites.md']);
 });
 
 test('the topology and the NetworkPolicy do not depend on the order flows were declared in', () => {
