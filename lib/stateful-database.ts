@@ -250,6 +250,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       workloadName: this.workloadName,
       serviceSelector: { ...this.podSelector, [METRICS_SERVICE_LABEL]: 'true' },
       labels: { ...this.labels },
+      databaseExporter: this.engine.engineName === 'redis' ? 'redis' : 'postgresql',
     });
     return [service, monitor];
   }

@@ -4,7 +4,10 @@ import { Construct } from 'constructs';
 import { PatternError } from '../errors';
 import { Platform } from '../platform';
 import { alternation, HttpMetricNames, matchers, promDuration, resolveHttpMetricNames } from './prometheus-series';
+import { AlertRule, backupRules, certificateRules, databaseRules, edgeRules, OperationsThresholds } from './operations-alerts';
 import { PROMETHEUS_OPERATOR_API_VERSION, ServiceMonitor } from './service-monitor';
+
+export type { AlertRule } from './operations-alerts';
 
 /** Thresholds of the platform's alerts. */
 export interface PlatformAlertsProps {
@@ -45,19 +48,32 @@ export interface PlatformAlertsProps {
    */
   readonly httpMetrics?: HttpMetricNames;
   /**
+   * Share of a database's connection limit in use (0–1) above which PostgresConnectionsNearLimit or
+   * RedisConnectionsNearLimit fires.
+   * @default 0.8
+   */
+  readonly connectionRatio?: number;
+  /**
+   * How far a PostgreSQL standby may lag its primary before PostgresReplicationLag fires.
+   * @default Duration.seconds(30)
+   */
+  readonly replicationLag?: Duration;
+  /**
+   * How long since a backup's last success before BackupTooOld fires (a daily backup missed once, plus slack).
+   * @default Duration.hours(26)
+   */
+  readonly backupMaxAge?: Duration;
+  /**
+   * How long before a certificate's expiry CertificateExpiresSoon fires (cert-manager renews at two thirds of its
+   * lifetime: 30 days before for Let's Encrypt).
+   * @default Duration.days(14)
+   */
+  readonly certificateExpiry?: Duration;
+  /**
    * Labels beyond the platform's `monitoring.selectorLabels` (which the PrometheusRule carries).
    * @default - none
    */
   readonly extraLabels?: Readonly<Record<string, string>>;
-}
-
-/** One alerting rule as prometheus-operator reads it. */
-export interface AlertRule {
-  readonly alert: string;
-  readonly expr: string;
-  readonly for: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly annotations: Readonly<Record<string, string>>;
 }
 
 /**
@@ -75,6 +91,8 @@ export class PlatformAlerts extends Construct {
   public readonly podNotReadyForSeconds: number;
   public readonly hpaAtMaxForSeconds: number;
   public readonly pvcUsageRatio: number;
+  /** The thresholds of the database, backup, certificate and edge rules. */
+  public readonly operations: OperationsThresholds;
   private readonly platform: Platform;
   private readonly props: PlatformAlertsProps;
 
@@ -93,6 +111,14 @@ export class PlatformAlerts extends Construct {
     this.hpaAtMaxForSeconds = wholeSeconds(this, 'hpaAtMaxFor', props.hpaAtMaxFor ?? Duration.minutes(15));
     this.pvcUsageRatio = props.pvcUsageRatio ?? 0.85;
     checkRatio(this, 'pvcUsageRatio', this.pvcUsageRatio);
+    this.operations = {
+      connectionRatio: props.connectionRatio ?? 0.8,
+      replicationLagSeconds: wholeSeconds(this, 'replicationLag', props.replicationLag ?? Duration.seconds(30)),
+      backupMaxAgeSeconds: wholeSeconds(this, 'backupMaxAge', props.backupMaxAge ?? Duration.hours(26)),
+      certificateExpirySeconds: wholeSeconds(this, 'certificateExpiry', props.certificateExpiry ?? Duration.days(14)),
+      errorRatio: this.errorRatio,
+    };
+    checkRatio(this, 'connectionRatio', this.operations.connectionRatio);
     const name = `${this.platform.platformName}-alerts`;
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: PROMETHEUS_OPERATOR_API_VERSION,
@@ -156,6 +182,8 @@ export class PlatformAlerts extends Construct {
         },
       });
     }
+    rules.push(...databaseRules(this.platform, this.operations), ...backupRules(this.platform, this.operations),
+      ...certificateRules(this.platform, this.operations), ...edgeRules(this.platform, this.operations));
     return rules;
   }
 

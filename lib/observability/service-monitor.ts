@@ -42,6 +42,12 @@ export interface ServiceMonitorProps {
    */
   readonly nginxMetrics?: boolean;
   /**
+   * The database exporter behind the Services (postgres_exporter or redis_exporter); PlatformAlerts adds
+   * availability, connection and replication rules for it.
+   * @default - none
+   */
+  readonly databaseExporter?: 'postgresql' | 'redis';
+  /**
    * Labels beyond the platform's `monitoring.selectorLabels` (which every ServiceMonitor carries).
    * @default - none
    */
@@ -74,6 +80,8 @@ export class ServiceMonitor extends Construct {
   public readonly path: string;
   public readonly intervalSeconds: number;
   public readonly httpMetrics: boolean;
+  /** The database exporter behind the Services, if any. */
+  public readonly databaseExporter?: 'postgresql' | 'redis';
   public readonly nginxMetrics: boolean;
 
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
@@ -82,6 +90,7 @@ export class ServiceMonitor extends Construct {
     this.portName = props.portName ?? 'metrics';
     this.path = props.path ?? '/metrics';
     this.httpMetrics = props.httpMetrics ?? false;
+    this.databaseExporter = props.databaseExporter;
     this.nginxMetrics = props.nginxMetrics ?? false;
     checkDnsLabel(scope, 'serviceMonitor.workloadName', this.workloadName);
     checkPortName(scope, 'metrics.portName', this.portName);

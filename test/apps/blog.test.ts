@@ -91,7 +91,10 @@ describe('blog operations by environment', () => {
     const { objects } = buildReference(BLOG, Environment.PRODUCTION);
     const observability = observabilityOf(objects);
     expect(observability).toEqual({
-      alerts: ['HighErrorRate', 'PodCrashLooping', 'PodNotReady', 'HpaAtMaxReplicas', 'PvcAlmostFull'],
+      alerts: ['HighErrorRate', 'PodCrashLooping', 'PodNotReady', 'HpaAtMaxReplicas', 'PvcAlmostFull',
+        'PostgresDown', 'PostgresConnectionsNearLimit', 'PostgresReplicationLag', 'RedisDown', 'RedisConnectionsNearLimit',
+        'RedisReplicaLinkDown', 'BackupTooOld', 'BackupFailed', 'CertificateExpiresSoon', 'CertificateNotReady',
+        'EdgeHighErrorRate', 'GatewayDown'],
       scraped: [...METRICS_SERVICES, 'api-gateway-metrics', 'postgres-metrics', 'redis-metrics'].map((name) => `${name}:metrics`).sort(),
       danglingMonitors: [],
       dashboardRows: ['api-gateway', 'auth-service', 'blog-service', 'comment-service', 'frontend', 'image-service',

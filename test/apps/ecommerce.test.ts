@@ -140,7 +140,10 @@ describe('e-commerce operations by environment', () => {
     '$environmentName ships alerts, a ServiceMonitor per service with metrics and a dashboard row per workload', ({ environment }) => {
       const { objects } = buildReference(SHOP, environment);
       const { alerts, scraped, danglingMonitors, dashboardRows } = observabilityOf(objects);
-      expect(alerts).toEqual(['HighErrorRate', 'PodCrashLooping', 'PodNotReady', 'HpaAtMaxReplicas', 'PvcAlmostFull']);
+      expect(alerts).toEqual(['HighErrorRate', 'PodCrashLooping', 'PodNotReady', 'HpaAtMaxReplicas', 'PvcAlmostFull',
+        'PostgresDown', 'PostgresConnectionsNearLimit', 'PostgresReplicationLag', 'RedisDown', 'RedisConnectionsNearLimit',
+        'RedisReplicaLinkDown', ...(environment.backups ? ['BackupTooOld', 'BackupFailed'] : []),
+        'CertificateExpiresSoon', 'CertificateNotReady', 'EdgeHighErrorRate', 'GatewayDown']);
       // The blue/green monitor selects both order Services, so the green pods are scraped before the switch; the
       // catalog's monitor its stable and canary Services (Argo narrows each to its ReplicaSet during a rollout); the
       // databases' and the gateway's exporters are scraped through their own metrics Services.
