@@ -10,9 +10,9 @@ import {
   EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
   renderSettingLines, retainingBackupScript, secretEnv,
 } from './engine-contract';
+import { checkPostgresSettings, PostgresSettingValue, renderPostgresValue } from './postgres-settings';
 
-/** A postgresql.conf value: numbers and booleans are written bare (booleans as on/off), strings quoted. */
-export type PostgresSettingValue = string | number | boolean;
+export type { PostgresSettingValue } from './postgres-settings';
 
 /** Props of the PostgreSQL engine. */
 export interface PostgresEngineProps {
@@ -44,8 +44,10 @@ export interface PostgresEngineProps {
    */
   readonly sharedBuffers?: MemoryQuantity;
   /**
-   * Further postgresql.conf settings by parameter name; they override the typed ones. The kit's own paths and
-   * port (`port`, `data_directory`, `config_file`, `hba_file`, `ident_file`) cannot be set here.
+   * Further postgresql.conf settings by parameter name; they override the typed ones. Refused, with an error
+   * that says why: includes, the kit's files, addresses and replication (`hba_file`, `port`, `listen_addresses`,
+   * `wal_level`, ...), TLS (`ssl*`), file paths (`*_file`, `*_directory`), commands (`*_command`), libraries by
+   * path, and `password_encryption` other than `scram-sha-256`.
    * @default - none
    */
   readonly settings?: Readonly<Record<string, PostgresSettingValue>>;
@@ -61,8 +63,6 @@ const DATA_MOUNT = '/var/lib/postgresql/data';
 /** PGDATA is a subdirectory: initdb refuses a non-empty directory, and a fresh volume holds lost+found. */
 const PGDATA = `${DATA_MOUNT}/pgdata`;
 const SOCKET_DIR = '/var/run/postgresql';
-const MANAGED_SETTINGS = ['port', 'data_directory', 'config_file', 'hba_file', 'ident_file'];
-const SETTING_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 
 /**
  * PostgreSQL. Replicas beyond the first are hot standbys cloned from pod 0 with `pg_basebackup` and fed by
@@ -110,16 +110,7 @@ export class PostgresEngine implements IDatabaseEngine {
     if (buffers % 1024 !== 0) {
       throw PatternError.invalidProp(scope, 'engine.sharedBuffers', this.sharedBuffers, 'must be a whole number of KiB');
     }
-    for (const key of Object.keys(this.settings)) {
-      if (!SETTING_NAME.test(key)) {
-        throw PatternError.invalidProp(scope, 'engine.settings', key,
-          'is not a valid PostgreSQL parameter name: lower-case letters, digits and \'_\' (one \'.\' for extension settings), not starting with a digit');
-      }
-      if (MANAGED_SETTINGS.includes(key)) {
-        throw PatternError.invalidProp(scope, 'engine.settings', key, `is managed by the kit (it sets ${MANAGED_SETTINGS.join(', ')}): remove it`);
-      }
-      renderValue(scope, `engine.settings.${key}`, this.settings[key]);
-    }
+    checkPostgresSettings(scope, this.settings);
   }
 
   public configFiles(context: EngineContext): Record<string, string> {
@@ -140,7 +131,7 @@ export class PostgresEngine implements IDatabaseEngine {
       max_wal_senders: '10',
       hot_standby: 'on',
     };
-    for (const key of Object.keys(this.settings)) settings[key] = renderValue(context.scope, `engine.settings.${key}`, this.settings[key]);
+    for (const key of Object.keys(this.settings)) settings[key] = renderPostgresValue(context.scope, `engine.settings.${key}`, this.settings[key]);
     const hba = [
       '# TYPE  DATABASE     USER  ADDRESS  METHOD',
       // The socket is reachable only inside the pod (probes, the image\'s initialization scripts).
@@ -238,11 +229,4 @@ export class PostgresEngine implements IDatabaseEngine {
       mountsData: true,
     };
   }
-}
-
-function renderValue(scope: IConstruct, prop: string, value: PostgresSettingValue): string {
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string' && !/[\n\r\0]/.test(value)) return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-  throw PatternError.invalidProp(scope, prop, value, 'must be a finite number, a boolean, or a string on one line');
 }

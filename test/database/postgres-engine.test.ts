@@ -97,7 +97,7 @@ describe('PostgresEngine', () => {
     });
 
     test.each(['port', 'data_directory', 'hba_file'])('the kit\'s own setting %p', (key) => {
-      expect(build({ settings: { [key]: 'x' } })).toThrow(`[shop/pg] engine.settings (${JSON.stringify(key)}) is managed by the kit`);
+      expect(build({ settings: { [key]: 'x' } })).toThrow(`[shop/pg] engine.settings (${JSON.stringify(key)}) is refused: `);
     });
 
     test('a value over two lines', () => {
