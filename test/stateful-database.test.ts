@@ -187,12 +187,45 @@ describe('StatefulDatabase replication', () => {
     const { db, objects } = postgresOnly({ replicas: 2 });
     // then
     expect(db.host).toBe('postgres-0.postgres-headless.shop.svc.cluster.local');
-    expect(db.readHost).toBe('postgres.shop.svc.cluster.local');
+    expect(db.readHost).toBe('postgres-read.shop.svc.cluster.local');
     const clone = container(objects, 'postgres', 'clone-primary');
-    expect(clone.command[2]).toContain('pg_basebackup -h "$PRIMARY_HOST"');
+    expect(clone.command[2]).toContain('pg_basebackup -h "$PRIMARY_HOST" -p "$PRIMARY_PORT"');
+    expect(clone.command[2]).toContain('--create-slot --slot="$slot"');
     expect(envOf(clone).PRIMARY_HOST.value).toBe(db.host);
+    expect(envOf(clone).PRIMARY_PORT.value).toBe('5432');
     expect(clone.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
     expect(findObject(objects, 'ConfigMap', 'postgres-config').data['pg_hba.conf']).toMatch(/host\s+replication\s+all\s+all\s+scram-sha-256/);
+  });
+
+  test('with several replicas, a <name>-read Service over every pod is the read endpoint, given to clients as DATABASE_READ_HOST', () => {
+    // given
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 3 });
+    new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(db);
+    // when
+    const objects = synth(platform);
+    // then
+    const read = findObject(objects, 'Service', 'postgres-read');
+    expect(read.spec).toEqual({
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' },
+      ports: [{ name: 'postgresql', port: 5432, targetPort: 'postgresql', protocol: 'TCP' }],
+    });
+    expect(db.readService).toBeDefined();
+    const client = podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0];
+    expect(client.env).toContainEqual({ name: 'DATABASE_READ_HOST', value: 'postgres-read.shop.svc.cluster.local' });
+    expect(client.env).toContainEqual({ name: 'DATABASE_HOST', value: 'postgres-0.postgres-headless.shop.svc.cluster.local' });
+  });
+
+  test('with one replica there is no read Service and no DATABASE_READ_HOST: reads use the client Service', () => {
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 1 });
+    new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(db);
+    const objects = synth(platform);
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).not.toContain('postgres-read');
+    expect(db.readService).toBeUndefined();
+    expect(db.readHost).toBe('postgres.shop.svc.cluster.local');
+    expect(podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0].env.map((e: K8sObject) => e.name)).not.toContain('DATABASE_READ_HOST');
   });
 
   test('with several replicas, the NetworkPolicy lets the pods reach each other on the engine port', () => {

@@ -14,6 +14,10 @@ export interface EngineContext {
   /** The stable DNS name of pod 0, the primary. */
   readonly primaryHost: string;
   readonly replicas: number;
+  /** The data volume of each replica, in bytes (an engine sizes its own retention from it). */
+  readonly storageBytes: number;
+  /** The read endpoint's DNS name: with replicas, the `<name>-read` Service over every ready pod. */
+  readonly readHost: string;
   readonly credentials: ResolvedCredentials;
 }
 
