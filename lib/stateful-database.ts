@@ -99,6 +99,8 @@ export interface StatefulDatabaseProps {
 }
 
 const MAIN_CONTAINER = 'database';
+const SHARED_MEMORY_VOLUME = 'shm';
+const MI = 1024 * 1024;
 /** Marks the exporter's Service, which its ServiceMonitor selects. */
 const METRICS_SERVICE_LABEL = 'cdk8s-patterns.io/metrics';
 
@@ -221,12 +223,22 @@ export class StatefulDatabase extends Workload implements IConnectable {
       serviceAccountName: this.workloadName,
       containers,
       initContainers: plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [],
-      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
+      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, ...this.sharedMemoryVolumes(plan)],
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
       spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
       priorityClassName: props.priorityClassName,
     });
+  }
+
+  /**
+   * A tmpfs for /dev/shm, a quarter of the memory request. Its pages are charged to the container's memory, so
+   * the footprint (requests and limits) already holds it; the limit keeps a runaway from taking all of it.
+   */
+  private sharedMemoryVolumes(plan: EngineContainerPlan): k8s.Volume[] {
+    if (!plan.sharedMemory) return [];
+    const bytes = Math.max(MI, Math.floor(this.mainContainer.resources.requests.memoryBytes / 4 / MI) * MI);
+    return [{ name: SHARED_MEMORY_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(formatBytes(bytes)) } }];
   }
 
   private createServices(headlessName: string): [k8s.KubeService, k8s.KubeService] {
@@ -336,6 +348,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       volumeMounts: [
         { name: 'data', mountPath: this.engine.dataMountPath },
         { name: 'config', mountPath: this.engine.configMountPath, readOnly: true },
+        ...(plan.sharedMemory ? [{ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' }] : []),
       ],
     });
     for (const variable of plan.env) addEnv(this, rendered, variable);

@@ -4,6 +4,7 @@ import { Duration, Size } from 'cdk8s';
 import { DatabaseCredentials, DatabaseEngine, Environment, IDatabaseEngine, ResilientMicroservice, StatefulDatabase, StatefulDatabaseProps } from '../lib';
 import { WiringGraph } from '../lib/network/wiring-graph';
 import { toYaml } from '../lib/synthesis';
+import { validateObjects } from '../lib/validation';
 import { schemaError } from './support/schema';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
@@ -314,6 +315,47 @@ describe('StatefulDatabase client wiring', () => {
     db.allowFrom(admin);
     const ingress = findObject(synth(platform), 'NetworkPolicy', 'postgres').spec.ingress;
     expect(ingress.map((r: K8sObject) => r.from[0].podSelector?.matchLabels?.['app.kubernetes.io/name'])).toContain('admin');
+  });
+});
+
+describe('StatefulDatabase shared memory', () => {
+  test('PostgreSQL pods mount a memory-backed /dev/shm of a quarter of the memory request, in the database container only', () => {
+    // given
+    const { platform } = testPlatform();
+    new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 2, metrics: true, resources: { requests: { memory: '2Gi' } } });
+    // when
+    const spec = podSpecOf(findObject(synth(platform), 'StatefulSet', 'postgres'));
+    // then
+    expect(spec.volumes).toContainEqual({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '512Mi' } });
+    const mountsOf = (c: K8sObject) => (c.volumeMounts ?? []).filter((m: K8sObject) => m.name === 'shm');
+    expect(mountsOf(spec.containers.find((c: K8sObject) => c.name === 'database'))).toEqual([{ name: 'shm', mountPath: '/dev/shm' }]);
+    expect([...spec.containers.filter((c: K8sObject) => c.name !== 'database'), ...spec.initContainers].flatMap(mountsOf)).toEqual([]);
+  });
+
+  test('the size follows the request after the environment\'s scale, in whole MiB', () => {
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 1, resources: { requests: { memory: '1000Mi' } } });
+    const spec = podSpecOf(findObject(synth(platform), 'StatefulSet', 'postgres'));
+    const expected = `${Math.floor(db.mainContainer.resources.requests.memoryBytes / 4 / 2 ** 20)}Mi`;
+    expect(spec.volumes.find((v: K8sObject) => v.name === 'shm').emptyDir.sizeLimit).toBe(expected);
+  });
+
+  test('Redis pods have no /dev/shm volume', () => {
+    const { platform } = testPlatform();
+    new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas: 1 });
+    const spec = podSpecOf(findObject(synth(platform), 'StatefulSet', 'cache'));
+    expect(spec.volumes.map((v: K8sObject) => v.name)).not.toContain('shm');
+  });
+
+  test('the pod still passes the uniqueness, reference and schema checks (volume names, mount paths)', () => {
+    // given: replicas, metrics and backups, so that every container and volume of the pod is there
+    const { platform } = testPlatform();
+    new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 3, metrics: true, backup: {} });
+    // when
+    const report = validateObjects(synth(platform).map((object) => ({ object, constructPath: `shop/${object.kind}/${object.metadata.name}` })),
+      { externals: [{ kind: 'Secret', name: 'postgres-credentials' }] });
+    // then
+    expect(report.errors).toEqual([]);
   });
 });
 

@@ -45,6 +45,11 @@ export interface EngineContainerPlan {
   readonly startup: Probe;
   /** Runs before the database, e.g. to clone the primary into a new replica. */
   readonly initContainer?: EngineSideContainer;
+  /**
+   * Mounts a memory-backed emptyDir at `/dev/shm`, a quarter of the container's memory request, for an engine
+   * that uses POSIX shared memory (container runtimes give 64 MiB otherwise).
+   */
+  readonly sharedMemory?: boolean;
 }
 
 /** What the backup job runs: one POSIX shell script that reads its target and folder from the env. */

@@ -169,6 +169,8 @@ export class PostgresEngine implements IDatabaseEngine {
       readiness: Probe.exec(ready, { period: Duration.seconds(5), timeout: Duration.seconds(5), failureThreshold: 3 }),
       startup: Probe.exec(ready, { period: Duration.seconds(5), timeout: Duration.seconds(5), failureThreshold: 120 }),
       initContainer: context.replicas > 1 ? this.cloneContainer(context) : undefined,
+      // Parallel queries and dynamic_shared_memory_type=posix allocate in /dev/shm.
+      sharedMemory: true,
     };
   }
 
