@@ -119,7 +119,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
   public readonly host: string;
   /**
    * Where clients read: the `<name>-read` Service with more than one replica (every ready pod, the primary
-   * included), the client Service with one. PostgreSQL clients get it as `DATABASE_READ_HOST`.
+   * included), the client Service with one. Clients get it as `DATABASE_READ_HOST` or `REDIS_READ_HOST`.
    */
   public readonly readHost: string;
   public readonly replicas: number;

@@ -242,6 +242,25 @@ describe('StatefulDatabase replication', () => {
     expect(podSpecOf(findObject(objects, 'StatefulSet', 'postgres')).initContainers).toBeUndefined();
   });
 
+  test('Redis clients get REDIS_READ_HOST, the <name>-read Service, only with replicas', () => {
+    // given
+    const readHostOf = (replicas: number) => {
+      const { platform } = testPlatform();
+      const cache = new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas });
+      new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(cache);
+      const objects = synth(platform);
+      return {
+        env: podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0].env.find((e: K8sObject) => e.name === 'REDIS_READ_HOST'),
+        services: objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name),
+      };
+    };
+    // then
+    expect(readHostOf(2).env).toEqual({ name: 'REDIS_READ_HOST', value: 'cache-read.shop.svc.cluster.local' });
+    expect(readHostOf(2).services).toContain('cache-read');
+    expect(readHostOf(1).env).toBeUndefined();
+    expect(readHostOf(1).services).not.toContain('cache-read');
+  });
+
   test('Redis replicas start with replicaof pod 0 and the same password', () => {
     const { platform } = testPlatform();
     new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas: 3 });

@@ -161,6 +161,8 @@ export class RedisEngine implements IDatabaseEngine {
     const env: k8s.EnvVar[] = [
       { name: `${envPrefix}REDIS_HOST`, value: host },
       { name: `${envPrefix}REDIS_PORT`, value: String(PORT) },
+      // Replicas are read-only and serve reads that may be a little behind.
+      ...(context.replicas > 1 ? [{ name: `${envPrefix}REDIS_READ_HOST`, value: context.readHost }] : []),
       secretEnv(`${envPrefix}REDIS_PASSWORD`, c, c.keys.password!),
     ];
     if (c.keys.url) env.push(secretEnv(`${envPrefix}REDIS_URL`, c, c.keys.url));
