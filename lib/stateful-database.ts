@@ -99,6 +99,8 @@ export interface StatefulDatabaseProps {
 }
 
 const MAIN_CONTAINER = 'database';
+const SHARED_MEMORY_VOLUME = 'shm';
+const MI = 1024 * 1024;
 /** Marks the exporter's Service, which its ServiceMonitor selects. */
 const METRICS_SERVICE_LABEL = 'cdk8s-patterns.io/metrics';
 
@@ -115,7 +117,10 @@ export class StatefulDatabase extends Workload implements IConnectable {
    * Service) with more, since the client Service then spreads connections over the read replicas too.
    */
   public readonly host: string;
-  /** The client Service's DNS name: any ready replica, for reads. */
+  /**
+   * Where clients read: the `<name>-read` Service with more than one replica (every ready pod, the primary
+   * included), the client Service with one. Clients get it as `DATABASE_READ_HOST` or `REDIS_READ_HOST`.
+   */
   public readonly readHost: string;
   public readonly replicas: number;
   public readonly storageBytes: number;
@@ -126,6 +131,12 @@ export class StatefulDatabase extends Workload implements IConnectable {
   public readonly service: k8s.KubeService;
   /** The headless Service that gives each pod a stable DNS name (the StatefulSet's serviceName). */
   public readonly headlessService: k8s.KubeService;
+  /**
+   * `<name>-read`, the read endpoint, with more than one replica. It selects every pod of the database: a
+   * Service cannot leave out one pod, and a role label would need each pod to patch itself through the API.
+   * Reads on the primary are the freshest, and reads go on while a standby is cloned again.
+   */
+  public readonly readService?: k8s.KubeService;
   /** `<name>-metrics`, the exporter's port for Prometheus, when metrics are on. */
   public readonly metricsService?: k8s.KubeService;
   /** Scrapes `metricsService`, when metrics are on. */
@@ -159,15 +170,17 @@ export class StatefulDatabase extends Workload implements IConnectable {
     if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
     const terminationGracePeriodSeconds = checkWholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60));
     const headlessName = `${this.workloadName}-headless`;
-    this.readHost = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
+    const serviceHost = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
     const primaryHost = `${this.workloadName}-0.${headlessName}.${this.namespace}.svc.cluster.local`;
-    this.host = this.replicas > 1 ? primaryHost : this.readHost;
+    this.host = this.replicas > 1 ? primaryHost : serviceHost;
+    this.readHost = this.replicas > 1 ? `${this.workloadName}-read.${this.namespace}.svc.cluster.local` : serviceHost;
     this.metricsEnabled = props.metrics ?? this.platform.environment.metrics;
     this.credentials = (props.credentials ?? DatabaseCredentials.fromExistingSecret(`${this.workloadName}-credentials`))
       ._bind(this, this.workloadName, this.engine.credentialRequirements);
     this.externalSecret = this.credentials.externalSecret;
     this.plaintextSecret = this.credentials.plaintextSecret;
-    this.context = { scope: this, workloadName: this.workloadName, primaryHost, replicas: this.replicas, credentials: this.credentials };
+    this.context = { scope: this, workloadName: this.workloadName, primaryHost, replicas: this.replicas,
+      storageBytes: this.storageBytes, readHost: this.readHost, credentials: this.credentials };
 
     const configFiles = this.engine.configFiles(this.context);
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: this.metadata(`${this.workloadName}-config`), data: configFiles });
@@ -181,6 +194,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     const containers = this.metricsContainer ? [this.mainContainer, this.metricsContainer] : [this.mainContainer];
     const template = this.podTemplate(props, plan, configFiles, containers, terminationGracePeriodSeconds);
     [this.headlessService, this.service] = this.createServices(headlessName);
+    if (this.replicas > 1) this.readService = this.createReadService();
     if (this.metricsEnabled) [this.metricsService, this.serviceMonitor] = this.createMetricsService();
     this.statefulSet = this.createStatefulSet(props, template);
     // One pod at a time may be evicted, also with a single replica: a drain then costs a short outage rather than
@@ -209,12 +223,22 @@ export class StatefulDatabase extends Workload implements IConnectable {
       serviceAccountName: this.workloadName,
       containers,
       initContainers: plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [],
-      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
+      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, ...this.sharedMemoryVolumes(plan)],
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
       spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
       priorityClassName: props.priorityClassName,
     });
+  }
+
+  /**
+   * A tmpfs for /dev/shm, a quarter of the memory request. Its pages are charged to the container's memory, so
+   * the footprint (requests and limits) already holds it; the limit keeps a runaway from taking all of it.
+   */
+  private sharedMemoryVolumes(plan: EngineContainerPlan): k8s.Volume[] {
+    if (!plan.sharedMemory) return [];
+    const bytes = Math.max(MI, Math.floor(this.mainContainer.resources.requests.memoryBytes / 4 / MI) * MI);
+    return [{ name: SHARED_MEMORY_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(formatBytes(bytes)) } }];
   }
 
   private createServices(headlessName: string): [k8s.KubeService, k8s.KubeService] {
@@ -234,6 +258,17 @@ export class StatefulDatabase extends Workload implements IConnectable {
       spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports: servicePorts },
     });
     return [headless, client];
+  }
+
+  private createReadService(): k8s.KubeService {
+    return new k8s.KubeService(this, 'ReadService', {
+      metadata: this.metadata(`${this.workloadName}-read`),
+      spec: {
+        type: 'ClusterIP',
+        selector: { ...this.podSelector },
+        ports: [{ name: this.engine.engineName, port: this.port, targetPort: k8s.IntOrString.fromString(this.engine.engineName), protocol: 'TCP' }],
+      },
+    });
   }
 
   /** The exporter gets a Service of its own, so that scraping never touches the clients' Services. */
@@ -314,6 +349,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       volumeMounts: [
         { name: 'data', mountPath: this.engine.dataMountPath },
         { name: 'config', mountPath: this.engine.configMountPath, readOnly: true },
+        ...(plan.sharedMemory ? [{ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' }] : []),
       ],
     });
     for (const variable of plan.env) addEnv(this, rendered, variable);

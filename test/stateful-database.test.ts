@@ -4,6 +4,7 @@ import { Duration, Size } from 'cdk8s';
 import { DatabaseCredentials, DatabaseEngine, Environment, IDatabaseEngine, ResilientMicroservice, StatefulDatabase, StatefulDatabaseProps } from '../lib';
 import { WiringGraph } from '../lib/network/wiring-graph';
 import { toYaml } from '../lib/synthesis';
+import { validateObjects } from '../lib/validation';
 import { schemaError } from './support/schema';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
@@ -187,12 +188,45 @@ describe('StatefulDatabase replication', () => {
     const { db, objects } = postgresOnly({ replicas: 2 });
     // then
     expect(db.host).toBe('postgres-0.postgres-headless.shop.svc.cluster.local');
-    expect(db.readHost).toBe('postgres.shop.svc.cluster.local');
+    expect(db.readHost).toBe('postgres-read.shop.svc.cluster.local');
     const clone = container(objects, 'postgres', 'clone-primary');
-    expect(clone.command[2]).toContain('pg_basebackup -h "$PRIMARY_HOST"');
+    expect(clone.command[2]).toContain('pg_basebackup -h "$PRIMARY_HOST" -p "$PRIMARY_PORT"');
+    expect(clone.command[2]).toContain('--create-slot --slot="$slot"');
     expect(envOf(clone).PRIMARY_HOST.value).toBe(db.host);
+    expect(envOf(clone).PRIMARY_PORT.value).toBe('5432');
     expect(clone.volumeMounts).toContainEqual({ name: 'data', mountPath: '/var/lib/postgresql/data' });
     expect(findObject(objects, 'ConfigMap', 'postgres-config').data['pg_hba.conf']).toMatch(/host\s+replication\s+all\s+all\s+scram-sha-256/);
+  });
+
+  test('with several replicas, a <name>-read Service over every pod is the read endpoint, given to clients as DATABASE_READ_HOST', () => {
+    // given
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 3 });
+    new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(db);
+    // when
+    const objects = synth(platform);
+    // then
+    const read = findObject(objects, 'Service', 'postgres-read');
+    expect(read.spec).toEqual({
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' },
+      ports: [{ name: 'postgresql', port: 5432, targetPort: 'postgresql', protocol: 'TCP' }],
+    });
+    expect(db.readService).toBeDefined();
+    const client = podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0];
+    expect(client.env).toContainEqual({ name: 'DATABASE_READ_HOST', value: 'postgres-read.shop.svc.cluster.local' });
+    expect(client.env).toContainEqual({ name: 'DATABASE_HOST', value: 'postgres-0.postgres-headless.shop.svc.cluster.local' });
+  });
+
+  test('with one replica there is no read Service and no DATABASE_READ_HOST: reads use the client Service', () => {
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 1 });
+    new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(db);
+    const objects = synth(platform);
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).not.toContain('postgres-read');
+    expect(db.readService).toBeUndefined();
+    expect(db.readHost).toBe('postgres.shop.svc.cluster.local');
+    expect(podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0].env.map((e: K8sObject) => e.name)).not.toContain('DATABASE_READ_HOST');
   });
 
   test('with several replicas, the NetworkPolicy lets the pods reach each other on the engine port', () => {
@@ -206,6 +240,25 @@ describe('StatefulDatabase replication', () => {
     const { db, objects } = postgresOnly({ replicas: 1 });
     expect(db.host).toBe('postgres.shop.svc.cluster.local');
     expect(podSpecOf(findObject(objects, 'StatefulSet', 'postgres')).initContainers).toBeUndefined();
+  });
+
+  test('Redis clients get REDIS_READ_HOST, the <name>-read Service, only with replicas', () => {
+    // given
+    const readHostOf = (replicas: number) => {
+      const { platform } = testPlatform();
+      const cache = new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas });
+      new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(cache);
+      const objects = synth(platform);
+      return {
+        env: podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0].env.find((e: K8sObject) => e.name === 'REDIS_READ_HOST'),
+        services: objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name),
+      };
+    };
+    // then
+    expect(readHostOf(2).env).toEqual({ name: 'REDIS_READ_HOST', value: 'cache-read.shop.svc.cluster.local' });
+    expect(readHostOf(2).services).toContain('cache-read');
+    expect(readHostOf(1).env).toBeUndefined();
+    expect(readHostOf(1).services).not.toContain('cache-read');
   });
 
   test('Redis replicas start with replicaof pod 0 and the same password', () => {
@@ -281,6 +334,47 @@ describe('StatefulDatabase client wiring', () => {
     db.allowFrom(admin);
     const ingress = findObject(synth(platform), 'NetworkPolicy', 'postgres').spec.ingress;
     expect(ingress.map((r: K8sObject) => r.from[0].podSelector?.matchLabels?.['app.kubernetes.io/name'])).toContain('admin');
+  });
+});
+
+describe('StatefulDatabase shared memory', () => {
+  test('PostgreSQL pods mount a memory-backed /dev/shm of a quarter of the memory request, in the database container only', () => {
+    // given
+    const { platform } = testPlatform();
+    new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 2, metrics: true, resources: { requests: { memory: '2Gi' } } });
+    // when
+    const spec = podSpecOf(findObject(synth(platform), 'StatefulSet', 'postgres'));
+    // then
+    expect(spec.volumes).toContainEqual({ name: 'shm', emptyDir: { medium: 'Memory', sizeLimit: '512Mi' } });
+    const mountsOf = (c: K8sObject) => (c.volumeMounts ?? []).filter((m: K8sObject) => m.name === 'shm');
+    expect(mountsOf(spec.containers.find((c: K8sObject) => c.name === 'database'))).toEqual([{ name: 'shm', mountPath: '/dev/shm' }]);
+    expect([...spec.containers.filter((c: K8sObject) => c.name !== 'database'), ...spec.initContainers].flatMap(mountsOf)).toEqual([]);
+  });
+
+  test('the size follows the request after the environment\'s scale, in whole MiB', () => {
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 1, resources: { requests: { memory: '1000Mi' } } });
+    const spec = podSpecOf(findObject(synth(platform), 'StatefulSet', 'postgres'));
+    const expected = `${Math.floor(db.mainContainer.resources.requests.memoryBytes / 4 / 2 ** 20)}Mi`;
+    expect(spec.volumes.find((v: K8sObject) => v.name === 'shm').emptyDir.sizeLimit).toBe(expected);
+  });
+
+  test('Redis pods have no /dev/shm volume', () => {
+    const { platform } = testPlatform();
+    new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas: 1 });
+    const spec = podSpecOf(findObject(synth(platform), 'StatefulSet', 'cache'));
+    expect(spec.volumes.map((v: K8sObject) => v.name)).not.toContain('shm');
+  });
+
+  test('the pod still passes the uniqueness, reference and schema checks (volume names, mount paths)', () => {
+    // given: replicas, metrics and backups, so that every container and volume of the pod is there
+    const { platform } = testPlatform();
+    new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 3, metrics: true, backup: {} });
+    // when
+    const report = validateObjects(synth(platform).map((object) => ({ object, constructPath: `shop/${object.kind}/${object.metadata.name}` })),
+      { externals: [{ kind: 'Secret', name: 'postgres-credentials' }] });
+    // then
+    expect(report.errors).toEqual([]);
   });
 });
 

@@ -14,6 +14,10 @@ export interface EngineContext {
   /** The stable DNS name of pod 0, the primary. */
   readonly primaryHost: string;
   readonly replicas: number;
+  /** The data volume of each replica, in bytes (an engine sizes its own retention from it). */
+  readonly storageBytes: number;
+  /** The read endpoint's DNS name: with replicas, the `<name>-read` Service over every ready pod. */
+  readonly readHost: string;
   readonly credentials: ResolvedCredentials;
 }
 
@@ -41,6 +45,11 @@ export interface EngineContainerPlan {
   readonly startup: Probe;
   /** Runs before the database, e.g. to clone the primary into a new replica. */
   readonly initContainer?: EngineSideContainer;
+  /**
+   * Mounts a memory-backed emptyDir at `/dev/shm`, a quarter of the container's memory request, for an engine
+   * that uses POSIX shared memory (container runtimes give 64 MiB otherwise).
+   */
+  readonly sharedMemory?: boolean;
 }
 
 /** What the backup job runs: one POSIX shell script that reads its target and folder from the env. */

@@ -10,9 +10,9 @@ import {
   EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
   renderSettingLines, retainingBackupScript, secretEnv,
 } from './engine-contract';
+import { checkPostgresSettings, PostgresSettingValue, renderPostgresValue } from './postgres-settings';
 
-/** A postgresql.conf value: numbers and booleans are written bare (booleans as on/off), strings quoted. */
-export type PostgresSettingValue = string | number | boolean;
+export type { PostgresSettingValue } from './postgres-settings';
 
 /** Props of the PostgreSQL engine. */
 export interface PostgresEngineProps {
@@ -44,8 +44,10 @@ export interface PostgresEngineProps {
    */
   readonly sharedBuffers?: MemoryQuantity;
   /**
-   * Further postgresql.conf settings by parameter name; they override the typed ones. The kit's own paths and
-   * port (`port`, `data_directory`, `config_file`, `hba_file`, `ident_file`) cannot be set here.
+   * Further postgresql.conf settings by parameter name; they override the typed ones. Refused, with an error
+   * that says why: includes, the kit's files, addresses and replication (`hba_file`, `port`, `listen_addresses`,
+   * `wal_level`, ...), TLS (`ssl*`), file paths (`*_file`, `*_directory`), commands (`*_command`), libraries by
+   * path, and `password_encryption` other than `scram-sha-256`.
    * @default - none
    */
   readonly settings?: Readonly<Record<string, PostgresSettingValue>>;
@@ -61,8 +63,10 @@ const DATA_MOUNT = '/var/lib/postgresql/data';
 /** PGDATA is a subdirectory: initdb refuses a non-empty directory, and a fresh volume holds lost+found. */
 const PGDATA = `${DATA_MOUNT}/pgdata`;
 const SOCKET_DIR = '/var/run/postgresql';
-const MANAGED_SETTINGS = ['port', 'data_directory', 'config_file', 'hba_file', 'ident_file'];
-const SETTING_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
+/** Written into PGDATA by the clone step once pg_basebackup has finished. */
+const CLONE_MARKER = 'cdk8s-patterns-clone-complete';
+/** The oldest major with max_slot_wal_keep_size and pg_replication_slots.wal_status. */
+const OLDEST_MAJOR = 13;
 
 /**
  * PostgreSQL. Replicas beyond the first are hot standbys cloned from pod 0 with `pg_basebackup` and fed by
@@ -100,6 +104,10 @@ export class PostgresEngine implements IDatabaseEngine {
     if (typeof this.version !== 'string' || !/^\d{1,2}(\.\d{1,2})?$/.test(this.version)) {
       throw PatternError.invalidProp(scope, 'engine.version', this.version, 'must be a PostgreSQL version: major or major.minor, such as "16" or "16.4"');
     }
+    if (Number(this.version.split('.')[0]) < OLDEST_MAJOR) {
+      throw PatternError.invalidProp(scope, 'engine.version', this.version,
+        `must be PostgreSQL ${OLDEST_MAJOR} or newer: standbys keep their WAL through replication slots capped by max_slot_wal_keep_size`);
+    }
     checkPinnedImage(scope, 'engine.image', this.image);
     if (typeof this.databaseName !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(this.databaseName)) {
       throw PatternError.invalidProp(scope, 'engine.databaseName', this.databaseName,
@@ -110,20 +118,12 @@ export class PostgresEngine implements IDatabaseEngine {
     if (buffers % 1024 !== 0) {
       throw PatternError.invalidProp(scope, 'engine.sharedBuffers', this.sharedBuffers, 'must be a whole number of KiB');
     }
-    for (const key of Object.keys(this.settings)) {
-      if (!SETTING_NAME.test(key)) {
-        throw PatternError.invalidProp(scope, 'engine.settings', key,
-          'is not a valid PostgreSQL parameter name: lower-case letters, digits and \'_\' (one \'.\' for extension settings), not starting with a digit');
-      }
-      if (MANAGED_SETTINGS.includes(key)) {
-        throw PatternError.invalidProp(scope, 'engine.settings', key, `is managed by the kit (it sets ${MANAGED_SETTINGS.join(', ')}): remove it`);
-      }
-      renderValue(scope, `engine.settings.${key}`, this.settings[key]);
-    }
+    checkPostgresSettings(scope, this.settings);
   }
 
   public configFiles(context: EngineContext): Record<string, string> {
     const buffersKb = parseBytes(context.scope, 'engine.sharedBuffers', this.sharedBuffers) / 1024;
+    const senders = Math.max(10, context.replicas + 2);
     const settings: Record<string, string> = {
       listen_addresses: "'*'",
       port: String(PORT),
@@ -135,12 +135,17 @@ export class PostgresEngine implements IDatabaseEngine {
       // Logs go to the container's stderr, where the cluster's log collection reads them.
       log_destination: "'stderr'",
       logging_collector: 'off',
-      // Replication is always configured, so scaling from one replica to more needs no restart of the primary.
+      // Replication is always configured, so scaling from one replica to more needs no restart of the primary
+      // (up to 8 standbys; each holds a slot and a sender, and a clone briefly two senders).
       wal_level: 'replica',
-      max_wal_senders: '10',
+      max_wal_senders: String(senders),
+      max_replication_slots: String(senders),
       hot_standby: 'on',
+      // Each standby's slot keeps the WAL it has not received, but never more than a quarter of the volume: past
+      // that the slot is invalidated (the primary's disk matters more) and the standby is cloned again.
+      max_slot_wal_keep_size: `'${Math.max(64, Math.floor(context.storageBytes / 4 / 2 ** 20))}MB'`,
     };
-    for (const key of Object.keys(this.settings)) settings[key] = renderValue(context.scope, `engine.settings.${key}`, this.settings[key]);
+    for (const key of Object.keys(this.settings)) settings[key] = renderPostgresValue(context.scope, `engine.settings.${key}`, this.settings[key]);
     const hba = [
       '# TYPE  DATABASE     USER  ADDRESS  METHOD',
       // The socket is reachable only inside the pod (probes, the image\'s initialization scripts).
@@ -164,6 +169,8 @@ export class PostgresEngine implements IDatabaseEngine {
       readiness: Probe.exec(ready, { period: Duration.seconds(5), timeout: Duration.seconds(5), failureThreshold: 3 }),
       startup: Probe.exec(ready, { period: Duration.seconds(5), timeout: Duration.seconds(5), failureThreshold: 120 }),
       initContainer: context.replicas > 1 ? this.cloneContainer(context) : undefined,
+      // Parallel queries and dynamic_shared_memory_type=posix allocate in /dev/shm.
+      sharedMemory: true,
     };
   }
 
@@ -173,6 +180,8 @@ export class PostgresEngine implements IDatabaseEngine {
       { name: `${envPrefix}DATABASE_HOST`, value: host },
       { name: `${envPrefix}DATABASE_PORT`, value: String(PORT) },
       { name: `${envPrefix}DATABASE_NAME`, value: this.databaseName },
+      // With standbys, reads that can be a little behind may go to any pod.
+      ...(context.replicas > 1 ? [{ name: `${envPrefix}DATABASE_READ_HOST`, value: context.readHost }] : []),
       secretEnv(`${envPrefix}DATABASE_USER`, c, c.keys.username!),
       secretEnv(`${envPrefix}DATABASE_PASSWORD`, c, c.keys.password!),
     ];
@@ -220,29 +229,46 @@ export class PostgresEngine implements IDatabaseEngine {
     ];
   }
 
-  /** On pods other than 0, an empty volume is filled from the primary before postgres starts as a standby. */
+  /**
+   * On pods other than 0, before postgres starts: keep a standby whose data is complete and whose replication
+   * slot on the primary still holds its WAL (it catches up by streaming); otherwise clone the primary again with
+   * `pg_basebackup`, creating the slot. A clone is complete only once the marker is written, so an interrupted
+   * one is redone rather than started. A data directory that is no longer a standby (promoted by hand) is never
+   * overwritten: the container fails and says so. See docs/adr/0008-postgres-replication.md.
+   */
   private cloneContainer(context: EngineContext): EngineSideContainer {
+    const connect = '-h "$PRIMARY_HOST" -p "$PRIMARY_PORT" -U "$POSTGRES_USER"';
     const script = [
       'set -eu',
-      'if [ "${HOSTNAME##*-}" = "0" ] || [ -s "$PGDATA/PG_VERSION" ]; then exit 0; fi',
+      'if [ "${HOSTNAME##*-}" = "0" ]; then exit 0; fi',
+      // Slot names allow lower-case letters, digits and '_': pg-1 becomes pg_1.
+      'slot="$(printf \'%s\' "$HOSTNAME" | tr -c \'a-z0-9\' \'_\')"',
+      `marker="$PGDATA/${CLONE_MARKER}"`,
       'export PGPASSWORD="$POSTGRES_PASSWORD"',
-      `until pg_isready -q -h "$PRIMARY_HOST" -p ${PORT} -U "$POSTGRES_USER"; do sleep 2; done`,
-      `pg_basebackup -h "$PRIMARY_HOST" -p ${PORT} -U "$POSTGRES_USER" -D "$PGDATA" --write-recovery-conf --wal-method=stream --checkpoint=fast`,
+      `until pg_isready -q ${connect}; do sleep 2; done`,
+      `primary() { psql ${connect} -d postgres -XAtq -v ON_ERROR_STOP=1 -c "$1"; }`,
+      'wal_status="$(primary "SELECT wal_status FROM pg_replication_slots WHERE slot_name = \'$slot\'")"',
+      'if [ -s "$PGDATA/PG_VERSION" ] && [ -f "$marker" ]; then',
+      '  if [ ! -f "$PGDATA/standby.signal" ]; then echo "$PGDATA is no longer a standby (promoted?): not overwriting it" >&2; exit 1; fi',
+      '  if [ -n "$wal_status" ] && [ "$wal_status" != "lost" ]; then echo "standby data in place, slot $slot is $wal_status: streaming resumes"; exit 0; fi',
+      '  echo "slot $slot is ${wal_status:-missing}: the WAL this standby needs is gone, cloning again"',
+      'fi',
+      'if [ -n "$wal_status" ]; then',
+      '  primary "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = \'$slot\' AND active_pid IS NOT NULL" >/dev/null',
+      '  primary "SELECT pg_drop_replication_slot(\'$slot\')" >/dev/null',
+      'fi',
+      'rm -rf "$PGDATA"',
+      `pg_basebackup ${connect} -D "$PGDATA" --write-recovery-conf --wal-method=stream --checkpoint=fast --create-slot --slot="$slot"`,
+      'touch "$marker"',
+      'echo "cloned from $PRIMARY_HOST with slot $slot"',
     ].join('\n') + '\n';
     return {
       name: 'clone-primary',
       image: this.image,
       command: ['sh', '-c', script],
-      env: [...this.serverEnv(context), { name: 'PRIMARY_HOST', value: context.primaryHost }],
+      env: [...this.serverEnv(context), { name: 'PRIMARY_HOST', value: context.primaryHost }, { name: 'PRIMARY_PORT', value: String(PORT) }],
       writablePaths: ['/tmp'],
       mountsData: true,
     };
   }
-}
-
-function renderValue(scope: IConstruct, prop: string, value: PostgresSettingValue): string {
-  if (typeof value === 'boolean') return value ? 'on' : 'off';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string' && !/[\n\r\0]/.test(value)) return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-  throw PatternError.invalidProp(scope, prop, value, 'must be a finite number, a boolean, or a string on one line');
 }

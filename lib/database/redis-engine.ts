@@ -10,9 +10,9 @@ import {
   EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
   renderSettingLines, retainingBackupScript, secretEnv,
 } from './engine-contract';
+import { checkRedisSettings, RedisSettingValue, renderRedisValue } from './redis-settings';
 
-/** A redis.conf value: booleans are written as yes/no. */
-export type RedisSettingValue = string | number | boolean;
+export type { RedisSettingValue } from './redis-settings';
 
 /** What Redis evicts when `maxmemory` is reached. */
 export type RedisEvictionPolicy = 'noeviction' | 'allkeys-lru' | 'allkeys-lfu' | 'allkeys-random'
@@ -49,8 +49,10 @@ export interface RedisEngineProps {
    */
   readonly appendOnly?: boolean;
   /**
-   * Further redis.conf directives by name; they override the typed ones. The kit's own (`bind`, `port`, `dir`,
-   * `requirepass`, `masterauth`, `replicaof`, `daemonize`, `include`) cannot be set here.
+   * Further redis.conf directives by name; they override the typed ones. Refused, with an error that says why:
+   * `include`, authentication (`requirepass`, `masterauth`, `aclfile`, `user`, `protected-mode`), addresses
+   * (`bind`, `port`, `unixsocket`, `tls-*`), replication, files (`dir`, `dbfilename`, `*file`, `*dir`), modules and
+   * command switches (`loadmodule`, `rename-command`, `enable-*-command`), `cluster-*`.
    * @default - none
    */
   readonly settings?: Readonly<Record<string, RedisSettingValue>>;
@@ -66,8 +68,6 @@ export const REDIS_CONFIG_FILE = 'redis.conf';
 const PORT = 6379;
 const CONFIG_DIR = '/usr/local/etc/redis';
 const DATA_MOUNT = '/data';
-const MANAGED_SETTINGS = ['bind', 'port', 'dir', 'requirepass', 'masterauth', 'replicaof', 'slaveof', 'daemonize', 'include'];
-const DIRECTIVE = /^[a-z][a-z0-9-]*$/;
 
 /**
  * Redis. Replicas beyond the first replicate pod 0 (`replicaof`) and serve reads; there is no automatic
@@ -109,17 +109,7 @@ export class RedisEngine implements IDatabaseEngine {
     if (!EVICTION_POLICIES.includes(this.maxMemoryPolicy)) {
       throw PatternError.invalidProp(scope, 'engine.maxMemoryPolicy', this.maxMemoryPolicy, `must be one of ${EVICTION_POLICIES.join(', ')}`);
     }
-    for (const key of Object.keys(this.settings)) {
-      if (!DIRECTIVE.test(key)) {
-        throw PatternError.invalidProp(scope, 'engine.settings', key,
-          'is not a valid Redis directive name: lower-case letters, digits and \'-\', starting with a letter');
-      }
-      if (MANAGED_SETTINGS.includes(key)) {
-        throw PatternError.invalidProp(scope, 'engine.settings', key,
-          `is managed by the kit (it sets ${MANAGED_SETTINGS.join(', ')}; the password comes from the credentials): remove it`);
-      }
-      renderValue(scope, `engine.settings.${key}`, this.settings[key]);
-    }
+    checkRedisSettings(scope, this.settings);
   }
 
   public configFiles(context: EngineContext): Record<string, string> {
@@ -137,7 +127,7 @@ export class RedisEngine implements IDatabaseEngine {
     if (this.maxMemory !== undefined) {
       settings.maxmemory = formatBytes(parseBytes(context.scope, 'engine.maxMemory', this.maxMemory)).replace(/i$/, 'b').toLowerCase();
     }
-    for (const key of Object.keys(this.settings)) settings[key] = renderValue(context.scope, `engine.settings.${key}`, this.settings[key]);
+    for (const key of Object.keys(this.settings)) settings[key] = renderRedisValue(context.scope, `engine.settings.${key}`, this.settings[key]);
     return { [REDIS_CONFIG_FILE]: renderSettingLines(settings, ' ') };
   }
 
@@ -171,6 +161,8 @@ export class RedisEngine implements IDatabaseEngine {
     const env: k8s.EnvVar[] = [
       { name: `${envPrefix}REDIS_HOST`, value: host },
       { name: `${envPrefix}REDIS_PORT`, value: String(PORT) },
+      // Replicas are read-only and serve reads that may be a little behind.
+      ...(context.replicas > 1 ? [{ name: `${envPrefix}REDIS_READ_HOST`, value: context.readHost }] : []),
       secretEnv(`${envPrefix}REDIS_PASSWORD`, c, c.keys.password!),
     ];
     if (c.keys.url) env.push(secretEnv(`${envPrefix}REDIS_URL`, c, c.keys.url));
@@ -201,13 +193,4 @@ export class RedisEngine implements IDatabaseEngine {
       ],
     };
   }
-}
-
-function renderValue(scope: IConstruct, prop: string, value: RedisSettingValue): string {
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-  if (typeof value === 'string' && !/[\n\r\0]/.test(value)) {
-    return /^[^\s"'\\]+$/.test(value) ? value : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-  }
-  throw PatternError.invalidProp(scope, prop, value, 'must be a finite number, a boolean, or a string on one line');
 }

@@ -69,7 +69,32 @@ describe('PostgresEngine', () => {
     expect(c.env).toContainEqual({ name: 'POSTGRES_DB', value: 'shop_orders' });
   });
 
+  test('replication: a sender and a slot per standby, WAL kept for slots up to a quarter of the data volume', () => {
+    // given
+    const conf = (storage: string, replicas: number) => {
+      const { platform } = testPlatform();
+      new StatefulDatabase(platform, 'pg', { engine: DatabaseEngine.postgres(), replicas, storage });
+      return findObject(synth(platform), 'ConfigMap', 'pg-config').data['postgresql.conf'];
+    };
+    // then
+    expect(conf('10Gi', 2)).toContain("max_slot_wal_keep_size = '2560MB'\n");
+    expect(conf('10Gi', 2)).toContain('max_replication_slots = 10\n');
+    expect(conf('10Gi', 2)).toContain('max_wal_senders = 10\n');
+    expect(conf('100Mi', 1)).toContain("max_slot_wal_keep_size = '64MB'\n");
+    expect(conf('10Gi', 12)).toContain('max_replication_slots = 14\n');
+    expect(conf('10Gi', 12)).toContain('max_wal_senders = 14\n');
+  });
+
+  test('max_slot_wal_keep_size can be set in settings', () => {
+    expect(configOf(DatabaseEngine.postgres({ settings: { max_slot_wal_keep_size: '10GB' } })).conf).toContain("max_slot_wal_keep_size = '10GB'\n");
+  });
+
   describe('bad input', () => {
+    test.each(['12', '9.6'])('version %p, older than replication slots with a size cap', (version) => {
+      expect(() => configOf(DatabaseEngine.postgres({ version }))).toThrow(
+        `[shop/pg] engine.version (${JSON.stringify(version)}) must be PostgreSQL 13 or newer: standbys keep their WAL through replication slots`);
+    });
+
     const build = (props: Parameters<typeof DatabaseEngine.postgres>[0]) => () => configOf(DatabaseEngine.postgres(props));
 
     test.each(['16.4.1', 'v16', 'latest', ''])('version %p', (version) => {
@@ -97,7 +122,7 @@ describe('PostgresEngine', () => {
     });
 
     test.each(['port', 'data_directory', 'hba_file'])('the kit\'s own setting %p', (key) => {
-      expect(build({ settings: { [key]: 'x' } })).toThrow(`[shop/pg] engine.settings (${JSON.stringify(key)}) is managed by the kit`);
+      expect(build({ settings: { [key]: 'x' } })).toThrow(`[shop/pg] engine.settings (${JSON.stringify(key)}) is refused: `);
     });
 
     test('a value over two lines', () => {

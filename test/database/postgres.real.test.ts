@@ -123,3 +123,49 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
     expect(listing).toMatch(/TABLE DATA public orders/);
   });
 });
+
+describeWithPrograms('PostgreSQL with the kit\'s default configuration', checkPostgresPrograms(), () => {
+  const bin = findPostgresBin()!;
+  const pg = (program: string) => join(bin, program);
+  const secrets = { 'pg-credentials': { username: 'owner', password: 'default settings pass' } };
+  let sandbox: Sandbox;
+  let server: RunningProcess | undefined;
+  let port: number;
+
+  beforeAll(async () => {
+    // given: the engine with no props at all, and the refused settings not overriding anything
+    const { platform } = testPlatform();
+    new StatefulDatabase(platform, 'pg', { engine: DatabaseEngine.postgres(), replicas: 1, credentials: DatabaseCredentials.fromExistingSecret('pg-credentials') });
+    const objects = synth(platform);
+    sandbox = new Sandbox('cdk8s-patterns-pgdef-');
+    port = await freePort();
+    const confDir = sandbox.subdir('conf');
+    const configMap = findObject(objects, 'ConfigMap', 'pg-config');
+    for (const file of Object.keys(configMap.data)) writeFileSync(join(confDir, file), configMap.data[file]);
+    const dataDir = join(sandbox.subdir('volume'), 'pgdata');
+    const env = containerEnv(podSpecOf(findObject(objects, 'StatefulSet', 'pg')).containers[0], secrets, { PGDATA: dataDir });
+    const pwfile = sandbox.write('pwfile', `${env.POSTGRES_PASSWORD}\n`);
+    expectSuccess(sandbox.run([pg('initdb'), '-D', dataDir, '-U', env.POSTGRES_USER, `--pwfile=${pwfile}`, '-A', 'scram-sha-256', '--no-locale']), 'initdb');
+    // when: only the cluster-specific address, port and socket are moved into the sandbox
+    server = sandbox.start([pg('postgres'), '-D', dataDir, '-c', `config_file=${join(confDir, 'postgresql.conf')}`, '-c', `hba_file=${join(confDir, 'pg_hba.conf')}`,
+      '-c', 'listen_addresses=127.0.0.1', '-c', `port=${port}`, '-c', `unix_socket_directories=${sandbox.subdir('socket')}`]);
+    await waitFor('postgres', () => sandbox.run([pg('pg_isready'), '-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0, server);
+  });
+
+  afterAll(async () => {
+    await server?.stop('SIGINT');
+    sandbox?.remove();
+  });
+
+  const psql = (password: string, sql: string) => sandbox.run(
+    [pg('psql'), '-h', '127.0.0.1', '-p', String(port), '-U', 'owner', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql], { PGPASSWORD: password });
+
+  test('starts, authenticates the credentials with scram-sha-256 and refuses a wrong password', () => {
+    // then
+    expect(expectSuccess(psql('default settings pass', 'SHOW password_encryption'), 'SHOW').trim()).toBe('scram-sha-256');
+    expect(expectSuccess(psql('default settings pass', "SELECT setting FROM pg_settings WHERE name = 'hba_file'"), 'hba_file').trim()).toMatch(/pg_hba\.conf$/);
+    const wrong = psql('wrong', 'SELECT 1');
+    expect(wrong.status).not.toBe(0);
+    expect(wrong.stderr).toMatch(/password authentication failed/);
+  });
+});

@@ -79,7 +79,7 @@ describe('RedisEngine', () => {
     });
 
     test.each(['requirepass', 'dir', 'replicaof', 'include'])('the kit\'s own directive %p', (key) => {
-      expect(engine({ settings: { [key]: 'x' } })).toThrow(`[shop/cache] engine.settings (${JSON.stringify(key)}) is managed by the kit`);
+      expect(engine({ settings: { [key]: 'x' } })).toThrow(`[shop/cache] engine.settings (${JSON.stringify(key)}) is refused: `);
     });
 
     test('maxMemory of zero', () => {

@@ -46,7 +46,7 @@ export function findPostgresBin(): string | undefined {
 /** Which of the PostgreSQL programs the tests run are missing. */
 export function checkPostgresPrograms(): ProgramCheck {
   const bin = findPostgresBin();
-  const needed = ['initdb', 'postgres', 'pg_ctl', 'psql', 'pg_dump', 'pg_restore', 'pg_isready'];
+  const needed = ['initdb', 'postgres', 'pg_ctl', 'psql', 'pg_dump', 'pg_restore', 'pg_isready', 'pg_basebackup'];
   return { missing: bin ? needed.filter((p) => !existsSync(join(bin, p))) : needed };
 }
 
