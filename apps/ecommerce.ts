@@ -138,6 +138,8 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
     image: `${REGISTRY}/sales-report:1.3.0`,
     schedule: '30 1 * * *',
     timeout: Duration.minutes(30),
+    // Rows processed and run time while it runs, scraped through a PodMonitor (its pods have no Service).
+    metrics: { port: 9091 },
   });
   report.connectTo(postgres);
 

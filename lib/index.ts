@@ -41,7 +41,7 @@ export type { ClaimRetentionPolicy, StatefulDatabaseProps } from './stateful-dat
 export { ApiGateway, DEFAULT_GATEWAY_IMAGE, ExternalTarget } from './api-gateway';
 export type { ApiGatewayProps, ExternalTargetOptions, GatewayRoute, IngressControllerPeer, RouteRateLimit } from './api-gateway';
 export { ScheduledJob } from './scheduled-job';
-export type { ScheduledJobProps } from './scheduled-job';
+export type { JobMetricsOptions, ScheduledJobProps } from './scheduled-job';
 export { DatabaseBackup } from './database/database-backup';
 export type { DatabaseBackupOptions } from './database/database-backup';
 

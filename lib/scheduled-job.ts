@@ -4,10 +4,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkCronSchedule } from './database/cron-schedule';
 import { renderContainer, RenderedContainer } from './pod/container';
+import { PodMonitor } from './observability/pod-monitor';
 import { ContainerResources } from './pod/resources';
 import { cronJobSpec } from './pod/cron-job-spec';
 import { workloadPodTemplate } from './pod/workload-pod';
-import { checkInteger, checkProps, checkWholeSeconds } from './private/prop-checks';
+import { checkAbsolutePath, checkInteger, checkPort, checkProps, checkWholeSeconds } from './private/prop-checks';
 import { addSecretEnv, SecretKeyRef } from './secrets';
 import { Workload } from './workload';
 
@@ -71,6 +72,25 @@ export interface ScheduledJobProps {
    * @default - the compatibility profile's (10001)
    */
   readonly runAsUser?: number;
+  /**
+   * A metrics port the job serves while it runs: a container port `metrics`, ingress from the Prometheus pods and,
+   * where the environment has metrics on, a PodMonitor (a job's pods have no Service to monitor).
+   * @default - none
+   */
+  readonly metrics?: JobMetricsOptions;
+}
+
+/** Metrics of a ScheduledJob's runs. */
+export interface JobMetricsOptions {
+  /** The port the job serves metrics on. */
+  readonly port: number;
+  /** @default '/metrics' */
+  readonly path?: string;
+  /**
+   * Whether to emit the PodMonitor.
+   * @default - the environment's metrics setting
+   */
+  readonly podMonitor?: boolean;
 }
 
 /**
@@ -89,6 +109,8 @@ export class ScheduledJob extends Workload {
   public readonly cronJob: k8s.KubeCronJob;
   /** The job's container, for adjustments the props do not foresee. */
   public readonly mainContainer: RenderedContainer;
+  /** The PodMonitor, when metrics are on and the environment or `metrics.podMonitor` asks for one. */
+  public readonly podMonitor?: PodMonitor;
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     checkProps(scope, id, props, ['image', 'schedule']);
@@ -100,6 +122,10 @@ export class ScheduledJob extends Workload {
     this.startingDeadlineSeconds = checkWholeSeconds(this, 'startingDeadline', props.startingDeadline ?? Duration.minutes(10));
     this.retries = props.retries ?? 2;
     checkInteger(this, 'retries', this.retries, 0, 10);
+    if (props.metrics) {
+      checkPort(this, 'metrics.port', props.metrics.port);
+      checkAbsolutePath(this, 'metrics.path', props.metrics.path ?? '/metrics', '/metrics');
+    }
 
     this.mainContainer = renderContainer(this, 'props', {
       name: 'job',
@@ -109,6 +135,7 @@ export class ScheduledJob extends Workload {
       env: props.env,
       resources: props.resources,
       writablePaths: props.writablePaths,
+      ports: props.metrics ? [{ name: 'metrics', port: props.metrics.port }] : undefined,
     }, this.hardening);
     addSecretEnv(this, this.mainContainer, props.secretEnv);
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
@@ -122,7 +149,7 @@ export class ScheduledJob extends Workload {
         labels: this.labels,
         template: workloadPodTemplate({
           labels: { ...this.platform.labels, ...this.labels },
-          annotations: {},
+          annotations: props.metrics ? this.exposeMetrics(props.metrics.port, props.metrics.path ?? '/metrics') : {},
           serviceAccountName: this.workloadName,
           containers: [this.mainContainer],
           identity: this.hardening.identity,
@@ -131,6 +158,11 @@ export class ScheduledJob extends Workload {
         }),
       }),
     });
+    if (props.metrics && (props.metrics.podMonitor ?? this.platform.environment.metrics)) {
+      this.podMonitor = new PodMonitor(this, 'PodMonitor', {
+        workloadName: this.workloadName, podSelector: this.podSelector, labels: this.labels, portName: 'metrics', path: props.metrics.path,
+      });
+    }
     this.declareFootprint({
       kind: 'CronJob', controllers: [this.workloadName], minReplicas: 0, maxReplicas: 1, surge: 0,
       containers: [this.mainContainer.resources], storageBytesPerReplica: 0, claimsPerReplica: 0,

@@ -1,6 +1,6 @@
 // ScheduledJob: a hardened CronJob wired like any workload.
 import { App, Duration } from 'cdk8s';
-import { DatabaseEngine, ResilientMicroservice, ScheduledJob, ScheduledJobProps, StatefulDatabase } from '../lib';
+import { DatabaseEngine, Environment, ResilientMicroservice, ScheduledJob, ScheduledJobProps, StatefulDatabase } from '../lib';
 import { validateApp } from '../lib/synthesis';
 import { findObject, podSpecOf, synth, testPlatform } from './support/objects';
 
@@ -70,4 +70,40 @@ test('secrets by reference are checked and declared external, so the job passes 
     .toContainEqual({ name: 'REPORT_TOKEN', valueFrom: { secretKeyRef: { name: 'report-token', key: 'token' } } });
   expect(() => build({ secretEnv: { REPORT_TOKEN: { secretName: 'report-token', key: 'a key' } } }))
     .toThrow(/^\[shop\/nightly-report\] secretEnv\.REPORT_TOKEN\.key \("a key"\) must be a Secret key/);
+});
+
+describe('ScheduledJob metrics', () => {
+  test('a metrics port: container port, Prometheus ingress on it, scrape annotations and a PodMonitor on the job\'s pods', () => {
+    // given
+    const { platform } = testPlatform();
+    // when
+    const job = new ScheduledJob(platform, 'report', { image: 'registry.example.com/report:1.0.0', schedule: '@daily', metrics: { port: 9091, path: '/stats' } });
+    const objects = synth(platform);
+    // then
+    const pod = podSpecOf(findObject(objects, 'CronJob', 'report'));
+    expect(pod.containers[0].ports).toEqual([{ name: 'metrics', containerPort: 9091, protocol: 'TCP' }]);
+    expect(findObject(objects, 'NetworkPolicy', 'report').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }],
+      ports: [{ port: 9091, protocol: 'TCP' }],
+    }]);
+    const monitor = findObject(objects, 'PodMonitor', 'report');
+    expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(monitor.spec).toEqual({
+      jobLabel: 'app.kubernetes.io/name',
+      selector: { matchLabels: job.podSelector },
+      podMetricsEndpoints: [{ port: 'metrics', path: '/stats', interval: '15s', scheme: 'http' }],
+    });
+  });
+
+  test('no PodMonitor where the environment has metrics off unless asked; a bad port or path is refused', () => {
+    const { platform } = testPlatform({ environment: Environment.DEVELOPMENT });
+    new ScheduledJob(platform, 'a', { image: 'registry.example.com/a:1.0.0', schedule: '@daily', metrics: { port: 9091 } });
+    new ScheduledJob(platform, 'b', { image: 'registry.example.com/b:1.0.0', schedule: '@daily', metrics: { port: 9091, podMonitor: true } });
+    const objects = synth(platform);
+    expect(objects.filter((o) => o.kind === 'PodMonitor').map((o) => o.metadata.name)).toEqual(['b']);
+    expect(() => new ScheduledJob(platform, 'c', { image: 'registry.example.com/c:1.0.0', schedule: '@daily', metrics: { port: 0 } }))
+      .toThrow('[shop/c] metrics.port (0) must be an integer from 1 to 65535');
+    expect(() => new ScheduledJob(platform, 'd', { image: 'registry.example.com/d:1.0.0', schedule: '@daily', metrics: { port: 9091, path: 'stats' } }))
+      .toThrow('[shop/d] metrics.path ("stats") must be an absolute path');
+  });
 });

@@ -41,12 +41,12 @@ const EXPECTED_KINDS: Record<string, Record<string, Record<string, number>>> = {
     },
     staging: {
       ...COMMON, ExternalSecret: 4, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 4, Service: 16, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
-      HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12, ServiceMonitor: 8, PrometheusRule: 1,
+      HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12, ServiceMonitor: 8, PodMonitor: 1, PrometheusRule: 1,
     },
     production: {
       ...COMMON, ExternalSecret: 4, ...SHOP_EDGE, ServiceAccount: 12, ConfigMap: 4, Service: 18, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
       PersistentVolumeClaim: 2, HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 14, ServiceMonitor: 8,
-      PrometheusRule: 1,
+      PodMonitor: 1, PrometheusRule: 1,
     },
   },
 };
