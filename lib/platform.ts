@@ -85,6 +85,11 @@ export interface PlatformProps {
 }
 
 const QUOTA_HEADROOM = 1.25;
+/**
+ * The Kubernetes minor the Pod Security levels are pinned to: the oldest minor the managed clusters of today run
+ * (1.32–1.35), so a later change to the "restricted" profile cannot start refusing pods on an upgrade unannounced.
+ */
+const POD_SECURITY_VERSION = 'v1.32';
 const PLATFORM_SYMBOL = Symbol.for('cdk8s-patterns.Platform');
 
 /**
@@ -258,9 +263,11 @@ export class Platform extends Chart {
         labels: {
           ...this.platformLabels('namespace'),
           'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
           'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
           'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
         },
       },
     });
