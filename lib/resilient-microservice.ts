@@ -142,7 +142,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       });
     }
     if (props.verticalPodAutoscaler) this.verticalPodAutoscaler = this.createVpa(this.workloads[0]);
-    this.declareOwnFootprint(parts.sidecars);
+    this.declareOwnFootprint(parts.sidecars, parts.initContainers);
   }
 
   /**
@@ -296,7 +296,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   }
 
   /** One footprint for all the service's pods: both colours, or stable plus canary replicas. */
-  private declareOwnFootprint(sidecars: readonly RenderedContainer[]): void {
+  private declareOwnFootprint(sidecars: readonly RenderedContainer[], initContainers: readonly RenderedContainer[]): void {
     this.declareFootprint({
       kind: this.workloads[0].kind,
       controllers: this.workloads.map((w) => w.name),
@@ -304,6 +304,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       maxReplicas: sum(this.workloads.map((w) => w.maxReplicas)),
       surge: sum(this.workloads.map((w) => w.surge)),
       containers: [this.mainContainer.resources, ...sidecars.map((s) => s.resources)],
+      initContainers: initContainers.map((c) => c.resources),
       storageBytesPerReplica: 0,
       claimsPerReplica: 0,
     });

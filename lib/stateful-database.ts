@@ -179,7 +179,8 @@ export class StatefulDatabase extends Workload implements IConnectable {
       WiringGraph.of(this).connect({ from: this, to: this, ports: this.connectionPorts, kind: 'database', label: 'replication' });
     }
     const containers = this.metricsContainer ? [this.mainContainer, this.metricsContainer] : [this.mainContainer];
-    const template = this.podTemplate(props, plan, configFiles, containers, terminationGracePeriodSeconds);
+    const initContainers = plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [];
+    const template = this.podTemplate(props, configFiles, { containers, initContainers }, terminationGracePeriodSeconds);
     [this.headlessService, this.service] = this.createServices(headlessName);
     if (this.metricsEnabled) [this.metricsService, this.serviceMonitor] = this.createMetricsService();
     this.statefulSet = this.createStatefulSet(props, template);
@@ -188,7 +189,8 @@ export class StatefulDatabase extends Workload implements IConnectable {
     this.pdb = disruptionBudget(this, { metadata: this.metadata(), selector: this.podSelector });
     this.declareFootprint({
       kind: 'StatefulSet', controllers: [this.workloadName], minReplicas: this.replicas, maxReplicas: this.replicas, surge: 0,
-      containers: containers.map((c) => c.resources), storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
+      containers: containers.map((c) => c.resources), initContainers: initContainers.map((c) => c.resources),
+      storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
     });
     this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false));
   }
@@ -199,16 +201,17 @@ export class StatefulDatabase extends Workload implements IConnectable {
     return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
   }
 
-  private podTemplate(props: StatefulDatabaseProps, plan: EngineContainerPlan, configFiles: Record<string, string>,
-    containers: readonly RenderedContainer[], terminationGracePeriodSeconds: number): k8s.PodTemplateSpec {
+  private podTemplate(props: StatefulDatabaseProps, configFiles: Record<string, string>,
+    pod: { containers: readonly RenderedContainer[]; initContainers: readonly RenderedContainer[] },
+    terminationGracePeriodSeconds: number): k8s.PodTemplateSpec {
     const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(configFiles) };
     if (this.metricsEnabled) Object.assign(annotations, this.exposeMetrics(this.engine.exporterPort, '/metrics'));
     return workloadPodTemplate({
       labels: { ...this.platform.labels, ...this.labels, [LabelKeys.VERSION]: this.engine.version },
       annotations,
       serviceAccountName: this.workloadName,
-      containers,
-      initContainers: plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [],
+      containers: pod.containers,
+      initContainers: pod.initContainers,
       volumes: [{ name: 'config', configMap: { name: this.configMap.name } }],
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
