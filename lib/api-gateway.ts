@@ -16,6 +16,7 @@ import { Platform } from './platform';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
+import { PodOptions } from './pod/pod-options';
 import { ContainerResources, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsSubdomain, checkInteger, checkPort, checkProps, checkWholeSeconds } from './private/prop-checks';
@@ -29,7 +30,7 @@ export { ExternalTarget } from './gateway/gateway-route';
 export type { ExternalTargetOptions, GatewayRoute, IngressControllerPeer, RouteRateLimit } from './gateway/gateway-route';
 
 /** Props of an ApiGateway. */
-export interface ApiGatewayProps extends NginxGatewayOptions {
+export interface ApiGatewayProps extends NginxGatewayOptions, PodOptions {
   /** The host names the gateway serves (e.g. `blog.example.com`, `*.example.com`); at least one. */
   readonly hosts: readonly string[];
   /**
@@ -154,7 +155,7 @@ export class ApiGateway extends Workload {
 
   constructor(scope: Construct, id: string, props: ApiGatewayProps) {
     checkProps(scope, id, props, ['hosts']);
-    super(scope, id, { name: props.name ?? id, component: 'gateway', runAsUser: props.runAsUser });
+    super(scope, id, { name: props.name ?? id, component: 'gateway', runAsUser: props.runAsUser, podOptions: props });
     this.port = props.port ?? 8080;
     this.healthPort = props.healthPort ?? 8081;
     checkPort(this, 'port', this.port);
@@ -319,6 +320,7 @@ export class ApiGateway extends Workload {
       terminationGracePeriodSeconds,
       spreadSelector: { ...this.podSelector },
       priorityClassName,
+      options: this.podOptions,
     });
   }
 

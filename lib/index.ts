@@ -39,6 +39,7 @@ export type { DatabaseBackupOptions } from './database/database-backup';
 export type { ContainerPort, ContainerSpec, RenderedContainer } from './pod/container';
 export { Probe } from './pod/probes';
 export type { NetworkProbeOptions, ProbeTimings } from './pod/probes';
+export type { NodeAffinity, NodeLabelExpression, NodeLabelOperator, NodeTerm, PodOptions, PreferredNodeTerm, TaintEffect, Toleration, TolerationOperator } from './pod/pod-options';
 export type { ContainerResources, CpuQuantity, MemoryQuantity, ResourceSizes } from './pod/resources';
 export type { SecretFileMount, SecretKeyRef } from './secrets';
 export type { AutoscalingOptions } from './scaling/horizontal-autoscaler';

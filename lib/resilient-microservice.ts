@@ -89,7 +89,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   constructor(scope: Construct, id: string, props: ResilientMicroserviceProps) {
     checkProps(scope, id, props, ['image']);
     const port = props.port ?? 8080;
-    super(scope, id, { name: props.name ?? id, component: props.component ?? 'backend', runAsUser: props.runAsUser, connectionPorts: [{ port }] });
+    super(scope, id, { name: props.name ?? id, component: props.component ?? 'backend', runAsUser: props.runAsUser, connectionPorts: [{ port }], podOptions: props });
     checkPort(this, 'port', port);
     this.port = port;
     this.host = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
@@ -229,6 +229,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       // Spread all the service's pods together, whatever their track or colour.
       spreadSelector: { ...this.podSelector },
       priorityClassName: props.priorityClassName,
+      options: this.podOptions,
     });
   }
 

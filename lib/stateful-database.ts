@@ -11,6 +11,7 @@ import { ServiceMonitor } from './observability/service-monitor';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
+import { PodOptions } from './pod/pod-options';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkWholeSeconds } from './private/prop-checks';
@@ -26,7 +27,7 @@ export interface ClaimRetentionPolicy {
 }
 
 /** Props of a StatefulDatabase. */
-export interface StatefulDatabaseProps {
+export interface StatefulDatabaseProps extends PodOptions {
   /** The engine: `DatabaseEngine.postgres()`, `DatabaseEngine.redis()` or your own `IDatabaseEngine`. */
   readonly engine: IDatabaseEngine;
   /**
@@ -148,7 +149,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     // The name leaves room for the "-headless" and "-backup" suffixes.
     super(scope, id, {
       name: props.name ?? id, maxNameLength: 52, component: engine.engineName, runAsUser: props.runAsUser,
-      connectionPorts: [{ port: engine.port }], connectionKind: 'database',
+      connectionPorts: [{ port: engine.port }], connectionKind: 'database', podOptions: props,
     });
     this.engine = engine;
     this.engine.validate(this);
@@ -192,7 +193,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       containers: containers.map((c) => c.resources), initContainers: initContainers.map((c) => c.resources),
       storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
     });
-    this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false));
+    this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false), props);
   }
 
   /** Env a client gets: host and port as values, user and password as references to the credentials Secret. */
@@ -217,6 +218,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       terminationGracePeriodSeconds,
       spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
       priorityClassName: props.priorityClassName,
+      options: this.podOptions,
     });
   }
 
@@ -288,7 +290,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     });
   }
 
-  private createBackup(backup: DatabaseBackupOptions | false): DatabaseBackup | undefined {
+  private createBackup(backup: DatabaseBackupOptions | false, podOptions: PodOptions): DatabaseBackup | undefined {
     if (backup === false) return undefined;
     return new DatabaseBackup(this, 'Backup', {
       ...backup,
@@ -296,6 +298,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       plan: this.engine.backup(this.context, this.host),
       hardening: this.hardening,
       defaultStorage: formatBytes(this.storageBytes),
+      podOptions,
     });
   }
 

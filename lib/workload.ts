@@ -10,6 +10,7 @@ import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
 import { addEnv, HardeningContext, RenderedContainer } from './pod/container';
 import { hardeningContext } from './pod/hardening-context';
+import { PodOptions, ResolvedPodOptions, resolvePodOptions } from './pod/pod-options';
 import { checkDnsLabel, checkEnvName, checkLabelValue } from './private/prop-checks';
 
 /** What the base needs to know of a workload before it builds anything. */
@@ -48,6 +49,11 @@ export interface WorkloadIdentityProps {
    * @default 'service'
    */
   readonly connectionKind?: EdgeKind;
+  /**
+   * The workload's pod options (placement, pull secrets, extra pod metadata, ServiceAccount annotations).
+   * @default - none
+   */
+  readonly podOptions?: PodOptions;
 }
 
 /** Options of `connectTo`. */
@@ -89,6 +95,8 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   protected readonly platform: Platform;
   /** What the Platform's profiles decide for its containers. */
   protected readonly hardening: HardeningContext;
+  /** Its checked pod options, for its pod templates. */
+  protected readonly podOptions: ResolvedPodOptions;
 
   protected constructor(scope: Construct, id: string, identity: WorkloadIdentityProps) {
     super(scope, id);
@@ -105,8 +113,14 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     this.hardening = identity.hardening ?? hardeningContext(this, {
       compatibility: this.platform.compatibility, environment: this.platform.environment, runAsUser: identity.runAsUser,
     });
+    this.podOptions = resolvePodOptions(reportOn, identity.podOptions ?? {});
+    const serviceAccountAnnotations = this.podOptions.serviceAccountAnnotations;
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: this.metadata(), automountServiceAccountToken: false,
+      metadata: {
+        ...this.metadata(),
+        annotations: Object.keys(serviceAccountAnnotations).length ? { ...serviceAccountAnnotations } : undefined,
+      },
+      automountServiceAccountToken: false,
     });
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: this.metadata() });
   }
