@@ -103,8 +103,6 @@ export interface ApiGatewayProps extends NginxGatewayOptions, PodOptions {
    * @default Duration.seconds(5)
    */
   readonly preStopDelay?: Duration;
-  /** @default - none */
-  readonly priorityClassName?: string;
 }
 
 /** The default image: nginx built to run as any non-root uid, pinned. */
@@ -155,7 +153,7 @@ export class ApiGateway extends Workload {
 
   constructor(scope: Construct, id: string, props: ApiGatewayProps) {
     checkProps(scope, id, props, ['hosts']);
-    super(scope, id, { name: props.name ?? id, component: 'gateway', runAsUser: props.runAsUser, podOptions: props });
+    super(scope, id, { name: props.name ?? id, component: 'gateway', runAsUser: props.runAsUser, podOptions: props, priorityTier: 'edge' });
     this.port = props.port ?? 8080;
     this.healthPort = props.healthPort ?? 8081;
     checkPort(this, 'port', this.port);
@@ -195,7 +193,7 @@ export class ApiGateway extends Workload {
       labels: this.labels,
       servicePorts: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       autoscaling: bounds.autoscaling,
-      podTemplate: () => this.podTemplate(configMapName, terminationGracePeriodSeconds, props.priorityClassName),
+      podTemplate: () => this.podTemplate(configMapName, terminationGracePeriodSeconds),
     });
     this.deployment = released.workloads[0].apiObject as k8s.KubeDeployment;
     this.service = released.services[0];
@@ -307,7 +305,7 @@ export class ApiGateway extends Workload {
     });
   }
 
-  private podTemplate(configMapName: string, terminationGracePeriodSeconds: number, priorityClassName?: string): k8s.PodTemplateSpec {
+  private podTemplate(configMapName: string, terminationGracePeriodSeconds: number): k8s.PodTemplateSpec {
     return workloadPodTemplate({
       labels: { ...this.platform.labels, ...this.labels },
       annotations: {
@@ -319,7 +317,6 @@ export class ApiGateway extends Workload {
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
       spreadSelector: { ...this.podSelector },
-      priorityClassName,
       options: this.podOptions,
     });
   }

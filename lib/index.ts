@@ -12,6 +12,7 @@ export { Platform } from './platform';
 export { PlatformApp } from './platform-app';
 export type { PlatformProps, QuotaProps } from './platform';
 export type { MonitoringProps } from './platform-monitoring';
+export type { PriorityClassProvision, PriorityTier } from './platform-priority';
 export { PlatformEdge } from './edge/platform-edge';
 export type { AcmeSolver, CreateGatewayOptions, GatewayApiEdgeOptions, GatewayReference, IngressEdgeOptions } from './edge/platform-edge';
 export { GatewayDataPlane } from './edge/data-plane';

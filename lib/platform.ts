@@ -10,6 +10,7 @@ import { LabelKeys, MANAGED_BY } from './labels';
 import { Edge } from './edge/edge';
 import { PlatformEdge } from './edge/platform-edge';
 import { dnsEgressRule } from './network/dns';
+import { checkPriorityClassProvision, createPriorityClasses, priorityClassName, PriorityClassProvision, PriorityTier } from './platform-priority';
 import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './platform-monitoring';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { routeAppSynth } from './private/app-synth-hook';
@@ -82,6 +83,15 @@ export interface PlatformProps {
    * @default PlatformEdge.gatewayApi(): a Gateway of class `eg` (Envoy Gateway) created in the namespace
    */
   readonly edge?: PlatformEdge;
+  /**
+   * The PriorityClasses its pods name by tier (`<name>-data` > `-edge` > `-service` > `-batch`, batch never
+   * preempting): `'emit'` puts them in the output (cluster-scoped, applied before the workloads); `'prerequisite'`
+   * leaves them out, for a cluster where they exist already (one Platform of that name emits them, or the cluster
+   * team does).
+   * @default 'emit'
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClasses?: PriorityClassProvision;
 }
 
 const QUOTA_HEADROOM = 1.25;
@@ -132,6 +142,10 @@ export class Platform extends Chart {
   public readonly dnsPolicy: k8s.KubeNetworkPolicy;
   /** The way in: every route, Ingress and edge certificate of the platform goes through it. */
   public readonly edge: Edge;
+  /** Whether the PriorityClasses are emitted or expected on the cluster. */
+  public readonly priorityClassProvision: PriorityClassProvision;
+  /** The PriorityClass objects, highest tier first; empty when they are a prerequisite. */
+  public readonly priorityClasses: readonly k8s.KubePriorityClass[];
   private readonly footprints: WorkloadFootprint[] = [];
   private readonly quotaProps: QuotaProps;
 
@@ -164,6 +178,9 @@ export class Platform extends Chart {
     this.quotaProps = props.quota ?? {};
     this.checkQuotaProps();
 
+    this.priorityClassProvision = props.priorityClasses ?? 'emit';
+    checkPriorityClassProvision(this, this.priorityClassProvision);
+
     this.namespaceObject = this.createNamespace();
     checkPlusUsesSameCdk8s(this.namespaceObject);
     routeAppSynth(this);
@@ -181,6 +198,8 @@ export class Platform extends Chart {
       metadata: { name: 'allow-dns', labels: this.platformLabels('network-policy') },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [dnsEgressRule()] },
     });
+    this.priorityClasses = this.priorityClassProvision === 'emit'
+      ? createPriorityClasses(this, this.platformName, this.platformLabels('priority-class')) : [];
     this.edge = this.createEdge(props.edge ?? PlatformEdge.gatewayApi());
     this.node.addValidation({ validate: () => this.validateQuotaFits() });
   }
@@ -200,6 +219,11 @@ export class Platform extends Chart {
       [LabelKeys.INSTANCE]: this.platformName,
       [LabelKeys.COMPONENT]: component,
     };
+  }
+
+  /** The name of the platform's PriorityClass of `tier`, whether emitted or a prerequisite. */
+  public priorityClassFor(tier: PriorityTier): string {
+    return priorityClassName(this.platformName, tier);
   }
 
   /** Registers a workload's footprint; the quota and the capacity report are derived from these. */

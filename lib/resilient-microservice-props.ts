@@ -180,6 +180,4 @@ export interface ResilientMicroserviceProps extends PodOptions {
    * @default false
    */
   readonly verticalPodAutoscaler?: boolean;
-  /** @default - none */
-  readonly priorityClassName?: string;
 }

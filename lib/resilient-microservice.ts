@@ -14,7 +14,7 @@ import { Probe } from './pod/probes';
 import { ContainerResources } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import {
-  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkPort, checkProps, checkUnique, checkWholeSeconds,
+  checkAbsolutePath, checkDnsLabel, checkEnvName, checkPort, checkProps, checkUnique, checkWholeSeconds,
 } from './private/prop-checks';
 import { createReleaseObjects, ReleasedWorkload } from './release/release-objects';
 import { IRelease, PodVariant, ReleasePlan } from './release/release-plan';
@@ -94,7 +94,6 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     this.port = port;
     this.host = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
     this.release = props.release ?? Release.rollingUpdate();
-    if (props.priorityClassName !== undefined) checkDnsSubdomain(this, 'priorityClassName', props.priorityClassName);
     if (props.configMountPath !== undefined) checkAbsolutePath(this, 'configMountPath', props.configMountPath);
     const bounds = resolveReplicaBounds(this, props.autoscaling, props.replicas, this.platform.environment);
     this.replicas = bounds.replicas;
@@ -228,7 +227,6 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       terminationGracePeriodSeconds: parts.terminationGracePeriodSeconds,
       // Spread all the service's pods together, whatever their track or colour.
       spreadSelector: { ...this.podSelector },
-      priorityClassName: props.priorityClassName,
       options: this.podOptions,
     });
   }

@@ -93,7 +93,7 @@ export class ScheduledJob extends Workload {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     checkProps(scope, id, props, ['image', 'schedule']);
-    super(scope, id, { name: props.name ?? id, maxNameLength: 52, component: 'job', runAsUser: props.runAsUser, podOptions: props });
+    super(scope, id, { name: props.name ?? id, maxNameLength: 52, component: 'job', runAsUser: props.runAsUser, podOptions: props, priorityTier: 'batch' });
     this.schedule = props.schedule;
     checkCronSchedule(this, 'schedule', this.schedule);
     this.timeZone = props.timeZone ?? 'Etc/UTC';

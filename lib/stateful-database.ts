@@ -95,8 +95,6 @@ export interface StatefulDatabaseProps extends PodOptions {
    * @default - the environment's backups setting, with the DatabaseBackupOptions defaults
    */
   readonly backup?: DatabaseBackupOptions | false;
-  /** @default - none */
-  readonly priorityClassName?: string;
 }
 
 const MAIN_CONTAINER = 'database';
@@ -149,7 +147,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     // The name leaves room for the "-headless" and "-backup" suffixes.
     super(scope, id, {
       name: props.name ?? id, maxNameLength: 52, component: engine.engineName, runAsUser: props.runAsUser,
-      connectionPorts: [{ port: engine.port }], connectionKind: 'database', podOptions: props,
+      connectionPorts: [{ port: engine.port }], connectionKind: 'database', podOptions: props, priorityTier: 'data',
     });
     this.engine = engine;
     this.engine.validate(this);
@@ -181,7 +179,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     }
     const containers = this.metricsContainer ? [this.mainContainer, this.metricsContainer] : [this.mainContainer];
     const initContainers = plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [];
-    const template = this.podTemplate(props, configFiles, { containers, initContainers }, terminationGracePeriodSeconds);
+    const template = this.podTemplate(configFiles, { containers, initContainers }, terminationGracePeriodSeconds);
     [this.headlessService, this.service] = this.createServices(headlessName);
     if (this.metricsEnabled) [this.metricsService, this.serviceMonitor] = this.createMetricsService();
     this.statefulSet = this.createStatefulSet(props, template);
@@ -202,7 +200,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
   }
 
-  private podTemplate(props: StatefulDatabaseProps, configFiles: Record<string, string>,
+  private podTemplate(configFiles: Record<string, string>,
     pod: { containers: readonly RenderedContainer[]; initContainers: readonly RenderedContainer[] },
     terminationGracePeriodSeconds: number): k8s.PodTemplateSpec {
     const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(configFiles) };
@@ -217,7 +215,6 @@ export class StatefulDatabase extends Workload implements IConnectable {
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
       spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
-      priorityClassName: props.priorityClassName,
       options: this.podOptions,
     });
   }
@@ -298,7 +295,8 @@ export class StatefulDatabase extends Workload implements IConnectable {
       plan: this.engine.backup(this.context, this.host),
       hardening: this.hardening,
       defaultStorage: formatBytes(this.storageBytes),
-      podOptions,
+      // The backup keeps the database's placement and identity, but runs in the batch tier.
+      podOptions: { ...podOptions, priorityClassName: undefined },
     });
   }
 

@@ -11,6 +11,7 @@ import { Platform } from './platform';
 import { addEnv, HardeningContext, RenderedContainer } from './pod/container';
 import { hardeningContext } from './pod/hardening-context';
 import { PodOptions, ResolvedPodOptions, resolvePodOptions } from './pod/pod-options';
+import { PriorityTier } from './platform-priority';
 import { checkDnsLabel, checkEnvName, checkLabelValue } from './private/prop-checks';
 
 /** What the base needs to know of a workload before it builds anything. */
@@ -54,6 +55,11 @@ export interface WorkloadIdentityProps {
    * @default - none
    */
   readonly podOptions?: PodOptions;
+  /**
+   * The scheduling tier of its pods, which picks the Platform's PriorityClass unless `podOptions` name one.
+   * @default 'service'
+   */
+  readonly priorityTier?: PriorityTier;
 }
 
 /** Options of `connectTo`. */
@@ -113,7 +119,8 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     this.hardening = identity.hardening ?? hardeningContext(this, {
       compatibility: this.platform.compatibility, environment: this.platform.environment, runAsUser: identity.runAsUser,
     });
-    this.podOptions = resolvePodOptions(reportOn, identity.podOptions ?? {});
+    this.podOptions = resolvePodOptions(reportOn, identity.podOptions ?? {},
+      this.platform.priorityClassFor(identity.priorityTier ?? 'service'));
     const serviceAccountAnnotations = this.podOptions.serviceAccountAnnotations;
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: {

@@ -96,7 +96,7 @@ export class DatabaseBackup extends Workload {
   constructor(scope: Construct, id: string, props: DatabaseBackupProps) {
     super(scope, id, {
       name: `${props.database.workloadName}-backup`, component: 'backup', hardening: props.hardening, reportOn: scope,
-      podOptions: props.podOptions,
+      podOptions: props.podOptions, priorityTier: 'batch',
     });
     this.schedule = props.schedule ?? '0 3 * * *';
     checkCronSchedule(scope, 'backup.schedule', this.schedule);

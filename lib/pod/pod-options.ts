@@ -139,6 +139,13 @@ export interface PodOptions {
    * @see https://kubernetes.io/docs/concepts/containers/runtime-class/
    */
   readonly runtimeClassName?: string;
+  /**
+   * The PriorityClass of the pods, instead of the one of their tier.
+   * @default - the Platform's class of the workload's tier: `<platform>-data` for databases, `-edge` for the
+   * gateway, `-service` for microservices, `-batch` for jobs and backups
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClassName?: string;
 }
 
 /** Pod options after checking, in the shapes the pod template and ServiceAccount take. */
@@ -151,6 +158,7 @@ export interface ResolvedPodOptions {
   readonly nodeAffinity?: k8s.NodeAffinity;
   readonly imagePullSecrets?: k8s.LocalObjectReference[];
   readonly runtimeClassName?: string;
+  readonly priorityClassName?: string;
 }
 
 /** Workload identity annotations of the three clouds, with the form of their values. */
@@ -175,11 +183,12 @@ const TAINT_EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule',
 const NODE_OPERATORS: readonly NodeLabelOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'];
 
 /** Checks a workload's pod options and returns them in Kubernetes shapes; errors name the prop on `scope`. */
-export function resolvePodOptions(scope: IConstruct, options: PodOptions): ResolvedPodOptions {
+export function resolvePodOptions(scope: IConstruct, options: PodOptions, defaultPriorityClassName?: string): ResolvedPodOptions {
   const serviceAccountAnnotations = checkServiceAccountAnnotations(scope, options.serviceAccountAnnotations ?? {});
   const labels = checkPodLabels(scope, options.podLabels ?? {});
   if (serviceAccountAnnotations['azure.workload.identity/client-id'] !== undefined) labels[AZURE_USE_LABEL] = 'true';
   if (options.runtimeClassName !== undefined) checkDnsSubdomain(scope, 'runtimeClassName', options.runtimeClassName);
+  if (options.priorityClassName !== undefined) checkDnsSubdomain(scope, 'priorityClassName', options.priorityClassName);
   return {
     labels,
     annotations: checkPodAnnotations(scope, options.podAnnotations ?? {}),
@@ -190,6 +199,7 @@ export function resolvePodOptions(scope: IConstruct, options: PodOptions): Resol
     nodeAffinity: options.nodeAffinity === undefined ? undefined : renderNodeAffinity(scope, options.nodeAffinity),
     imagePullSecrets: options.imagePullSecrets === undefined ? undefined : renderPullSecrets(scope, options.imagePullSecrets),
     runtimeClassName: options.runtimeClassName,
+    priorityClassName: options.priorityClassName ?? defaultPriorityClassName,
   };
 }
 

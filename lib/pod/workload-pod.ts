@@ -23,7 +23,6 @@ export interface WorkloadPodProps {
   readonly terminationGracePeriodSeconds: number;
   /** When set, replicas are spread over zones and nodes by these labels. */
   readonly spreadSelector?: Record<string, string>;
-  readonly priorityClassName?: string;
   /** Pod restart policy (Jobs need `OnFailure` or `Never`). */
   readonly restartPolicy?: string;
   /** The workload's pod options (placement, pull secrets, extra labels and annotations); the kit's own win. */
@@ -52,7 +51,7 @@ export function workloadPodTemplate(props: WorkloadPodProps): k8s.PodTemplateSpe
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(props.identity),
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
-      priorityClassName: props.priorityClassName,
+      priorityClassName: options?.priorityClassName,
       runtimeClassName: options?.runtimeClassName,
       restartPolicy: props.restartPolicy,
       imagePullSecrets: options?.imagePullSecrets,

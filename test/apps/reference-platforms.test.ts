@@ -12,7 +12,7 @@ import {
 
 expect.extend(matchers);
 
-const COMMON = { Namespace: 1, ResourceQuota: 1, LimitRange: 1 };
+const COMMON = { PriorityClass: 4, Namespace: 1, ResourceQuota: 1, LimitRange: 1 };
 /** The blog's own Gateway: the Gateway, its redirect and the gateway's route (and the HTTP-01 solver's NetworkPolicy). */
 const BLOG_EDGE = { Gateway: 1, HTTPRoute: 2 };
 /** The shop on the shared Gateway: the redirect and four routes, a Certificate per host, one ReferenceGrant. */
