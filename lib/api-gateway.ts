@@ -194,6 +194,7 @@ export class ApiGateway extends Workload {
       servicePorts: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       autoscaling: bounds.autoscaling,
       podTemplate: () => this.podTemplate(configMapName, terminationGracePeriodSeconds),
+      singleLabelSelector: { podSelector: this.podSelector, label: this.policySelector },
     });
     this.deployment = released.workloads[0].apiObject as k8s.KubeDeployment;
     this.service = released.services[0];

@@ -125,6 +125,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     const released = createReleaseObjects(this, {
       plan: this.releasePlan, labels: this.labels, servicePorts: this.servicePorts(), autoscaling: bounds.autoscaling,
       podTemplate: (variant) => this.podTemplate(props, parts, variant), ingress: this.ingress,
+      singleLabelSelector: { podSelector: this.podSelector, label: this.policySelector },
     });
     this.workloads = released.workloads;
     this.routes = expose ? exposeService(this, expose, this.releasePlan.routes, { edge: this.platform.edge, port: this.port }) : [];

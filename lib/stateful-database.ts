@@ -185,7 +185,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     this.statefulSet = this.createStatefulSet(props, template);
     // One pod at a time may be evicted, also with a single replica: a drain then costs a short outage rather than
     // blocking a node upgrade forever; with replicas, the others keep serving reads meanwhile.
-    this.pdb = disruptionBudget(this, { metadata: this.metadata(), selector: this.podSelector });
+    this.pdb = disruptionBudget(this, { metadata: this.metadata(), selector: this.policySelector });
     this.declareFootprint({
       kind: 'StatefulSet', controllers: [this.workloadName], minReplicas: this.replicas, maxReplicas: this.replicas, surge: 0,
       containers: containers.map((c) => c.resources), initContainers: initContainers.map((c) => c.resources),

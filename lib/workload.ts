@@ -85,6 +85,12 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   public readonly namespace: string;
   /** Labels that select exactly this workload's pods. */
   public readonly podSelector: Readonly<Record<string, string>>;
+  /**
+   * The one label (`app.kubernetes.io/instance`) that selects exactly this workload's pods, which its NetworkPolicy
+   * and its whole-workload PDB select by: checkers that match a selector one label at a time (Polaris) then find
+   * them. Services and controllers keep `podSelector`, whose change would replace their pods.
+   */
+  public readonly policySelector: Readonly<Record<string, string>>;
   /** Labels of every object of the workload: the selector labels and the component. */
   public readonly labels: Readonly<Record<string, string>>;
   /** The ports clients reach it on; empty for jobs. */
@@ -113,6 +119,7 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     this.workloadName = identity.name;
     this.namespace = this.platform.namespaceName;
     this.podSelector = selectorLabels(this.workloadName);
+    this.policySelector = { [LabelKeys.INSTANCE]: this.workloadName };
     this.labels = { ...this.podSelector, [LabelKeys.COMPONENT]: identity.component };
     this.connectionPorts = identity.connectionPorts ?? [];
     this.connectionKind = identity.connectionKind ?? 'service';
@@ -129,7 +136,9 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
       },
       automountServiceAccountToken: false,
     });
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: this.metadata() });
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      peer: this, metadata: this.metadata(), selector: this.policySelector,
+    });
   }
 
   /**

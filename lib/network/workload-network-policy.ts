@@ -13,6 +13,11 @@ export interface WorkloadNetworkPolicyProps {
   readonly peer: INetworkPeer;
   /** Metadata of the policy object (name, labels). */
   readonly metadata: ApiObjectMetadata;
+  /**
+   * The labels the policy selects the workload's pods by.
+   * @default - the peer's podSelector
+   */
+  readonly selector?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -31,7 +36,7 @@ export class WorkloadNetworkPolicy extends Construct {
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: props.metadata,
       spec: {
-        podSelector: { matchLabels: { ...props.peer.podSelector } },
+        podSelector: { matchLabels: { ...(props.selector ?? props.peer.podSelector) } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: Lazy.any({ produce: () => this.ingressRules() }),
         egress: Lazy.any({ produce: () => this.egressRules() }),
