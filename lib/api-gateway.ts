@@ -16,6 +16,7 @@ import { Platform } from './platform';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
+import { PodOptions } from './pod/pod-options';
 import { ContainerResources, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsSubdomain, checkInteger, checkPort, checkProps, checkWholeSeconds } from './private/prop-checks';
@@ -29,7 +30,7 @@ export { ExternalTarget } from './gateway/gateway-route';
 export type { ExternalTargetOptions, GatewayRoute, IngressControllerPeer, RouteRateLimit } from './gateway/gateway-route';
 
 /** Props of an ApiGateway. */
-export interface ApiGatewayProps extends NginxGatewayOptions {
+export interface ApiGatewayProps extends NginxGatewayOptions, PodOptions {
   /** The host names the gateway serves (e.g. `blog.example.com`, `*.example.com`); at least one. */
   readonly hosts: readonly string[];
   /**
@@ -102,8 +103,6 @@ export interface ApiGatewayProps extends NginxGatewayOptions {
    * @default Duration.seconds(5)
    */
   readonly preStopDelay?: Duration;
-  /** @default - none */
-  readonly priorityClassName?: string;
 }
 
 /** The default image: nginx built to run as any non-root uid, pinned. */
@@ -154,7 +153,7 @@ export class ApiGateway extends Workload {
 
   constructor(scope: Construct, id: string, props: ApiGatewayProps) {
     checkProps(scope, id, props, ['hosts']);
-    super(scope, id, { name: props.name ?? id, component: 'gateway', runAsUser: props.runAsUser });
+    super(scope, id, { name: props.name ?? id, component: 'gateway', runAsUser: props.runAsUser, podOptions: props, priorityTier: 'edge' });
     this.port = props.port ?? 8080;
     this.healthPort = props.healthPort ?? 8081;
     checkPort(this, 'port', this.port);
@@ -194,7 +193,8 @@ export class ApiGateway extends Workload {
       labels: this.labels,
       servicePorts: [{ name: 'http', port: this.port, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       autoscaling: bounds.autoscaling,
-      podTemplate: () => this.podTemplate(configMapName, terminationGracePeriodSeconds, props.priorityClassName),
+      podTemplate: () => this.podTemplate(configMapName, terminationGracePeriodSeconds),
+      singleLabelSelector: { podSelector: this.podSelector, label: this.policySelector },
     });
     this.deployment = released.workloads[0].apiObject as k8s.KubeDeployment;
     this.service = released.services[0];
@@ -306,7 +306,7 @@ export class ApiGateway extends Workload {
     });
   }
 
-  private podTemplate(configMapName: string, terminationGracePeriodSeconds: number, priorityClassName?: string): k8s.PodTemplateSpec {
+  private podTemplate(configMapName: string, terminationGracePeriodSeconds: number): k8s.PodTemplateSpec {
     return workloadPodTemplate({
       labels: { ...this.platform.labels, ...this.labels },
       annotations: {
@@ -318,7 +318,7 @@ export class ApiGateway extends Workload {
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
       spreadSelector: { ...this.podSelector },
-      priorityClassName,
+      options: this.podOptions,
     });
   }
 

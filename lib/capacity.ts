@@ -13,8 +13,15 @@ export interface WorkloadFootprint {
   readonly maxReplicas: number;
   /** Extra pods a rollout may add on top of maxReplicas (maxSurge). */
   readonly surge: number;
-  /** Resources of each container of one pod (sidecars included, init containers excluded). */
+  /** Resources of each container of one pod that runs for the pod's life (the main one and its sidecars). */
   readonly containers: readonly ResolvedResources[];
+  /**
+   * Resources of each init container of one pod, which run one at a time before the others: the scheduler and the
+   * quota charge the pod the larger of the sum of `containers` and the largest of these, per resource.
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/init-containers/#resource-sharing-within-containers
+   */
+  readonly initContainers?: readonly ResolvedResources[];
   /** Persistent storage per replica. */
   readonly storageBytesPerReplica: number;
   /** PersistentVolumeClaims per replica. */
@@ -57,19 +64,62 @@ export function quotaDimensions(cpuLimits: boolean): readonly QuotaDimension[] {
   return all.filter((d): d is QuotaDimension => d !== false);
 }
 
-/** Per-pod sums of one workload. */
+/**
+ * What one pod of a workload is charged, as the scheduler and the ResourceQuota count it: per resource, the larger of
+ * the sum of its long-running containers and its largest init container (init containers run one at a time, before
+ * the others start).
+ */
 export function podTotals(footprint: WorkloadFootprint): CapacityTotals {
-  return footprint.containers.reduce<CapacityTotals>((sum, c) => ({
+  const running = sumOf(footprint.containers);
+  const init = largestOf(footprint.initContainers ?? []);
+  return {
     pods: 1,
-    requestsCpuMillis: sum.requestsCpuMillis + c.requests.cpuMillis,
-    requestsMemoryBytes: sum.requestsMemoryBytes + c.requests.memoryBytes,
-    limitsCpuMillis: sum.limitsCpuMillis + (c.limits.cpuMillis ?? c.requests.cpuMillis),
-    limitsMemoryBytes: sum.limitsMemoryBytes + c.limits.memoryBytes,
-    requestsEphemeralBytes: sum.requestsEphemeralBytes + c.requests.ephemeralBytes,
-    limitsEphemeralBytes: sum.limitsEphemeralBytes + c.limits.ephemeralBytes,
+    requestsCpuMillis: Math.max(running.requestsCpuMillis, init.requestsCpuMillis),
+    requestsMemoryBytes: Math.max(running.requestsMemoryBytes, init.requestsMemoryBytes),
+    limitsCpuMillis: Math.max(running.limitsCpuMillis, init.limitsCpuMillis),
+    limitsMemoryBytes: Math.max(running.limitsMemoryBytes, init.limitsMemoryBytes),
+    requestsEphemeralBytes: Math.max(running.requestsEphemeralBytes, init.requestsEphemeralBytes),
+    limitsEphemeralBytes: Math.max(running.limitsEphemeralBytes, init.limitsEphemeralBytes),
     storageBytes: footprint.storageBytesPerReplica,
     claims: footprint.claimsPerReplica,
-  }), { ...ZERO, pods: 1 });
+  };
+}
+
+/** The per-resource sum of containers that run side by side. */
+function sumOf(containers: readonly ResolvedResources[]): CapacityTotals {
+  return containers.map(containerTotals).reduce((a, b) => combine(a, b, (x, y) => x + y), ZERO);
+}
+
+/** The per-resource maximum of containers that run one after another. */
+function largestOf(containers: readonly ResolvedResources[]): CapacityTotals {
+  return containers.map(containerTotals).reduce((a, b) => combine(a, b, Math.max), ZERO);
+}
+
+/** One container's resources; with CPU limits dropped, its CPU request stands in for the limit. */
+function containerTotals(c: ResolvedResources): CapacityTotals {
+  return {
+    ...ZERO,
+    requestsCpuMillis: c.requests.cpuMillis,
+    requestsMemoryBytes: c.requests.memoryBytes,
+    limitsCpuMillis: c.limits.cpuMillis ?? c.requests.cpuMillis,
+    limitsMemoryBytes: c.limits.memoryBytes,
+    requestsEphemeralBytes: c.requests.ephemeralBytes,
+    limitsEphemeralBytes: c.limits.ephemeralBytes,
+  };
+}
+
+function combine(a: CapacityTotals, b: CapacityTotals, op: (x: number, y: number) => number): CapacityTotals {
+  return {
+    pods: op(a.pods, b.pods),
+    requestsCpuMillis: op(a.requestsCpuMillis, b.requestsCpuMillis),
+    requestsMemoryBytes: op(a.requestsMemoryBytes, b.requestsMemoryBytes),
+    limitsCpuMillis: op(a.limitsCpuMillis, b.limitsCpuMillis),
+    limitsMemoryBytes: op(a.limitsMemoryBytes, b.limitsMemoryBytes),
+    requestsEphemeralBytes: op(a.requestsEphemeralBytes, b.requestsEphemeralBytes),
+    limitsEphemeralBytes: op(a.limitsEphemeralBytes, b.limitsEphemeralBytes),
+    storageBytes: op(a.storageBytes, b.storageBytes),
+    claims: op(a.claims, b.claims),
+  };
 }
 
 /** Sums of all workloads, each at `replicas(footprint)` pods. */

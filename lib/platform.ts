@@ -12,6 +12,7 @@ import { PlatformEdge } from './edge/platform-edge';
 import { ClusterDns } from './network/cluster-dns';
 import { ClusterNetwork } from './network/cluster-network';
 import { checkStore, SecretStoreRef } from './secret-source';
+import { checkPriorityClassProvision, createPriorityClasses, priorityClassName, PriorityClassProvision, PriorityTier } from './platform-priority';
 import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './platform-monitoring';
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { routeAppSynth } from './private/app-synth-hook';
@@ -101,9 +102,23 @@ export interface PlatformProps {
    * @default - none: each names its store
    */
   readonly secretStore?: SecretStoreRef;
+  /**
+   * The PriorityClasses its pods name by tier (`<name>-data` > `-edge` > `-service` > `-batch`, batch never
+   * preempting): `'emit'` puts them in the output (cluster-scoped, applied before the workloads); `'prerequisite'`
+   * leaves them out, for a cluster where they exist already (one Platform of that name emits them, or the cluster
+   * team does).
+   * @default 'emit'
+   * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
+   */
+  readonly priorityClasses?: PriorityClassProvision;
 }
 
 const QUOTA_HEADROOM = 1.25;
+/**
+ * The Kubernetes minor the Pod Security levels are pinned to: the oldest minor the managed clusters of today run
+ * (1.32–1.35), so a later change to the "restricted" profile cannot start refusing pods on an upgrade unannounced.
+ */
+const POD_SECURITY_VERSION = 'v1.32';
 const PLATFORM_SYMBOL = Symbol.for('cdk8s-patterns.Platform');
 
 /**
@@ -153,6 +168,10 @@ export class Platform extends Chart {
   /** The platform's default External Secrets Operator store, if any. */
   public readonly secretStore?: SecretStoreRef;
   private readonly secretSources = new Map<string, string>();
+  /** Whether the PriorityClasses are emitted or expected on the cluster. */
+  public readonly priorityClassProvision: PriorityClassProvision;
+  /** The PriorityClass objects, highest tier first; empty when they are a prerequisite. */
+  public readonly priorityClasses: readonly k8s.KubePriorityClass[];
   private readonly footprints: WorkloadFootprint[] = [];
   private readonly quotaProps: QuotaProps;
 
@@ -190,6 +209,9 @@ export class Platform extends Chart {
     this.quotaProps = props.quota ?? {};
     this.checkQuotaProps();
 
+    this.priorityClassProvision = props.priorityClasses ?? 'emit';
+    checkPriorityClassProvision(this, this.priorityClassProvision);
+
     this.namespaceObject = this.createNamespace();
     checkPlusUsesSameCdk8s(this.namespaceObject);
     routeAppSynth(this);
@@ -207,6 +229,8 @@ export class Platform extends Chart {
       metadata: { name: 'allow-dns', labels: this.platformLabels('network-policy') },
       spec: { podSelector: {}, policyTypes: ['Egress'], egress: [this.dns.egressRule()] },
     });
+    this.priorityClasses = this.priorityClassProvision === 'emit'
+      ? createPriorityClasses(this, this.platformName, this.platformLabels('priority-class')) : [];
     this.edge = this.createEdge(props.edge ?? PlatformEdge.gatewayApi());
     this.node.addValidation({ validate: () => this.validateQuotaFits() });
   }
@@ -239,6 +263,11 @@ export class Platform extends Chart {
   /** The platform's Secrets by name, with their source kind (store, generated, sealed, existing). */
   public get platformSecrets(): ReadonlyMap<string, string> {
     return this.secretSources;
+  }
+
+  /** The name of the platform's PriorityClass of `tier`, whether emitted or a prerequisite. */
+  public priorityClassFor(tier: PriorityTier): string {
+    return priorityClassName(this.platformName, tier);
   }
 
   /** Registers a workload's footprint; the quota and the capacity report are derived from these. */
@@ -302,9 +331,11 @@ export class Platform extends Chart {
         labels: {
           ...this.platformLabels('namespace'),
           'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': 'v1.28',
+          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
           'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
           'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
         },
       },
     });

@@ -3,6 +3,7 @@ import { Duration } from 'cdk8s';
 import { ServiceExposeOptions } from './edge/service-exposure';
 import { ServiceIngressOptions } from './network/service-ingress';
 import { ContainerSpec } from './pod/container';
+import { PodOptions } from './pod/pod-options';
 import { Probe } from './pod/probes';
 import { ContainerResources } from './pod/resources';
 import { IRelease } from './release/release-plan';
@@ -42,7 +43,7 @@ export interface MetricsOptions {
 }
 
 /** Props of a ResilientMicroservice. */
-export interface ResilientMicroserviceProps {
+export interface ResilientMicroserviceProps extends PodOptions {
   /** The container image, pinned by a tag other than `latest` or by a digest. */
   readonly image: string;
   /**
@@ -179,6 +180,4 @@ export interface ResilientMicroserviceProps {
    * @default false
    */
   readonly verticalPodAutoscaler?: boolean;
-  /** @default - none */
-  readonly priorityClassName?: string;
 }

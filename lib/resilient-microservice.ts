@@ -14,7 +14,7 @@ import { Probe } from './pod/probes';
 import { ContainerResources } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import {
-  checkAbsolutePath, checkDnsLabel, checkDnsSubdomain, checkEnvName, checkPort, checkProps, checkUnique, checkWholeSeconds,
+  checkAbsolutePath, checkDnsLabel, checkEnvName, checkPort, checkProps, checkUnique, checkWholeSeconds,
 } from './private/prop-checks';
 import { createReleaseObjects, ReleasedWorkload } from './release/release-objects';
 import { IRelease, PodVariant, ReleasePlan } from './release/release-plan';
@@ -89,12 +89,11 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   constructor(scope: Construct, id: string, props: ResilientMicroserviceProps) {
     checkProps(scope, id, props, ['image']);
     const port = props.port ?? 8080;
-    super(scope, id, { name: props.name ?? id, component: props.component ?? 'backend', runAsUser: props.runAsUser, connectionPorts: [{ port }] });
+    super(scope, id, { name: props.name ?? id, component: props.component ?? 'backend', runAsUser: props.runAsUser, connectionPorts: [{ port }], podOptions: props });
     checkPort(this, 'port', port);
     this.port = port;
     this.host = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
     this.release = props.release ?? Release.rollingUpdate();
-    if (props.priorityClassName !== undefined) checkDnsSubdomain(this, 'priorityClassName', props.priorityClassName);
     if (props.configMountPath !== undefined) checkAbsolutePath(this, 'configMountPath', props.configMountPath);
     const bounds = resolveReplicaBounds(this, props.autoscaling, props.replicas, this.platform.environment);
     this.replicas = bounds.replicas;
@@ -126,6 +125,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     const released = createReleaseObjects(this, {
       plan: this.releasePlan, labels: this.labels, servicePorts: this.servicePorts(), autoscaling: bounds.autoscaling,
       podTemplate: (variant) => this.podTemplate(props, parts, variant), ingress: this.ingress,
+      singleLabelSelector: { podSelector: this.podSelector, label: this.policySelector },
     });
     this.workloads = released.workloads;
     this.routes = expose ? exposeService(this, expose, this.releasePlan.routes, { edge: this.platform.edge, port: this.port }) : [];
@@ -142,7 +142,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       });
     }
     if (props.verticalPodAutoscaler) this.verticalPodAutoscaler = this.createVpa(this.workloads[0]);
-    this.declareOwnFootprint(parts.sidecars);
+    this.declareOwnFootprint(parts.sidecars, parts.initContainers);
   }
 
   /**
@@ -228,7 +228,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       terminationGracePeriodSeconds: parts.terminationGracePeriodSeconds,
       // Spread all the service's pods together, whatever their track or colour.
       spreadSelector: { ...this.podSelector },
-      priorityClassName: props.priorityClassName,
+      options: this.podOptions,
     });
   }
 
@@ -296,7 +296,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   }
 
   /** One footprint for all the service's pods: both colours, or stable plus canary replicas. */
-  private declareOwnFootprint(sidecars: readonly RenderedContainer[]): void {
+  private declareOwnFootprint(sidecars: readonly RenderedContainer[], initContainers: readonly RenderedContainer[]): void {
     this.declareFootprint({
       kind: this.workloads[0].kind,
       controllers: this.workloads.map((w) => w.name),
@@ -304,6 +304,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       maxReplicas: sum(this.workloads.map((w) => w.maxReplicas)),
       surge: sum(this.workloads.map((w) => w.surge)),
       containers: [this.mainContainer.resources, ...sidecars.map((s) => s.resources)],
+      initContainers: initContainers.map((c) => c.resources),
       storageBytesPerReplica: 0,
       claimsPerReplica: 0,
     });

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { checkCronSchedule } from './database/cron-schedule';
 import { renderContainer, RenderedContainer } from './pod/container';
 import { PodMonitor } from './observability/pod-monitor';
+import { PodOptions } from './pod/pod-options';
 import { ContainerResources } from './pod/resources';
 import { cronJobSpec } from './pod/cron-job-spec';
 import { workloadPodTemplate } from './pod/workload-pod';
@@ -13,7 +14,7 @@ import { addSecretEnv, SecretKeyRef } from './secrets';
 import { Workload } from './workload';
 
 /** Props of a ScheduledJob. */
-export interface ScheduledJobProps {
+export interface ScheduledJobProps extends PodOptions {
   /** The image, pinned by tag or digest. */
   readonly image: string;
   /** Five-field cron schedule or a macro such as `@daily`, in `timeZone`. */
@@ -114,7 +115,7 @@ export class ScheduledJob extends Workload {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     checkProps(scope, id, props, ['image', 'schedule']);
-    super(scope, id, { name: props.name ?? id, maxNameLength: 52, component: 'job', runAsUser: props.runAsUser });
+    super(scope, id, { name: props.name ?? id, maxNameLength: 52, component: 'job', runAsUser: props.runAsUser, podOptions: props, priorityTier: 'batch' });
     this.schedule = props.schedule;
     checkCronSchedule(this, 'schedule', this.schedule);
     this.timeZone = props.timeZone ?? 'Etc/UTC';
@@ -155,6 +156,7 @@ export class ScheduledJob extends Workload {
           identity: this.hardening.identity,
           terminationGracePeriodSeconds: 30,
           restartPolicy: 'Never',
+          options: this.podOptions,
         }),
       }),
     });

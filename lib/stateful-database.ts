@@ -11,6 +11,7 @@ import { ServiceMonitor } from './observability/service-monitor';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
+import { PodOptions } from './pod/pod-options';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkWholeSeconds } from './private/prop-checks';
@@ -26,7 +27,7 @@ export interface ClaimRetentionPolicy {
 }
 
 /** Props of a StatefulDatabase. */
-export interface StatefulDatabaseProps {
+export interface StatefulDatabaseProps extends PodOptions {
   /** The engine: `DatabaseEngine.postgres()`, `DatabaseEngine.redis()` or your own `IDatabaseEngine`. */
   readonly engine: IDatabaseEngine;
   /**
@@ -94,8 +95,6 @@ export interface StatefulDatabaseProps {
    * @default - the environment's backups setting, with the DatabaseBackupOptions defaults
    */
   readonly backup?: DatabaseBackupOptions | false;
-  /** @default - none */
-  readonly priorityClassName?: string;
 }
 
 const MAIN_CONTAINER = 'database';
@@ -159,7 +158,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     // The name leaves room for the "-headless" and "-backup" suffixes.
     super(scope, id, {
       name: props.name ?? id, maxNameLength: 52, component: engine.engineName, runAsUser: props.runAsUser,
-      connectionPorts: [{ port: engine.port }], connectionKind: 'database',
+      connectionPorts: [{ port: engine.port }], connectionKind: 'database', podOptions: props, priorityTier: 'data',
     });
     this.engine = engine;
     this.engine.validate(this);
@@ -192,19 +191,21 @@ export class StatefulDatabase extends Workload implements IConnectable {
       WiringGraph.of(this).connect({ from: this, to: this, ports: this.connectionPorts, kind: 'database', label: 'replication' });
     }
     const containers = this.metricsContainer ? [this.mainContainer, this.metricsContainer] : [this.mainContainer];
-    const template = this.podTemplate(props, plan, configFiles, containers, terminationGracePeriodSeconds);
+    const initContainers = plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [];
+    const template = this.podTemplate(configFiles, { containers, initContainers, volumes: this.sharedMemoryVolumes(plan) }, terminationGracePeriodSeconds);
     [this.headlessService, this.service] = this.createServices(headlessName);
     if (this.replicas > 1) this.readService = this.createReadService();
     if (this.metricsEnabled) [this.metricsService, this.serviceMonitor] = this.createMetricsService();
     this.statefulSet = this.createStatefulSet(props, template);
     // One pod at a time may be evicted, also with a single replica: a drain then costs a short outage rather than
     // blocking a node upgrade forever; with replicas, the others keep serving reads meanwhile.
-    this.pdb = disruptionBudget(this, { metadata: this.metadata(), selector: this.podSelector });
+    this.pdb = disruptionBudget(this, { metadata: this.metadata(), selector: this.policySelector });
     this.declareFootprint({
       kind: 'StatefulSet', controllers: [this.workloadName], minReplicas: this.replicas, maxReplicas: this.replicas, surge: 0,
-      containers: containers.map((c) => c.resources), storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
+      containers: containers.map((c) => c.resources), initContainers: initContainers.map((c) => c.resources),
+      storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
     });
-    this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false));
+    this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false), props);
   }
 
   /** Env a client gets: host and port as values, user and password as references to the credentials Secret. */
@@ -213,21 +214,22 @@ export class StatefulDatabase extends Workload implements IConnectable {
     return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
   }
 
-  private podTemplate(props: StatefulDatabaseProps, plan: EngineContainerPlan, configFiles: Record<string, string>,
-    containers: readonly RenderedContainer[], terminationGracePeriodSeconds: number): k8s.PodTemplateSpec {
+  private podTemplate(configFiles: Record<string, string>,
+    pod: { containers: readonly RenderedContainer[]; initContainers: readonly RenderedContainer[]; volumes: readonly k8s.Volume[] },
+    terminationGracePeriodSeconds: number): k8s.PodTemplateSpec {
     const annotations: Record<string, string> = { [CONFIG_HASH_ANNOTATION]: configHash(configFiles) };
     if (this.metricsEnabled) Object.assign(annotations, this.exposeMetrics(this.engine.exporterPort, '/metrics'));
     return workloadPodTemplate({
       labels: { ...this.platform.labels, ...this.labels, [LabelKeys.VERSION]: this.engine.version },
       annotations,
       serviceAccountName: this.workloadName,
-      containers,
-      initContainers: plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [],
-      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, ...this.sharedMemoryVolumes(plan)],
+      containers: pod.containers,
+      initContainers: pod.initContainers,
+      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, ...pod.volumes],
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
       spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
-      priorityClassName: props.priorityClassName,
+      options: this.podOptions,
     });
   }
 
@@ -321,7 +323,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     });
   }
 
-  private createBackup(backup: DatabaseBackupOptions | false): DatabaseBackup | undefined {
+  private createBackup(backup: DatabaseBackupOptions | false, podOptions: PodOptions): DatabaseBackup | undefined {
     if (backup === false) return undefined;
     return new DatabaseBackup(this, 'Backup', {
       ...backup,
@@ -329,6 +331,8 @@ export class StatefulDatabase extends Workload implements IConnectable {
       plan: this.engine.backup(this.context, this.host),
       hardening: this.hardening,
       defaultStorage: formatBytes(this.storageBytes),
+      // The backup keeps the database's placement and identity, but runs in the batch tier.
+      podOptions: { ...podOptions, priorityClassName: undefined },
     });
   }
 

@@ -11,6 +11,8 @@ import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
 import { addEnv, HardeningContext, RenderedContainer } from './pod/container';
 import { hardeningContext } from './pod/hardening-context';
+import { PodOptions, ResolvedPodOptions, resolvePodOptions } from './pod/pod-options';
+import { PriorityTier } from './platform-priority';
 import { checkDnsLabel, checkEnvName, checkLabelValue } from './private/prop-checks';
 
 /** What the base needs to know of a workload before it builds anything. */
@@ -49,6 +51,16 @@ export interface WorkloadIdentityProps {
    * @default 'service'
    */
   readonly connectionKind?: EdgeKind;
+  /**
+   * The workload's pod options (placement, pull secrets, extra pod metadata, ServiceAccount annotations).
+   * @default - none
+   */
+  readonly podOptions?: PodOptions;
+  /**
+   * The scheduling tier of its pods, which picks the Platform's PriorityClass unless `podOptions` name one.
+   * @default 'service'
+   */
+  readonly priorityTier?: PriorityTier;
 }
 
 /** Options of `connectTo`. */
@@ -84,6 +96,12 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   public readonly namespace: string;
   /** Labels that select exactly this workload's pods. */
   public readonly podSelector: Readonly<Record<string, string>>;
+  /**
+   * The one label (`app.kubernetes.io/instance`) that selects exactly this workload's pods, which its NetworkPolicy
+   * and its whole-workload PDB select by: checkers that match a selector one label at a time (Polaris) then find
+   * them. Services and controllers keep `podSelector`, whose change would replace their pods.
+   */
+  public readonly policySelector: Readonly<Record<string, string>>;
   /** Labels of every object of the workload: the selector labels and the component. */
   public readonly labels: Readonly<Record<string, string>>;
   /** The ports clients reach it on; empty for jobs. */
@@ -100,6 +118,8 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   protected readonly platform: Platform;
   /** What the Platform's profiles decide for its containers. */
   protected readonly hardening: HardeningContext;
+  /** Its checked pod options, for its pod templates. */
+  protected readonly podOptions: ResolvedPodOptions;
 
   protected constructor(scope: Construct, id: string, identity: WorkloadIdentityProps) {
     super(scope, id);
@@ -110,16 +130,26 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     this.workloadName = identity.name;
     this.namespace = this.platform.namespaceName;
     this.podSelector = selectorLabels(this.workloadName);
+    this.policySelector = { [LabelKeys.INSTANCE]: this.workloadName };
     this.labels = { ...this.podSelector, [LabelKeys.COMPONENT]: identity.component };
     this.connectionPorts = identity.connectionPorts ?? [];
     this.connectionKind = identity.connectionKind ?? 'service';
     this.hardening = identity.hardening ?? hardeningContext(this, {
       compatibility: this.platform.compatibility, environment: this.platform.environment, runAsUser: identity.runAsUser,
     });
+    this.podOptions = resolvePodOptions(reportOn, identity.podOptions ?? {},
+      this.platform.priorityClassFor(identity.priorityTier ?? 'service'));
+    const serviceAccountAnnotations = this.podOptions.serviceAccountAnnotations;
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: this.metadata(), automountServiceAccountToken: false,
+      metadata: {
+        ...this.metadata(),
+        annotations: Object.keys(serviceAccountAnnotations).length ? { ...serviceAccountAnnotations } : undefined,
+      },
+      automountServiceAccountToken: false,
     });
-    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { peer: this, metadata: this.metadata(), dns: this.platform.dns });
+    this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      peer: this, metadata: this.metadata(), selector: this.policySelector, dns: this.platform.dns,
+    });
   }
 
   /**

@@ -159,7 +159,8 @@ describe('ApiGateway objects and defaults', () => {
     expect([gateway.minReplicas, gateway.maxReplicas]).toEqual([2, 5]);
     expect(findObject(objects, 'PodDisruptionBudget', 'gateway').spec).toEqual({
       maxUnavailable: 1,
-      selector: { matchLabels: { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/instance': 'gateway' } },
+      // One label, unique to the workload: checkers that match selectors label by label find it
+      selector: { matchLabels: { 'app.kubernetes.io/instance': 'gateway' } },
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
     });
   });

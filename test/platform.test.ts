@@ -3,20 +3,24 @@ import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Compatibility, Environment, Platform, ResilientMicroservice } from '../lib';
 import { synthesizeCharts } from '../lib/synthesis';
-import { findObject, objectsOfKind, synth, testPlatform } from './support/objects';
+import { findObject, K8sObject, objectsOfKind, synth, testPlatform } from './support/objects';
 
 describe('Platform', () => {
-  test('emits its Namespace, cluster-scoped, enforcing Pod Security "restricted"', () => {
+  test('emits its Namespace, cluster-scoped, enforcing, auditing and warning Pod Security "restricted" of v1.32', () => {
     const { platform } = testPlatform({ namespace: 'blog-platform', name: 'blog' });
     const ns = findObject(synth(platform), 'Namespace', 'blog-platform');
     expect(ns.metadata.namespace).toBeUndefined();
     expect(ns.metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'v1.28',
+      'pod-security.kubernetes.io/enforce-version': 'v1.32',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/audit-version': 'v1.32',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/warn-version': 'v1.32',
     });
   });
 
-  test('puts the standard labels and the environment on every object, and every object in its namespace', () => {
+  test('puts the standard labels and the environment on every object, and every namespaced object in its namespace', () => {
     const { platform } = testPlatform({ namespace: 'blog-platform', name: 'blog', environment: Environment.STAGING });
     new ResilientMicroservice(platform, 'posts', { image: 'blog/posts:1.4.0', config: { A: '1' } });
     for (const o of synth(platform)) {
@@ -27,7 +31,7 @@ describe('Platform', () => {
       });
       expect(Object.keys(o.metadata.labels)).toEqual(expect.arrayContaining([
         'app.kubernetes.io/name', 'app.kubernetes.io/instance', 'app.kubernetes.io/component']));
-      if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe('blog-platform');
+      if (o.kind !== 'Namespace' && o.kind !== 'PriorityClass') expect(o.metadata.namespace).toBe('blog-platform');
     }
   });
 
@@ -74,6 +78,58 @@ describe('Platform', () => {
     const { app, platform } = testPlatform({ quota: { pods: 5 } });
     new ResilientMicroservice(platform, 'posts', { image: 'blog/posts:1.4.0' });
     expect(() => synthesizeCharts(app)).toThrow(/\[shop\] quota\.pods \(5\) is below what the platform needs at maximum scale \(13\)/);
+  });
+
+  describe('init containers are charged as the scheduler charges them: max(sum of containers, largest init container)', () => {
+    const MIGRATE = { name: 'migrate', image: 'shop/migrate:1.0.0', resources: { requests: { cpu: '2', memory: '64Mi' } } };
+
+    function millis(q: string): number {
+      return q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000;
+    }
+
+    test('given a 2 CPU init container, the derived quota fits 13 pods charged 2 CPU each, not the 100m of the main container', () => {
+      const { platform } = testPlatform();
+      new ResilientMicroservice(platform, 'posts', { image: 'blog/posts:1.4.0', initContainers: [MIGRATE] });
+      const objects = synth(platform);
+      const spec = findObject(objects, 'Deployment', 'posts').spec.template.spec;
+      // What the scheduler charges one pod, read from the pod itself
+      const running = spec.containers.reduce((n: number, c: K8sObject) => n + millis(c.resources.requests.cpu), 0);
+      const largestInit = Math.max(...spec.initContainers.map((c: K8sObject) => millis(c.resources.requests.cpu)));
+      expect([running, largestInit]).toEqual([100, 2000]);
+      const hard = findObject(objects, 'ResourceQuota', 'platform-quota').spec.hard;
+      // 10 replicas + 3 surge, each 2 CPU requested (4 CPU limit), plus 25 %
+      expect(millis(hard['requests.cpu'])).toBeGreaterThanOrEqual(13 * Math.max(running, largestInit));
+      expect(hard['requests.cpu']).toBe('32500m');
+      expect(hard['limits.cpu']).toBe('65');
+      // Memory: the main container's 128Mi outweighs the init container's 64Mi, so it is unchanged
+      expect(hard['requests.memory']).toBe('2080Mi');
+    });
+
+    test('given init containers smaller than the pod, the quota is what the containers alone need', () => {
+      const { platform } = testPlatform();
+      new ResilientMicroservice(platform, 'posts', {
+        image: 'blog/posts:1.4.0',
+        initContainers: [{ name: 'wait', image: 'busybox:1.36.1', resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
+      });
+      const hard = findObject(synth(platform), 'ResourceQuota', 'platform-quota').spec.hard;
+      expect(hard).toMatchObject({ 'requests.cpu': '1625m', 'requests.memory': '2080Mi', 'limits.cpu': '3250m' });
+    });
+
+    test('given two init containers, only the largest counts (they run one at a time)', () => {
+      const { platform } = testPlatform();
+      new ResilientMicroservice(platform, 'posts', {
+        image: 'blog/posts:1.4.0',
+        initContainers: [MIGRATE, { ...MIGRATE, name: 'seed', resources: { requests: { cpu: '1', memory: '64Mi' } } }],
+      });
+      const hard = findObject(synth(platform), 'ResourceQuota', 'platform-quota').spec.hard;
+      expect(hard['requests.cpu']).toBe('32500m');
+    });
+
+    test('given an explicit quota that fits the containers but not the init container, synth fails naming both figures', () => {
+      const { app, platform } = testPlatform({ quota: { requestsCpu: '4' } });
+      new ResilientMicroservice(platform, 'posts', { image: 'blog/posts:1.4.0', initContainers: [MIGRATE] });
+      expect(() => synthesizeCharts(app)).toThrow(/\[shop\] quota\.requestsCpu \(4\) is below what the platform needs at maximum scale \(26\)/);
+    });
   });
 
   test('a LimitRange gives containers defaults', () => {

@@ -150,7 +150,7 @@ describe('StatefulDatabase defaults', () => {
       expect(pdb.spec).toEqual({
         maxUnavailable: 1,
         unhealthyPodEvictionPolicy: 'AlwaysAllow',
-        selector: { matchLabels: { 'app.kubernetes.io/name': 'postgres', 'app.kubernetes.io/instance': 'postgres' } },
+        selector: { matchLabels: { 'app.kubernetes.io/instance': 'postgres' } },
       });
     }
   });

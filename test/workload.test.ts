@@ -1,7 +1,7 @@
 // The Workload base: what every workload kind shares, the wiring verbs, cdk8s-plus interop and the props guard.
 import { Chart } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
-import { ApiGateway, DatabaseEngine, PatternError, ResilientMicroservice, ScheduledJob, StatefulDatabase, Workload } from '../lib';
+import { ApiGateway, DatabaseEngine, PatternError, Release, ResilientMicroservice, ScheduledJob, StatefulDatabase, Workload } from '../lib';
 import { WiringGraph } from '../lib/network/wiring-graph';
 import { findObject, K8sObject, synth, testPlatform } from './support/objects';
 
@@ -19,7 +19,7 @@ function policyOf(objects: readonly K8sObject[], name: string): K8sObject {
 }
 
 describe('Workload base', () => {
-  test('the five workload kinds share one base: own ServiceAccount without token, one NetworkPolicy on their pods', () => {
+  test('the five workload kinds share one base: own ServiceAccount without token, one NetworkPolicy on their pods by one label', () => {
     // given
     const { platform, users, db, gateway, job, backup } = allKinds();
     // when
@@ -30,7 +30,8 @@ describe('Workload base', () => {
       const account = findObject(objects, 'ServiceAccount', workload.workloadName);
       expect(account.automountServiceAccountToken).toBe(false);
       expect(account.metadata.labels).toEqual(expect.objectContaining(workload.labels));
-      expect(policyOf(objects, workload.workloadName).spec.podSelector.matchLabels).toEqual(workload.podSelector);
+      expect(policyOf(objects, workload.workloadName).spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/instance': workload.workloadName });
+      expect(workload.policySelector).toEqual({ 'app.kubernetes.io/instance': workload.workloadName });
       expect(workload.mainContainer.container.name).toBeTruthy();
     }
     expect(backup.workloadName).toBe('pg-backup');
@@ -122,5 +123,44 @@ describe('cdk8s-plus interop', () => {
     const worker = new plus.Deployment(new Chart(app, 'other'), 'worker', { containers: [{ image: 'legacy/worker:2.0' }] });
     expect(() => users.allowTo(worker)).toThrow(PatternError);
     expect(() => users.allowTo(worker)).toThrow(/allowTo \("other\/worker"\) needs the ports to allow/);
+  });
+});
+
+describe('selectors: policies and whole-workload PDBs by one label, Services and controllers as they were', () => {
+  const BOTH = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name });
+
+  test('given every kind, the NetworkPolicy selects by the instance label alone, and it selects the pods', () => {
+    const { platform, users, db, gateway, job, backup } = allKinds();
+    const objects = synth(platform);
+    for (const workload of [users, db, gateway, job, backup]) {
+      const selector = policyOf(objects, workload.workloadName).spec.podSelector.matchLabels;
+      expect(Object.keys(selector)).toEqual(['app.kubernetes.io/instance']);
+    }
+    const podLabels = findObject(objects, 'StatefulSet', 'pg').spec.template.metadata.labels;
+    expect(podLabels['app.kubernetes.io/instance']).toBe('pg');
+  });
+
+  test('the database and gateway PDBs select by one label; Services and controllers keep both', () => {
+    const { platform } = allKinds();
+    const objects = synth(platform);
+    expect(findObject(objects, 'PodDisruptionBudget', 'pg').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'pg' });
+    expect(findObject(objects, 'PodDisruptionBudget', 'gateway').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'gateway' });
+    expect(findObject(objects, 'Service', 'pg').spec.selector).toEqual(BOTH('pg'));
+    expect(findObject(objects, 'StatefulSet', 'pg').spec.selector.matchLabels).toEqual(BOTH('pg'));
+    expect(findObject(objects, 'Service', 'gateway').spec.selector).toEqual(BOTH('gateway'));
+    expect(findObject(objects, 'Deployment', 'gateway').spec.selector.matchLabels).toEqual(BOTH('gateway'));
+  });
+
+  test('a colour\'s PDB keeps its colour label: one PDB per pod, never two', () => {
+    const { platform } = testPlatform();
+    new ResilientMicroservice(platform, 'orders', {
+      image: 'shop/orders:1.2.0', release: Release.blueGreen({ active: 'blue', green: { image: 'shop/orders:1.3.0' } }),
+    });
+    const objects = synth(platform);
+    expect(findObject(objects, 'PodDisruptionBudget', 'orders-blue').spec.selector.matchLabels)
+      .toEqual({ ...BOTH('orders'), 'cdk8s-patterns.io/color': 'blue' });
+    expect(findObject(objects, 'PodDisruptionBudget', 'orders-green').spec.selector.matchLabels)
+      .toEqual({ ...BOTH('orders'), 'cdk8s-patterns.io/color': 'green' });
+    expect(policyOf(objects, 'orders').spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'orders' });
   });
 });

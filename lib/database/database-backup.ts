@@ -4,6 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IConnectable, WiringGraph } from '../network/wiring-graph';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from '../pod/container';
+import { PodOptions } from '../pod/pod-options';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from '../pod/resources';
 import { cronJobSpec } from '../pod/cron-job-spec';
 import { workloadPodTemplate } from '../pod/workload-pod';
@@ -67,6 +68,12 @@ export interface DatabaseBackupProps extends DatabaseBackupOptions {
   readonly hardening: HardeningContext;
   /** Used when `storage` is not set. */
   readonly defaultStorage: MemoryQuantity;
+  /**
+   * The database's pod options: the job runs on the same nodes, pulls with the same Secrets and has the same cloud
+   * identity.
+   * @default - none
+   */
+  readonly podOptions?: PodOptions;
 }
 
 const BACKUP_DIR = '/backup';
@@ -89,6 +96,7 @@ export class DatabaseBackup extends Workload {
   constructor(scope: Construct, id: string, props: DatabaseBackupProps) {
     super(scope, id, {
       name: `${props.database.workloadName}-backup`, component: 'backup', hardening: props.hardening, reportOn: scope,
+      podOptions: props.podOptions, priorityTier: 'batch',
     });
     this.schedule = props.schedule ?? '0 3 * * *';
     checkCronSchedule(scope, 'backup.schedule', this.schedule);
@@ -145,6 +153,7 @@ export class DatabaseBackup extends Workload {
       identity: this.hardening.identity,
       terminationGracePeriodSeconds: 30,
       restartPolicy: 'Never',
+      options: this.podOptions,
     });
   }
 }

@@ -15,6 +15,11 @@ export interface WorkloadNetworkPolicyProps {
   readonly metadata: ApiObjectMetadata;
   /** The platform's DNS, which every workload may reach. */
   readonly dns: ClusterDns;
+  /**
+   * The labels the policy selects the workload's pods by.
+   * @default - the peer's podSelector
+   */
+  readonly selector?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -35,7 +40,7 @@ export class WorkloadNetworkPolicy extends Construct {
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: props.metadata,
       spec: {
-        podSelector: { matchLabels: { ...props.peer.podSelector } },
+        podSelector: { matchLabels: { ...(props.selector ?? props.peer.podSelector) } },
         policyTypes: ['Ingress', 'Egress'],
         ingress: Lazy.any({ produce: () => this.ingressRules() }),
         egress: Lazy.any({ produce: () => this.egressRules() }),

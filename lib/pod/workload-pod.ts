@@ -1,6 +1,7 @@
 // Assembles the pod template every workload shares: hardened containers, identity, spreading, shutdown.
 import { k8s } from 'cdk8s-plus-28';
 import { RenderedContainer } from './container';
+import { ResolvedPodOptions } from './pod-options';
 import { PodIdentity, restrictedPodSecurityContext } from './security';
 import { nodeAntiAffinity, topologySpread } from './spreading';
 
@@ -22,9 +23,10 @@ export interface WorkloadPodProps {
   readonly terminationGracePeriodSeconds: number;
   /** When set, replicas are spread over zones and nodes by these labels. */
   readonly spreadSelector?: Record<string, string>;
-  readonly priorityClassName?: string;
   /** Pod restart policy (Jobs need `OnFailure` or `Never`). */
   readonly restartPolicy?: string;
+  /** The workload's pod options (placement, pull secrets, extra labels and annotations); the kit's own win. */
+  readonly options?: ResolvedPodOptions;
 }
 
 /** The pod template of a Deployment, StatefulSet or Job. */
@@ -35,21 +37,31 @@ export function workloadPodTemplate(props: WorkloadPodProps): k8s.PodTemplateSpe
     ...props.containers.flatMap((c) => c.volumes),
     ...initContainers.flatMap((c) => c.volumes),
   ];
+  const options = props.options;
+  const podAntiAffinity = props.spreadSelector ? nodeAntiAffinity(props.spreadSelector).podAntiAffinity : undefined;
+  const affinity = options?.nodeAffinity || podAntiAffinity ? { nodeAffinity: options?.nodeAffinity, podAntiAffinity } : undefined;
   return {
-    metadata: { labels: props.labels, annotations: props.annotations },
+    metadata: {
+      labels: { ...options?.labels, ...props.labels },
+      annotations: { ...options?.annotations, ...props.annotations },
+    },
     spec: {
       serviceAccountName: props.serviceAccountName,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(props.identity),
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
-      priorityClassName: props.priorityClassName,
+      priorityClassName: options?.priorityClassName,
+      runtimeClassName: options?.runtimeClassName,
       restartPolicy: props.restartPolicy,
+      imagePullSecrets: options?.imagePullSecrets,
+      nodeSelector: options?.nodeSelector,
+      tolerations: options?.tolerations,
       initContainers: initContainers.length ? initContainers.map((c) => c.container) : undefined,
       containers: props.containers.map((c) => c.container),
       volumes: volumes.length ? volumes : undefined,
       topologySpreadConstraints: props.spreadSelector ? topologySpread(props.spreadSelector) : undefined,
-      affinity: props.spreadSelector ? nodeAntiAffinity(props.spreadSelector) : undefined,
+      affinity,
     },
   };
 }

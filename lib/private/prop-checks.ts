@@ -128,6 +128,21 @@ export function checkLabelValue(scope: IConstruct | string, prop: string, value:
   }
 }
 
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+/** A label or annotation key: an optional DNS-subdomain prefix and '/', then a name of at most 63 characters. */
+export function checkLabelKey(scope: IConstruct, prop: string, key: string): void {
+  checkRenderableKey(scope, prop, key);
+  const slash = typeof key === 'string' ? key.lastIndexOf('/') : -1;
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const validPrefix = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+  if (typeof key !== 'string' || !validPrefix || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+    throw PatternError.invalidProp(scope, prop, key,
+      "must be a label key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit (e.g. \"example.com/team\")");
+  }
+}
+
 const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 
 /** A key of a Secret or ConfigMap: letters, digits, '-', '_' and '.', at most 253, not `.` or `..`. */

@@ -48,6 +48,12 @@ export interface ReleaseObjectsProps {
    * @default - none (a plan with a canary Ingress needs one)
    */
   readonly ingress?: ReleaseIngress;
+  /**
+   * The workload's pod selector and the one label that selects the same pods: the PDB of a controller that runs all
+   * of the workload's pods selects by that label; a colour's or a track's PDB keeps its controller's selector.
+   * @default - every PDB selects by its controller's selector
+   */
+  readonly singleLabelSelector?: { readonly podSelector: Readonly<Record<string, string>>; readonly label: Readonly<Record<string, string>> };
 }
 
 /** The objects of a release. */
@@ -96,10 +102,21 @@ export function createReleaseObjects(scope: Construct, props: ReleaseObjectsProp
         options: props.autoscaling,
       }));
     }
-    pdbs.push(disruptionBudget(owner, { metadata, selector: workload.selector }));
+    pdbs.push(disruptionBudget(owner, { metadata, selector: pdbSelector(props, workload.selector) }));
   });
   const canaryIngress = plan.canaryIngress && createCanaryIngress(scope, props);
   return { workloads, services, hpas, pdbs, canaryIngress };
+}
+
+/** A controller's PDB selector: the workload's one label where the controller runs all the workload's pods. */
+function pdbSelector(props: ReleaseObjectsProps, selector: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const single = props.singleLabelSelector;
+  return single && sameLabels(selector, single.podSelector) ? single.label : selector;
+}
+
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }
 
 /** One controller on the kit's one spec: bounded history, a progress deadline, a short readiness soak. */

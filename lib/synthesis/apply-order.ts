@@ -3,7 +3,7 @@ import { compareCodePoints } from '../private/ordering';
 
 /** The order objects are applied in: what others depend on comes first. */
 const KIND_ORDER = [
-  'Namespace', 'CustomResourceDefinition', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount',
+  'Namespace', 'CustomResourceDefinition', 'PriorityClass', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount',
   'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'Service', 'Deployment', 'StatefulSet', 'CronJob', 'Job',
   'HorizontalPodAutoscaler', 'VerticalPodAutoscaler', 'PodDisruptionBudget', 'Ingress',
 ];

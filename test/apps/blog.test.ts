@@ -25,9 +25,10 @@ describe.each(ENVIRONMENTS.map((environment) => ({ environment, environmentName:
       ({ objects } = buildReference(BLOG, environment));
     });
 
-    test('everything is in the namespace blog-platform', () => {
+    test('everything is in the namespace blog-platform, but the cluster-scoped Namespace and PriorityClasses', () => {
       expect(objects).toHaveResource('Namespace', { metadata: { name: 'blog-platform' } });
-      const elsewhere = objects.filter((o) => o.kind !== 'Namespace' && o.metadata.namespace !== 'blog-platform');
+      const clusterScoped = new Set(['Namespace', 'PriorityClass']);
+      const elsewhere = objects.filter((o) => !clusterScoped.has(o.kind) && o.metadata.namespace !== 'blog-platform');
       expect(elsewhere.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
     });
 

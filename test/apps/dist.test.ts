@@ -98,6 +98,6 @@ test('a changed, missing or left-over file in dist/ fails with the command that 
     'dist/ is stale: run `npm run synth` and commit dist/. 3 file(s) differ:',
     '  - ecommerce/staging.topology.md: missing from dist/',
     '  - blog/preview.k8s.yaml: in dist/ but no longer synthesized',
-    '  - blog/production.k8s.yaml: differs from line 15: synthesized "  name: blog-platform", committed "  name: blog-old"',
+    '  - blog/production.k8s.yaml: differs from line 17: synthesized "  name: blog-platform", committed "  name: blog-old"',
   ].join('\n'));
 });

@@ -12,7 +12,7 @@ import {
 
 expect.extend(matchers);
 
-const COMMON = { Namespace: 1, ResourceQuota: 1, LimitRange: 1 };
+const COMMON = { PriorityClass: 4, Namespace: 1, ResourceQuota: 1, LimitRange: 1 };
 /** The blog's own Gateway: the Gateway, its redirect and the gateway's route (and the HTTP-01 solver's NetworkPolicy). */
 const BLOG_EDGE = { Gateway: 1, HTTPRoute: 2 };
 /** The shop on the shared Gateway: the redirect and four routes, a Certificate per host, one ReferenceGrant. */
@@ -266,7 +266,7 @@ function ipBlockEgress(objects: readonly K8sObject[]): string[] {
   const triples = new Set<string>();
   const dns = JSON.stringify(findResource(objects, 'NetworkPolicy', 'allow-dns').spec.egress[0]);
   for (const policy of workloadPolicies(objects)) {
-    const from = policy.spec.podSelector.matchLabels['app.kubernetes.io/name'];
+    const from = policy.spec.podSelector.matchLabels['app.kubernetes.io/instance'];
     for (const rule of policy.spec.egress ?? []) {
       if (JSON.stringify(rule) === dns || !(rule.to ?? []).some((peer: K8sObject) => peer.ipBlock)) continue;
       for (const port of rule.ports ?? []) triples.add(`${from} -> ipBlock :${port.port}`);

@@ -61,14 +61,16 @@ describe('per-object layout', () => {
     const out = synthInto(blogApp(), { layout: 'per-object' });
     const kustomization = load(read(out, 'blog/production/kustomization.yaml')) as { resources: string[] };
     expect(kustomization.resources).toEqual([
-      '00-namespace-blog-production.yaml', '02-resourcequota-platform-quota.yaml', '03-limitrange-container-defaults.yaml',
-      '04-networkpolicy-allow-dns.yaml', '04-networkpolicy-auth-service.yaml', '04-networkpolicy-default-deny.yaml',
-      '05-serviceaccount-auth-service.yaml', '09-service-auth-service.yaml', '10-deployment-auth-service.yaml',
-      '14-horizontalpodautoscaler-auth-service.yaml', '16-poddisruptionbudget-auth-service.yaml',
+      '00-namespace-blog-production.yaml',
+      '02-priorityclass-blog-batch.yaml', '02-priorityclass-blog-data.yaml', '02-priorityclass-blog-edge.yaml', '02-priorityclass-blog-service.yaml',
+      '03-resourcequota-platform-quota.yaml', '04-limitrange-container-defaults.yaml',
+      '05-networkpolicy-allow-dns.yaml', '05-networkpolicy-auth-service.yaml', '05-networkpolicy-default-deny.yaml',
+      '06-serviceaccount-auth-service.yaml', '10-service-auth-service.yaml', '11-deployment-auth-service.yaml',
+      '15-horizontalpodautoscaler-auth-service.yaml', '17-poddisruptionbudget-auth-service.yaml',
     ]);
     expect([...kustomization.resources].sort()).toEqual(kustomization.resources);
     expect(files(out).filter((f) => f.startsWith('blog/production/'))).toHaveLength(kustomization.resources.length + 1);
-    expect(loadAll(read(out, 'blog/production/10-deployment-auth-service.yaml'))).toEqual([
+    expect(loadAll(read(out, 'blog/production/11-deployment-auth-service.yaml'))).toEqual([
       expect.objectContaining({ kind: 'Deployment', metadata: expect.objectContaining({ name: 'auth-service' }) }),
     ]);
     expect(files(out).some((f) => f.startsWith('gitops/'))).toBe(false);
@@ -91,13 +93,13 @@ describe('per-object layout', () => {
     new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a' } });
     const out = synthInto(app, { layout: 'per-object' });
     expect((load(read(out, 'crds/kustomization.yaml')) as { resources: string[] }).resources).toEqual([
-      '00-namespace-a.yaml', '01-customresourcedefinition-widgets.example.com.yaml', '18-widget-w-a.yaml', '18-widget-w-b.yaml',
+      '00-namespace-a.yaml', '01-customresourcedefinition-widgets.example.com.yaml', '19-widget-w-a.yaml', '19-widget-w-b.yaml',
     ]);
   });
 
   test('objectFileNames names cluster-scoped duplicates "cluster"', () => {
     const o = (namespace?: string) => ({ kind: 'Widget', metadata: { name: 'w', namespace } });
-    expect(objectFileNames([o(), o('x')])).toEqual(['18-widget-w-cluster.yaml', '18-widget-w-x.yaml']);
+    expect(objectFileNames([o(), o('x')])).toEqual(['19-widget-w-cluster.yaml', '19-widget-w-x.yaml']);
   });
 });
 

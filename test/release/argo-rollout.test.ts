@@ -64,7 +64,7 @@ describe('Release.argoRollout', () => {
       .toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'orders' });
     expect(findObject(objects, 'VerticalPodAutoscaler', 'orders').spec.targetRef)
       .toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'orders' });
-    expect(findObject(objects, 'PodDisruptionBudget', 'orders').spec.selector.matchLabels).toEqual(SELECTOR);
+    expect(findObject(objects, 'PodDisruptionBudget', 'orders').spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'orders' });
   });
 
   test('default steps: 20, 50, 80 % with five-minute pauses; footprint kind Rollout with 25 % surge', () => {

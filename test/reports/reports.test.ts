@@ -36,6 +36,17 @@ test('the capacity report shows per-pod and total figures at minimum and maximum
   expect(report).toMatch(/\| pods \| 26 \| 33 \| 79 % \|/);
 });
 
+test('the capacity report charges a pod its largest init container where that is more than its containers', () => {
+  const { platform } = testPlatform({ namespace: 'shop', name: 'shop' });
+  new ResilientMicroservice(platform, 'orders', {
+    image: 'shop/orders:1.2.0',
+    initContainers: [{ name: 'migrate', image: 'shop/migrate:1.0.0', resources: { requests: { cpu: '2', memory: '64Mi' } } }],
+  });
+  const report = capacityReport(platform);
+  expect(report).toContain('| orders | Deployment | 2–10 (+3) | 2 / 4 | 128Mi / 256Mi | 4 / 8 | 256Mi / 512Mi | 26 / 52 | 1664Mi / 3328Mi | – |');
+  expect(report).toMatch(/\| requests\.cpu \| 26 \| 32500m \| 80 % \|/);
+});
+
 test('platforms sharing a namespace in one app (one per environment) keep their own edges', () => {
   const app = Testing.app();
   for (const environment of [Environment.STAGING, Environment.PRODUCTION]) {

@@ -89,6 +89,8 @@ export function resolveContainerPort(template: K8sObject, targetPort: string | n
 }
 
 const NAME_LABEL = 'app.kubernetes.io/name';
+/** The one label a workload's own NetworkPolicy and PDB select its pods by. */
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
 /** One allowed connection: `from` may open connections to `to` on `port`. */
 export function triple(from: string, to: string, port: number): string {
@@ -103,7 +105,7 @@ export function triple(from: string, to: string, port: number): string {
 export function ingressAllows(objects: readonly K8sObject[], externalNames: Readonly<Record<string, string>>): string[] {
   const triples = new Set<string>();
   for (const policy of workloadPolicies(objects)) {
-    const to = policy.spec.podSelector.matchLabels[NAME_LABEL];
+    const to = policy.spec.podSelector.matchLabels[INSTANCE_LABEL];
     for (const rule of policy.spec.ingress ?? []) {
       for (const peer of rule.from ?? []) {
         const from = peerName(policy, peer, externalNames);
@@ -118,7 +120,7 @@ export function ingressAllows(objects: readonly K8sObject[], externalNames: Read
 export function egressAllowsToWorkloads(objects: readonly K8sObject[]): string[] {
   const triples = new Set<string>();
   for (const policy of workloadPolicies(objects)) {
-    const from = policy.spec.podSelector.matchLabels[NAME_LABEL];
+    const from = policy.spec.podSelector.matchLabels[INSTANCE_LABEL];
     for (const rule of policy.spec.egress ?? []) {
       for (const peer of rule.to ?? []) {
         if (!peer.podSelector?.matchLabels?.[NAME_LABEL]) continue;
@@ -132,7 +134,7 @@ export function egressAllowsToWorkloads(objects: readonly K8sObject[]): string[]
 
 /** NetworkPolicies that select one workload's pods (not the namespace-wide default-deny or allow-dns). */
 export function workloadPolicies(objects: readonly K8sObject[]): K8sObject[] {
-  return objects.filter((o) => o.kind === 'NetworkPolicy' && o.spec.podSelector?.matchLabels?.[NAME_LABEL] !== undefined);
+  return objects.filter((o) => o.kind === 'NetworkPolicy' && o.spec.podSelector?.matchLabels?.[INSTANCE_LABEL] !== undefined);
 }
 
 function peerName(policy: K8sObject, peer: K8sObject, externalNames: Readonly<Record<string, string>>): string {
@@ -411,7 +413,7 @@ function podsSelectedBy(objects: readonly K8sObject[], selector: Record<string, 
 /** Where each workload may connect, from its NetworkPolicy's egress (DNS left out): name → sorted `to:port`. */
 export function egressByWorkload(objects: readonly K8sObject[]): Record<string, string[]> {
   const byWorkload: Record<string, string[]> = {};
-  for (const policy of workloadPolicies(objects)) byWorkload[policy.spec.podSelector.matchLabels[NAME_LABEL]] = [];
+  for (const policy of workloadPolicies(objects)) byWorkload[policy.spec.podSelector.matchLabels[INSTANCE_LABEL]] = [];
   for (const allow of egressAllowsToWorkloads(objects)) {
     const [, from, to, port] = /^(\S+) -> (\S+) :(\d+)$/.exec(allow)!;
     byWorkload[from].push(`${to}:${port}`);

@@ -13,6 +13,8 @@ export function flowKey(from: string, to: string, port: number | string, protoco
 }
 
 const NAME_LABEL = 'app.kubernetes.io/name';
+/** The one label a workload's own NetworkPolicy selects its pods by. */
+const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const NAMESPACE_LABEL = 'kubernetes.io/metadata.name';
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -77,7 +79,7 @@ export function policyFlows(objects: readonly K8sObject[]): FlowSets {
   const egress = new Set<string>();
   for (const policy of objects.filter(isWorkloadPolicy)) {
     const namespace = policy.metadata.namespace;
-    const self = policy.spec.podSelector.matchLabels[NAME_LABEL] ?? `?${policy.metadata.name}`;
+    const self = policy.spec.podSelector.matchLabels[INSTANCE_LABEL] ?? `?${policy.metadata.name}`;
     for (const rule of policy.spec.ingress ?? []) {
       const peers: string[] = rule.from ? rule.from.map((p: K8sObject) => peerName(p, namespace)) : ['*'];
       for (const peer of peers) for (const [port, protocol] of portsOf(rule)) ingress.add(flowKey(peer, self, port, protocol));
