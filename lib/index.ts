@@ -26,6 +26,8 @@ export type { CustomDnsProps } from './network/cluster-dns';
 export { ClusterNetwork } from './network/cluster-network';
 export type { ClusterNetworkProps } from './network/cluster-network';
 export { ExternalService } from './network/external-service';
+export { ManagedDatabase } from './database/managed-database';
+export type { ManagedDatabaseProps, ManagedPostgresProps } from './database/managed-database';
 export { PlatformSecret } from './platform-secret';
 export type { PlatformSecretProps } from './platform-secret';
 export { SecretSource } from './secret-source';

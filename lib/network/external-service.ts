@@ -39,7 +39,11 @@ export interface ExternalServiceProps {
 export class ExternalService {
   /** A destination outside the cluster; every prop is checked here. */
   public static of(props: ExternalServiceProps): ExternalService {
-    const where = 'ExternalService.of';
+    return new ExternalService(ExternalService.checked('ExternalService.of', props));
+  }
+
+  /** Checks the props of an external destination; errors name `where`. */
+  protected static checked(where: string, props: ExternalServiceProps): ExternalServiceProps {
     if (typeof props !== 'object' || props === null) throw PatternError.invalidProp(where, 'props', props, 'must be an object of props');
     checkDnsLabel(where, 'name', props.name);
     if (props.host !== undefined) checkDnsSubdomain(where, 'host', props.host);
@@ -60,7 +64,7 @@ export class ExternalService {
       throw PatternError.invalidProp(`${where} ${props.name}`, 'cidrs', anyAddress[0],
         'opens egress to every address on the Internet: name the destination\'s blocks, or give anyAddressWaiver a reason (10 characters or more)');
     }
-    return new ExternalService(props);
+    return props;
   }
 
   /** Whether `x` is an ExternalService (also across copies of the kit). */
@@ -74,7 +78,7 @@ export class ExternalService {
   public readonly ports: readonly NetworkPort[];
   public readonly anyAddressWaiver?: string;
 
-  private constructor(props: ExternalServiceProps) {
+  protected constructor(props: ExternalServiceProps) {
     Object.defineProperty(this, EXTERNAL_SERVICE_SYMBOL, { value: true });
     this.name = props.name;
     this.host = props.host;
