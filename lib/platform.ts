@@ -10,6 +10,7 @@ import { LabelKeys, MANAGED_BY } from './labels';
 import { Edge } from './edge/edge';
 import { PlatformEdge } from './edge/platform-edge';
 import { ClusterDns } from './network/cluster-dns';
+import { parseCidr } from './network/cidr';
 import { ClusterNetwork } from './network/cluster-network';
 import { checkStore, SecretStoreRef } from './secret-source';
 import { checkPriorityClassProvision, createPriorityClasses, priorityClassName, PriorityClassProvision, PriorityTier } from './platform-priority';
@@ -17,7 +18,7 @@ import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, res
 import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { routeAppSynth } from './private/app-synth-hook';
 import { checkPlusUsesSameCdk8s, checkSameCopies } from './private/peer-copies';
-import { checkDnsLabel, checkInteger, checkValueOf } from './private/prop-checks';
+import { checkDnsLabel, checkInteger, checkPort, checkValueOf } from './private/prop-checks';
 import { Validation } from './validation/rule';
 
 /** Hard limits of the namespace's ResourceQuota. Unset fields are derived from the workloads. */
@@ -103,6 +104,12 @@ export interface PlatformProps {
    */
   readonly secretStore?: SecretStoreRef;
   /**
+   * The API server's endpoint addresses (`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`)
+   * and port, which workloads granted `apiAccess` may reach; NetworkPolicies match the endpoints, not the Service IP.
+   * @default - none: a workload with apiAccess is refused until they are declared
+   */
+  readonly apiServer?: ApiServerEndpoints;
+  /**
    * The PriorityClasses its pods name by tier (`<name>-data` > `-edge` > `-service` > `-batch`, batch never
    * preempting): `'emit'` puts them in the output (cluster-scoped, applied before the workloads); `'prerequisite'`
    * leaves them out, for a cluster where they exist already (one Platform of that name emits them, or the cluster
@@ -111,6 +118,17 @@ export interface PlatformProps {
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
    */
   readonly priorityClasses?: PriorityClassProvision;
+}
+
+/** Where the Kubernetes API server answers, for the egress of workloads granted API access. */
+export interface ApiServerEndpoints {
+  /** The endpoints' addresses as CIDR blocks, e.g. `['10.0.0.2/32']`. */
+  readonly cidrs: readonly string[];
+  /**
+   * The endpoints' port (443 on most managed clusters, 6443 on kubeadm).
+   * @default 443
+   */
+  readonly port?: number;
 }
 
 const QUOTA_HEADROOM = 1.25;
@@ -167,6 +185,8 @@ export class Platform extends Chart {
   public readonly clusterNetwork: ClusterNetwork;
   /** The platform's default External Secrets Operator store, if any. */
   public readonly secretStore?: SecretStoreRef;
+  /** The API server's endpoints, when declared. */
+  public readonly apiServer?: { readonly cidrs: readonly string[]; readonly port: number };
   private readonly secretSources = new Map<string, string>();
   /** Whether the PriorityClasses are emitted or expected on the cluster. */
   public readonly priorityClassProvision: PriorityClassProvision;
@@ -206,6 +226,7 @@ export class Platform extends Chart {
       ?? ClusterNetwork.privateRanges();
     if (props.secretStore !== undefined) checkStore(this.node.path, 'secretStore', props.secretStore);
     this.secretStore = props.secretStore;
+    this.apiServer = props.apiServer === undefined ? undefined : checkApiServer(this, props.apiServer);
     this.quotaProps = props.quota ?? {};
     this.checkQuotaProps();
 
@@ -400,4 +421,20 @@ export class Platform extends Chart {
     }
     return errors;
   }
+}
+
+function checkApiServer(scope: Construct, endpoints: ApiServerEndpoints): { cidrs: string[]; port: number } {
+  if (typeof endpoints !== 'object' || endpoints === null || !Array.isArray(endpoints.cidrs) || endpoints.cidrs.length === 0) {
+    throw PatternError.invalidProp(scope, 'apiServer.cidrs', endpoints?.cidrs, 'must list the API server endpoints\' addresses, e.g. ["10.0.0.2/32"]');
+  }
+  for (const cidr of endpoints.cidrs) {
+    const parsed = parseCidr(cidr);
+    if ('reason' in parsed) throw PatternError.invalidProp(scope, 'apiServer.cidrs', cidr, parsed.reason);
+    if (parsed.prefix < (parsed.family === 4 ? 24 : 112)) {
+      throw PatternError.invalidProp(scope, 'apiServer.cidrs', cidr, 'must name the endpoints closely (a /24 or narrower): a wide block opens more than the API server');
+    }
+  }
+  const port = endpoints.port ?? 443;
+  checkPort(scope, 'apiServer.port', port);
+  return { cidrs: [...endpoints.cidrs].sort(), port };
 }

@@ -332,7 +332,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       hardening: this.hardening,
       defaultStorage: formatBytes(this.storageBytes),
       // The backup keeps the database's placement and identity, but runs in the batch tier.
-      podOptions: { ...podOptions, priorityClassName: undefined },
+      podOptions: { ...podOptions, priorityClassName: undefined, apiAccess: undefined },
     });
   }
 

@@ -120,6 +120,10 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   protected readonly hardening: HardeningContext;
   /** Its checked pod options, for its pod templates. */
   protected readonly podOptions: ResolvedPodOptions;
+  /** The Role of the workload's API access (`podOptions.apiAccess`), if any. */
+  public apiRole?: k8s.KubeRole;
+  /** Binds `apiRole` to the workload's ServiceAccount. */
+  public apiRoleBinding?: k8s.KubeRoleBinding;
 
   protected constructor(scope: Construct, id: string, identity: WorkloadIdentityProps) {
     super(scope, id);
@@ -149,6 +153,26 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     });
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
       peer: this, metadata: this.metadata(), selector: this.policySelector, dns: this.platform.dns,
+    });
+    if (this.podOptions.apiAccess) this.grantApiAccess(reportOn, this.podOptions.apiAccess);
+  }
+
+  /** The Role and RoleBinding of the workload's API access, and egress to the API server's endpoints. */
+  private grantApiAccess(reportOn: IConstruct, rules: k8s.PolicyRule[]): void {
+    const endpoints = this.platform.apiServer;
+    if (!endpoints) {
+      throw PatternError.invalidProp(reportOn, 'apiAccess', rules.length,
+        'needs the API server\'s endpoints to allow egress to: set the Platform\'s apiServer: { cidrs, port }');
+    }
+    this.apiRole = new k8s.KubeRole(this, 'ApiRole', { metadata: this.metadata(), rules });
+    this.apiRoleBinding = new k8s.KubeRoleBinding(this, 'ApiRoleBinding', {
+      metadata: this.metadata(),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.workloadName },
+      subjects: [{ kind: 'ServiceAccount', name: this.workloadName, namespace: this.namespace }],
+    });
+    WiringGraph.of(this).addExternal({
+      peer: this, direction: 'egress', ports: [{ port: endpoints.port }], description: 'kubernetes API server',
+      others: endpoints.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
     });
   }
 

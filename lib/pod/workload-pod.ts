@@ -47,7 +47,8 @@ export function workloadPodTemplate(props: WorkloadPodProps): k8s.PodTemplateSpe
     },
     spec: {
       serviceAccountName: props.serviceAccountName,
-      automountServiceAccountToken: false,
+      // A token only for pods granted API access (their Role is bound to the ServiceAccount).
+      automountServiceAccountToken: options?.apiAccess !== undefined,
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(props.identity),
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,

@@ -45,8 +45,11 @@ const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 /** Runs every policy check over the indexed set. */
 export function checkPolicy(index: ObjectIndex): Finding[] {
   const findings: Finding[] = [];
+  // ServiceAccounts a RoleBinding grants API access to: their pods need the token.
+  const bound = new Set(index.all.filter((o) => o.kind === 'RoleBinding').flatMap((b) => (b.json.subjects ?? [])
+    .filter((s: KubeObject) => s?.kind === 'ServiceAccount').map((s: KubeObject) => `${s.namespace ?? b.namespace}/${s.name}`)));
   for (const template of index.podTemplates) {
-    findings.push(...checkPodSecurity(template));
+    findings.push(...checkPodSecurity(template, bound));
     findings.push(...checkContainers(template));
   }
   findings.push(...checkNetworkCoverage(index));
@@ -55,7 +58,7 @@ export function checkPolicy(index: ObjectIndex): Finding[] {
   return findings;
 }
 
-function checkPodSecurity(template: PodTemplate): Finding[] {
+function checkPodSecurity(template: PodTemplate, boundAccounts: ReadonlySet<string>): Finding[] {
   const findings: Finding[] = [];
   const { owner, spec, specPath: sp } = template;
   const add = (rule: string, path: string, found: unknown, expected: string, severity: 'error' | 'warning' = 'error') =>
@@ -78,7 +81,8 @@ function checkPodSecurity(template: PodTemplate): Finding[] {
     if (!SAFE_SYSCTLS.has(sysctl?.name)) add(PolicyRules.BASELINE, `${sp}.securityContext.sysctls[${i}].name`, sysctl?.name, 'only the sysctls Pod Security "baseline" calls safe');
   });
   if (podContext.windowsOptions?.hostProcess === true) add(PolicyRules.BASELINE, `${sp}.securityContext.windowsOptions.hostProcess`, true, 'false or unset');
-  if (spec.automountServiceAccountToken !== false) {
+  const granted = boundAccounts.has(`${owner.namespace}/${spec.serviceAccountName ?? 'default'}`);
+  if (spec.automountServiceAccountToken !== false && !granted) {
     add(PolicyRules.SERVICE_ACCOUNT_TOKEN, `${sp}.automountServiceAccountToken`, spec.automountServiceAccountToken,
       'false: pods that do not call the Kubernetes API should not carry a token', 'warning');
   }
