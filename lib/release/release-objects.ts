@@ -3,6 +3,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LabelKeys } from '../labels';
 import { disruptionBudget } from '../scaling/disruption-budget';
 import { AutoscalingOptions, horizontalAutoscaler } from '../scaling/horizontal-autoscaler';
 import { ControllerPlan, PodVariant, ReleaseIngress, ReleaseLabels, ReleasePlan, ReleaseRole } from './release-plan';
@@ -92,7 +93,7 @@ export function createReleaseObjects(scope: Construct, props: ReleaseObjectsProp
     const workload = workloads[i];
     // The stable controller keeps the ids `Hpa` and `Pdb`; the others get theirs under a scope named for their role.
     const owner = workload.role === 'stable' ? scope : new Construct(scope, ROLE_SCOPES[workload.role]);
-    const metadata = { name: workload.name, labels: { ...labels, ...controller.extraLabels } };
+    const metadata = { name: workload.name, labels: { ...labels, ...controller.extraLabels, [LabelKeys.INSTANCE]: workload.name } };
     if (props.autoscaling && workload.autoscaled) {
       hpas.push(horizontalAutoscaler(owner, {
         metadata,
@@ -121,7 +122,9 @@ function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 
 /** One controller on the kit's one spec: bounded history, a progress deadline, a short readiness soak. */
 function createController(scope: Construct, props: ReleaseObjectsProps, plan: ControllerPlan): ReleasedWorkload {
-  const metadata = { name: plan.name, labels: { ...props.labels, ...plan.extraLabels } };
+  // Each controller's instance label is its own name (a colour or track is an instance of the workload); its pods keep
+  // the workload's, which Services, policies and budgets select by.
+  const metadata = { name: plan.name, labels: { ...props.labels, ...plan.extraLabels, [LabelKeys.INSTANCE]: plan.name } };
   const common = {
     replicas: plan.replicas,
     revisionHistoryLimit: 5,
