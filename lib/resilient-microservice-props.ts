@@ -137,7 +137,13 @@ export interface ResilientMicroserviceProps extends PodOptions {
    * Containers beside the main one (log shippers, proxies), hardened the same way.
    * @default - none
    */
-  readonly sidecars?: readonly ContainerSpec[];
+  readonly sidecars?: readonly SidecarSpec[];
+  /**
+   * emptyDir volumes the main container and every sidecar mount at the same path (a socket directory, logs a
+   * shipper reads).
+   * @default - none
+   */
+  readonly sharedVolumes?: readonly SharedVolume[];
   /**
    * Containers that run to completion before the others start (e.g. wait-for-db, migrations).
    * @default - none
@@ -180,4 +186,33 @@ export interface ResilientMicroserviceProps extends PodOptions {
    * @default false
    */
   readonly verticalPodAutoscaler?: boolean;
+}
+
+/** A sidecar: a container beside the main one. */
+export interface SidecarSpec extends ContainerSpec {
+  /**
+   * Run it as a native sidecar (an init container with `restartPolicy: Always`, on by default since Kubernetes
+   * 1.29): it starts before the init containers and the main container, and stops after them.
+   * @default false
+   * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
+   */
+  readonly native?: boolean;
+  /**
+   * Environment variables read from existing Secrets.
+   * @default - none
+   */
+  readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
+}
+
+/** An emptyDir shared by the main container and the sidecars. */
+export interface SharedVolume {
+  /** The volume's name: a DNS label. */
+  readonly name: string;
+  /** Where every container mounts it. */
+  readonly mountPath: string;
+  /**
+   * Its size limit.
+   * @default '64Mi'
+   */
+  readonly sizeLimit?: string;
 }

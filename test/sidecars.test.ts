@@ -1,0 +1,62 @@
+// Sidecars of a ResilientMicroservice: native sidecars, volumes shared with the main container, secret env, and
+// the quota maths of a pod that runs them.
+import { ResilientMicroservice } from '../lib';
+import { validateApp } from '../lib/synthesis';
+import { findObject, podSpecOf, synth, testPlatform } from './support/objects';
+
+const IMAGE = 'registry.example.com/app:1.0.0';
+const PROXY = { name: 'proxy', image: 'registry.example.com/proxy:2.0.0', resources: { requests: { cpu: '200m', memory: '64Mi' } } };
+
+describe('sidecars', () => {
+  test('a native sidecar is the first init container with restartPolicy Always; a plain one stays beside the main', () => {
+    // given
+    const { platform } = testPlatform();
+    // when
+    new ResilientMicroservice(platform, 'orders', {
+      image: IMAGE,
+      sidecars: [{ ...PROXY, native: true }, { name: 'shipper', image: 'registry.example.com/shipper:1.0.0' }],
+      initContainers: [{ name: 'migrate', image: 'registry.example.com/migrate:1.0.0' }],
+    });
+    const spec = podSpecOf(findObject(synth(platform), 'Deployment', 'orders'));
+    // then
+    expect(spec.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['proxy', 'Always'], ['migrate', undefined]]);
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['app', 'shipper']);
+  });
+
+  test('shared volumes: one emptyDir mounted at one path in the main container and every sidecar; sidecar secret env', () => {
+    const { app, platform } = testPlatform();
+    new ResilientMicroservice(platform, 'orders', {
+      image: IMAGE,
+      sharedVolumes: [{ name: 'sockets', mountPath: '/var/run/app', sizeLimit: '16Mi' }],
+      sidecars: [{ ...PROXY, native: true, secretEnv: { TOKEN: { secretName: 'proxy-token', key: 'token' } } }],
+    });
+    const spec = podSpecOf(findObject(synth(platform), 'Deployment', 'orders'));
+    expect(spec.volumes).toContainEqual({ name: 'shared-sockets', emptyDir: { sizeLimit: '16Mi' } });
+    for (const c of [...spec.containers, ...spec.initContainers]) {
+      expect(c.volumeMounts).toContainEqual({ name: 'shared-sockets', mountPath: '/var/run/app' });
+    }
+    expect(spec.initContainers[0].env).toContainEqual({ name: 'TOKEN', valueFrom: { secretKeyRef: { name: 'proxy-token', key: 'token' } } });
+    expect(validateApp(app).report.errors).toEqual([]);
+  });
+
+  test('quota: a native sidecar counts with the containers and with each init container after it', () => {
+    const { platform } = testPlatform();
+    const svc = new ResilientMicroservice(platform, 'orders', {
+      image: IMAGE, resources: { requests: { cpu: '100m', memory: '128Mi' } },
+      sidecars: [{ ...PROXY, native: true }],
+      initContainers: [{ name: 'migrate', image: 'registry.example.com/migrate:1.0.0', resources: { requests: { cpu: '2', memory: '64Mi' } } }],
+    });
+    const footprint = platform.workloadFootprints.find((f) => f.workload === svc)!;
+    expect(footprint.containers.map((c) => c.requests.cpuMillis)).toEqual([100, 200]);
+    expect(footprint.initContainers!.map((c) => c.requests.cpuMillis)).toEqual([2200]);
+  });
+
+  test('bad shared volumes are refused', () => {
+    const { platform } = testPlatform();
+    const svc = (id: string, sharedVolumes: any) => new ResilientMicroservice(platform, id, { image: IMAGE, sharedVolumes });
+    expect(() => svc('a', [{ name: 'Sockets', mountPath: '/x' }])).toThrow('[shop/a] sharedVolumes[0].name ("Sockets") must be a DNS-1123 label');
+    expect(() => svc('b', [{ name: 's', mountPath: 'x' }])).toThrow('sharedVolumes[0].mountPath ("x") must be an absolute path');
+    expect(() => svc('c', [{ name: 's', mountPath: '/x' }, { name: 's', mountPath: '/y' }])).toThrow('sharedVolumes ("s") appears twice');
+    expect(() => svc('d', [{ name: 's', mountPath: '/x', sizeLimit: 'lots' }])).toThrow('sharedVolumes[0].sizeLimit');
+  });
+});
