@@ -38,7 +38,8 @@ export type { ServiceIngressOptions } from './network/service-ingress';
 
 // Workloads
 export { ResilientMicroservice } from './resilient-microservice';
-export type { MetricsOptions, ProbeSet, ResilientMicroserviceProps, SharedVolume, SidecarSpec } from './resilient-microservice-props';
+export type { MetricsOptions, ProbeSet, ResilientMicroserviceProps } from './resilient-microservice-props';
+export type { SharedVolume, SidecarSpec } from './pod/sidecars';
 export { StatefulDatabase } from './stateful-database';
 export type { ClaimRetentionPolicy, StatefulDatabaseProps } from './stateful-database';
 export { ApiGateway, DEFAULT_GATEWAY_IMAGE, ExternalTarget } from './api-gateway';

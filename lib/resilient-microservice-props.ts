@@ -4,6 +4,7 @@ import { ServiceExposeOptions } from './edge/service-exposure';
 import { ServiceIngressOptions } from './network/service-ingress';
 import { ContainerSpec } from './pod/container';
 import { PodOptions } from './pod/pod-options';
+import { SharedVolume, SidecarSpec } from './pod/sidecars';
 import { Probe } from './pod/probes';
 import { ContainerResources } from './pod/resources';
 import { IRelease } from './release/release-plan';
@@ -188,31 +189,3 @@ export interface ResilientMicroserviceProps extends PodOptions {
   readonly verticalPodAutoscaler?: boolean;
 }
 
-/** A sidecar: a container beside the main one. */
-export interface SidecarSpec extends ContainerSpec {
-  /**
-   * Run it as a native sidecar (an init container with `restartPolicy: Always`, on by default since Kubernetes
-   * 1.29): it starts before the init containers and the main container, and stops after them.
-   * @default false
-   * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
-   */
-  readonly native?: boolean;
-  /**
-   * Environment variables read from existing Secrets.
-   * @default - none
-   */
-  readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
-}
-
-/** An emptyDir shared by the main container and the sidecars. */
-export interface SharedVolume {
-  /** The volume's name: a DNS label. */
-  readonly name: string;
-  /** Where every container mounts it. */
-  readonly mountPath: string;
-  /**
-   * Its size limit.
-   * @default '64Mi'
-   */
-  readonly sizeLimit?: string;
-}

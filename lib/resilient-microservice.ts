@@ -11,7 +11,7 @@ import { ServiceMonitor } from './observability/service-monitor';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, ContainerExtras, renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
-import { ContainerResources, formatBytes, parseBytes, ResolvedResources } from './pod/resources';
+import { initContainerCharges, renderSidecars, SMALL_CONTAINER } from './pod/sidecars';
 import { workloadPodTemplate } from './pod/workload-pod';
 import {
   checkAbsolutePath, checkDnsLabel, checkEnvName, checkPort, checkProps, checkUnique, checkWholeSeconds,
@@ -20,7 +20,7 @@ import { createReleaseObjects, ReleasedWorkload } from './release/release-object
 import { IRelease, PodVariant, ReleasePlan } from './release/release-plan';
 import { Release } from './release/release-strategy';
 import { resolveReplicaBounds } from './scaling/horizontal-autoscaler';
-import { ResilientMicroserviceProps, SharedVolume } from './resilient-microservice-props';
+import { ResilientMicroserviceProps } from './resilient-microservice-props';
 import { addSecretEnv, SecretFileMount } from './secrets';
 import { markInsecureOptIn } from './insecure-opt-in';
 import { Validation } from './validation/rule';
@@ -190,20 +190,14 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       envFrom: config ? [{ configMapRef: { name: `${this.workloadName}-config` } }] : undefined,
       volumeMounts: hasFiles ? [{ name: 'config-files', mountPath: props.configMountPath ?? '/etc/config', readOnly: true }] : [],
     });
-    const shared = this.sharedVolumes(props.sharedVolumes ?? []);
-    const allSidecars = (props.sidecars ?? []).map((s, i) => {
-      const rendered = renderContainer(this, `sidecars[${i}]`, s, this.hardening, SMALL_CONTAINER, { volumeMounts: shared.mounts });
-      addSecretEnv(this, rendered, s.secretEnv);
-      return s.native ? { ...rendered, container: { ...rendered.container, restartPolicy: 'Always' } } : rendered;
-    });
-    const sidecars = allSidecars.filter((_, i) => !props.sidecars![i].native);
-    const nativeSidecars = allSidecars.filter((_, i) => props.sidecars![i].native);
-    // Native sidecars start first, so the init containers after them already have them (a proxy, a log shipper).
+    const side = renderSidecars(this, props.sidecars ?? [], props.sharedVolumes ?? [], this.hardening);
+    const sidecars = side.plain;
+    const nativeSidecars = side.native;
     const initContainers = [...nativeSidecars,
       ...(props.initContainers ?? []).map((s, i) => renderContainer(this, `initContainers[${i}]`, s, this.hardening, SMALL_CONTAINER))];
-    checkUnique(this, 'containers', [main, ...allSidecars, ...initContainers.slice(nativeSidecars.length)].map((c) => c.container.name));
-    main.container.volumeMounts!.push(...shared.mounts);
-    volumes.push(...shared.volumes);
+    checkUnique(this, 'containers', [main, ...sidecars, ...initContainers].map((c) => c.container.name));
+    main.container.volumeMounts!.push(...side.mounts);
+    volumes.push(...side.volumes);
     addSecretEnv(this, main, props.secretEnv);
     volumes.push(...this.mountSecretFiles(main, props.secretFiles ?? []));
     const annotations: Record<string, string> = {
@@ -212,19 +206,6 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     };
     const terminationGracePeriodSeconds = checkWholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30));
     return { main, sidecars, nativeSidecars, initContainers, volumes, annotations, config, terminationGracePeriodSeconds };
-  }
-
-  /** The shared emptyDirs and the mount each container gets of them. */
-  private sharedVolumes(specs: readonly SharedVolume[]): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
-    specs.forEach((v, i) => {
-      checkDnsLabel(this, `sharedVolumes[${i}].name`, v.name);
-      checkAbsolutePath(this, `sharedVolumes[${i}].mountPath`, v.mountPath, '/var/run/app');
-    });
-    checkUnique(this, 'sharedVolumes', specs.map((v) => v.name));
-    return {
-      volumes: specs.map((v, i) => ({ name: `shared-${v.name}`, emptyDir: { sizeLimit: k8s.Quantity.fromString(formatBytes(parseBytes(this, `sharedVolumes[${i}].sizeLimit`, v.sizeLimit ?? '64Mi'))) } })),
-      mounts: specs.map((v) => ({ name: `shared-${v.name}`, mountPath: v.mountPath })),
-    };
   }
 
   /** The pod template of one variant: the shared parts with the variant's image, ConfigMap and labels. */
@@ -325,7 +306,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   private declareOwnFootprint(parts: PodParts): void {
     // Native sidecars run all along: they count with the containers, and with every init container started after them.
     const natives = parts.nativeSidecars.map((s) => s.resources);
-    const initContainers = parts.initContainers.slice(natives.length).map((c) => addResources([c.resources, ...natives]));
+    const initContainers = initContainerCharges(parts.initContainers.slice(natives.length).map((c) => c.resources), natives);
     this.declareFootprint({
       kind: this.workloads[0].kind,
       controllers: this.workloads.map((w) => w.name),
@@ -340,24 +321,9 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   }
 }
 
-/** Resources of containers that run at the same time, added up. */
-function addResources(all: readonly ResolvedResources[]): ResolvedResources {
-  const total = (pick: (r: ResolvedResources) => number | undefined) => sum(all.map((r) => pick(r) ?? 0));
-  return {
-    requests: { cpuMillis: total((r) => r.requests.cpuMillis), memoryBytes: total((r) => r.requests.memoryBytes), ephemeralBytes: total((r) => r.requests.ephemeralBytes) },
-    limits: {
-      cpuMillis: all.every((r) => r.limits.cpuMillis !== undefined) ? total((r) => r.limits.cpuMillis) : undefined,
-      memoryBytes: total((r) => r.limits.memoryBytes), ephemeralBytes: total((r) => r.limits.ephemeralBytes),
-    },
-  };
-}
-
 function sum(numbers: readonly number[]): number {
   return numbers.reduce((a, b) => a + b, 0);
 }
-
-/** Default resources of sidecars and init containers. */
-const SMALL_CONTAINER: ContainerResources = { requests: { cpu: '50m', memory: '64Mi' } };
 
 function stringifyConfig(scope: Construct, config: ResilientMicroserviceProps['config']): Record<string, string> | undefined {
   const keys = Object.keys(config ?? {});

@@ -9,7 +9,8 @@ import { PodOptions } from './pod/pod-options';
 import { ContainerResources } from './pod/resources';
 import { cronJobSpec } from './pod/cron-job-spec';
 import { workloadPodTemplate } from './pod/workload-pod';
-import { checkAbsolutePath, checkInteger, checkPort, checkProps, checkWholeSeconds } from './private/prop-checks';
+import { checkAbsolutePath, checkInteger, checkPort, checkProps, checkUnique, checkWholeSeconds } from './private/prop-checks';
+import { renderSidecars, SharedVolume, SidecarSpec } from './pod/sidecars';
 import { addSecretEnv, SecretKeyRef } from './secrets';
 import { Workload } from './workload';
 
@@ -79,6 +80,17 @@ export interface ScheduledJobProps extends PodOptions {
    * @default - none
    */
   readonly metrics?: JobMetricsOptions;
+  /**
+   * Containers beside the job's (a proxy, a log shipper), always run as native sidecars so that each run completes
+   * when the job's container does.
+   * @default - none
+   */
+  readonly sidecars?: readonly SidecarSpec[];
+  /**
+   * emptyDirs the job's container and its sidecars mount at the same path.
+   * @default - none
+   */
+  readonly sharedVolumes?: readonly SharedVolume[];
 }
 
 /** Metrics of a ScheduledJob's runs. */
@@ -139,6 +151,9 @@ export class ScheduledJob extends Workload {
       ports: props.metrics ? [{ name: 'metrics', port: props.metrics.port }] : undefined,
     }, this.hardening);
     addSecretEnv(this, this.mainContainer, props.secretEnv);
+    const side = renderSidecars(this, props.sidecars ?? [], props.sharedVolumes ?? [], this.hardening, true);
+    checkUnique(this, 'containers', [this.mainContainer, ...side.native].map((c) => c.container.name));
+    this.mainContainer.container.volumeMounts!.push(...side.mounts);
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: this.metadata(),
       spec: cronJobSpec({
@@ -153,6 +168,8 @@ export class ScheduledJob extends Workload {
           annotations: props.metrics ? this.exposeMetrics(props.metrics.port, props.metrics.path ?? '/metrics') : {},
           serviceAccountName: this.workloadName,
           containers: [this.mainContainer],
+          initContainers: side.native,
+          volumes: side.volumes,
           identity: this.hardening.identity,
           terminationGracePeriodSeconds: 30,
           restartPolicy: 'Never',
@@ -167,7 +184,7 @@ export class ScheduledJob extends Workload {
     }
     this.declareFootprint({
       kind: 'CronJob', controllers: [this.workloadName], minReplicas: 0, maxReplicas: 1, surge: 0,
-      containers: [this.mainContainer.resources], storageBytesPerReplica: 0, claimsPerReplica: 0,
+      containers: [this.mainContainer.resources, ...side.native.map((c) => c.resources)], storageBytesPerReplica: 0, claimsPerReplica: 0,
     });
   }
 }

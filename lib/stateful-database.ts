@@ -14,7 +14,8 @@ import { Probe } from './pod/probes';
 import { PodOptions } from './pod/pod-options';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
-import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkWholeSeconds } from './private/prop-checks';
+import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkUnique, checkWholeSeconds } from './private/prop-checks';
+import { initContainerCharges, renderSidecars, SharedVolume, SidecarSpec } from './pod/sidecars';
 import { disruptionBudget } from './scaling/disruption-budget';
 import { Workload } from './workload';
 
@@ -28,6 +29,17 @@ export interface ClaimRetentionPolicy {
 
 /** Props of a StatefulDatabase. */
 export interface StatefulDatabaseProps extends PodOptions {
+  /**
+   * Containers beside the engine (an audit log shipper, a connection pooler), plain or native, hardened the same
+   * way; they cannot replace the kit's exporter.
+   * @default - none
+   */
+  readonly sidecars?: readonly SidecarSpec[];
+  /**
+   * emptyDirs the engine container and the sidecars mount at the same path (e.g. the engine's socket directory).
+   * @default - none
+   */
+  readonly sharedVolumes?: readonly SharedVolume[];
   /** The engine: `DatabaseEngine.postgres()`, `DatabaseEngine.redis()` or your own `IDatabaseEngine`. */
   readonly engine: IDatabaseEngine;
   /**
@@ -190,9 +202,14 @@ export class StatefulDatabase extends Workload implements IConnectable {
       // Replicas stream from pod 0 on the engine port.
       WiringGraph.of(this).connect({ from: this, to: this, ports: this.connectionPorts, kind: 'database', label: 'replication' });
     }
-    const containers = this.metricsContainer ? [this.mainContainer, this.metricsContainer] : [this.mainContainer];
-    const initContainers = plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [];
-    const template = this.podTemplate(configFiles, { containers, initContainers, volumes: this.sharedMemoryVolumes(plan) }, terminationGracePeriodSeconds);
+    const side = renderSidecars(this, props.sidecars ?? [], props.sharedVolumes ?? [], this.hardening);
+    this.mainContainer.container.volumeMounts!.push(...side.mounts);
+    const containers = [this.mainContainer, ...(this.metricsContainer ? [this.metricsContainer] : []), ...side.plain];
+    const engineInit = plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [];
+    const initContainers = [...side.native, ...engineInit];
+    checkUnique(this, 'containers', [...containers, ...initContainers].map((c) => c.container.name));
+    const volumes = [...this.sharedMemoryVolumes(plan), ...side.volumes];
+    const template = this.podTemplate(configFiles, { containers, initContainers, volumes }, terminationGracePeriodSeconds);
     [this.headlessService, this.service] = this.createServices(headlessName);
     if (this.replicas > 1) this.readService = this.createReadService();
     if (this.metricsEnabled) [this.metricsService, this.serviceMonitor] = this.createMetricsService();
@@ -202,7 +219,8 @@ export class StatefulDatabase extends Workload implements IConnectable {
     this.pdb = disruptionBudget(this, { metadata: this.metadata(), selector: this.policySelector });
     this.declareFootprint({
       kind: 'StatefulSet', controllers: [this.workloadName], minReplicas: this.replicas, maxReplicas: this.replicas, surge: 0,
-      containers: containers.map((c) => c.resources), initContainers: initContainers.map((c) => c.resources),
+      containers: [...containers, ...side.native].map((c) => c.resources),
+      initContainers: initContainerCharges(engineInit.map((c) => c.resources), side.native.map((c) => c.resources)),
       storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
     });
     this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false), props);

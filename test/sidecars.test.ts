@@ -1,6 +1,6 @@
 // Sidecars of a ResilientMicroservice: native sidecars, volumes shared with the main container, secret env, and
 // the quota maths of a pod that runs them.
-import { ResilientMicroservice } from '../lib';
+import { DatabaseCredentials, DatabaseEngine, ResilientMicroservice, ScheduledJob, StatefulDatabase } from '../lib';
 import { validateApp } from '../lib/synthesis';
 import { findObject, podSpecOf, synth, testPlatform } from './support/objects';
 
@@ -58,5 +58,41 @@ describe('sidecars', () => {
     expect(() => svc('b', [{ name: 's', mountPath: 'x' }])).toThrow('sharedVolumes[0].mountPath ("x") must be an absolute path');
     expect(() => svc('c', [{ name: 's', mountPath: '/x' }, { name: 's', mountPath: '/y' }])).toThrow('sharedVolumes ("s") appears twice');
     expect(() => svc('d', [{ name: 's', mountPath: '/x', sizeLimit: 'lots' }])).toThrow('sharedVolumes[0].sizeLimit');
+  });
+});
+
+describe('sidecars of jobs and databases', () => {
+  test('a ScheduledJob\'s sidecars are always native, so its runs complete; they count in the footprint', () => {
+    const { app, platform } = testPlatform();
+    const job = new ScheduledJob(platform, 'report', {
+      image: 'registry.example.com/report:1.0.0', schedule: '@daily',
+      sidecars: [PROXY], sharedVolumes: [{ name: 'out', mountPath: '/out' }],
+    });
+    const spec = podSpecOf(findObject(synth(platform), 'CronJob', 'report'));
+    expect(spec.initContainers.map((c: any) => [c.name, c.restartPolicy])).toEqual([['proxy', 'Always']]);
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'shared-out', mountPath: '/out' });
+    expect(spec.initContainers[0].volumeMounts).toContainEqual({ name: 'shared-out', mountPath: '/out' });
+    expect(platform.workloadFootprints.find((f) => f.workload === job)!.containers.map((c) => c.requests.cpuMillis)).toContain(200);
+    expect(validateApp(app).report.errors).toEqual([]);
+  });
+
+  test('a StatefulDatabase takes plain and native sidecars beside the engine and its exporter; names stay unique', () => {
+    const { app, platform } = testPlatform();
+    new StatefulDatabase(platform, 'pg', {
+      engine: DatabaseEngine.postgres({ version: '16.4', databaseName: 'app' }), storage: '1Gi', metrics: true,
+      credentials: DatabaseCredentials.fromExistingSecret('pg-credentials'),
+      sidecars: [{ name: 'audit', image: 'registry.example.com/audit:1.0.0' }, { ...PROXY, native: true }],
+      sharedVolumes: [{ name: 'logs', mountPath: '/var/log/audit' }],
+    });
+    const spec = podSpecOf(findObject(synth(platform), 'StatefulSet', 'pg'));
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['database', 'metrics', 'audit']);
+    expect(spec.initContainers[0]).toMatchObject({ name: 'proxy', restartPolicy: 'Always' });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'shared-logs', mountPath: '/var/log/audit' });
+    expect(validateApp(app).report.errors).toEqual([]);
+    expect(() => new StatefulDatabase(platform, 'pg2', {
+      engine: DatabaseEngine.redis({ version: '7.2.5', maxMemory: '64Mi' }), storage: '1Gi', metrics: true,
+      credentials: DatabaseCredentials.fromExistingSecret('r-credentials'),
+      sidecars: [{ name: 'metrics', image: 'registry.example.com/m:1.0.0' }],
+    })).toThrow('[shop/pg2] containers ("metrics") appears twice');
   });
 });
