@@ -4,16 +4,20 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DatabaseBackup, DatabaseBackupOptions } from './database/database-backup';
 import { DatabaseCredentials, ResolvedCredentials } from './database/database-credentials';
-import { EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine } from './database/engine-contract';
+import {
+  CLIENTS_DIR, DatabaseClient, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
+} from './database/engine-contract';
 import { LabelKeys } from './labels';
-import { IConnectable, WiringGraph } from './network/wiring-graph';
+import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph';
 import { ServiceMonitor } from './observability/service-monitor';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
+import { PatternError } from './errors';
 import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkWholeSeconds } from './private/prop-checks';
+import { Validation } from './validation/rule';
 import { disruptionBudget } from './scaling/disruption-budget';
 import { Workload } from './workload';
 
@@ -100,6 +104,9 @@ export interface StatefulDatabaseProps {
 
 const MAIN_CONTAINER = 'database';
 const SHARED_MEMORY_VOLUME = 'shm';
+const CLIENTS_VOLUME = 'clients';
+/** The client Secrets' files: readable by the pod's group (fsGroup) only. */
+const CLIENT_SECRET_MODE = 0o440;
 const MI = 1024 * 1024;
 /** Marks the exporter's Service, which its ServiceMonitor selects. */
 const METRICS_SERVICE_LABEL = 'cdk8s-patterns.io/metrics';
@@ -152,6 +159,9 @@ export class StatefulDatabase extends Workload implements IConnectable {
   public readonly mainContainer: RenderedContainer;
   public readonly metricsContainer?: RenderedContainer;
   private readonly context: EngineContext;
+  private readonly clientsByName = new Map<string, DatabaseClient>();
+  /** The sources of the clients volume, one per client, added as clients connect. */
+  private readonly clientSources: k8s.VolumeProjection[] = [];
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     checkProps(scope, id, props, ['engine']);
@@ -207,10 +217,46 @@ export class StatefulDatabase extends Workload implements IConnectable {
     this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false));
   }
 
-  /** Env a client gets: host and port as values, user and password as references to the credentials Secret. */
-  public connectionEnv(envPrefix?: string): k8s.EnvVar[] {
+  /** The clients that connected, each with its own user and Secret, by workload name. */
+  public get clients(): readonly DatabaseClient[] {
+    return [...this.clientsByName.values()];
+  }
+
+  /**
+   * Env a client gets: host and port as values, its own user name, and its password from its own Secret
+   * `<database>-<client>-credentials` (key `password`), which the database mounts to create that user.
+   * `connectTo` passes the client; the engine's own credentials are never given to a client.
+   */
+  public connectionEnv(envPrefix?: string, client?: INetworkPeer): k8s.EnvVar[] {
     if (envPrefix !== undefined) checkEnvName(this, 'connectionEnv.envPrefix', envPrefix);
-    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
+    if (client === undefined || typeof client.workloadName !== 'string') {
+      throw PatternError.invalidProp(this, 'connectionEnv.client', client,
+        'must be the workload that connects: use client.connectTo(database), which gives it a user of its own');
+    }
+    if (client === (this as INetworkPeer)) {
+      throw PatternError.invalidProp(this, 'connectionEnv.client', client.node.path, 'must be another workload than the database itself');
+    }
+    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '', this.registerClient(client));
+  }
+
+  /** Gives the client a user: its Secret joins the clients volume, and the reference check knows it is external. */
+  private registerClient(client: INetworkPeer): DatabaseClient {
+    const known = this.clientsByName.get(client.workloadName);
+    if (known) return known;
+    const user = this.engine.clientUser(this, client.workloadName);
+    if ([...this.clientsByName.values()].some((c) => c.user === user)) {
+      throw PatternError.invalidProp(this, 'connectTo.client', client.workloadName, `gives the user "${user}", which another client of this database already has`);
+    }
+    const secretName = `${this.workloadName}-${client.workloadName}-credentials`;
+    checkDnsSubdomain(this, 'connectTo.client secret', secretName);
+    const entry: DatabaseClient = { workloadName: client.workloadName, user, secretName, passwordKey: 'password' };
+    this.clientsByName.set(client.workloadName, entry);
+    // Optional: a Secret made later is picked up by the engine's users step (PostgreSQL: within seconds; Redis:
+    // at its next start) instead of keeping the database from starting.
+    this.clientSources.push({ secret: { name: secretName, optional: true, items: [{ key: 'password', path: `${user}/password` }] } });
+    this.clientSources.sort((a, b) => a.secret!.name!.localeCompare(b.secret!.name!));
+    Validation.of(this).declareExternal('Secret', secretName);
+    return entry;
   }
 
   private podTemplate(props: StatefulDatabaseProps, plan: EngineContainerPlan, configFiles: Record<string, string>,
@@ -223,7 +269,11 @@ export class StatefulDatabase extends Workload implements IConnectable {
       serviceAccountName: this.workloadName,
       containers,
       initContainers: plan.initContainer ? [this.renderInitContainer(plan.initContainer)] : [],
-      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, ...this.sharedMemoryVolumes(plan)],
+      volumes: [
+        { name: 'config', configMap: { name: this.configMap.name } },
+        { name: CLIENTS_VOLUME, projected: { defaultMode: CLIENT_SECRET_MODE, sources: this.clientSources } },
+        ...this.sharedMemoryVolumes(plan),
+      ],
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
       spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
@@ -349,6 +399,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       volumeMounts: [
         { name: 'data', mountPath: this.engine.dataMountPath },
         { name: 'config', mountPath: this.engine.configMountPath, readOnly: true },
+        { name: CLIENTS_VOLUME, mountPath: CLIENTS_DIR, readOnly: true },
         ...(plan.sharedMemory ? [{ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' }] : []),
       ],
     });
