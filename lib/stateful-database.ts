@@ -66,7 +66,8 @@ export interface StatefulDatabaseProps {
    */
   readonly replicas?: number;
   /**
-   * Where the user name and password come from.
+   * Where the engine's own user name and password come from (the PostgreSQL superuser, the Redis default user).
+   * Clients never get them: each gets a user of its own, see `connectionEnv`.
    * @default DatabaseCredentials.fromExistingSecret('<name>-credentials')
    */
   readonly credentials?: DatabaseCredentials;

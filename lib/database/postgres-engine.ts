@@ -222,7 +222,7 @@ export class PostgresEngine implements IDatabaseEngine {
         'roles=$!',
         'status=0',
         // wait returns early when a trap runs: wait again until postgres has exited.
-        'while kill -0 "$pid" 2>/dev/null; do wait "$pid" || status=$?; done',
+        'while kill -0 "$pid" 2>/dev/null; do status=0; wait "$pid" || status=$?; done',
         'kill "$roles" 2>/dev/null || true',
         'exit "$status"',
       ].join('\n') + '\n'],
