@@ -73,6 +73,14 @@ export function blogPlatform(app: App, environment: Environment): Platform {
   comments.connectTo(postgres);
   comments.connectTo(auth);
   images.connectTo(postgres);     // image metadata
+  // Each client's own database user: its password in <database>-<client>-credentials, made like the others.
+  for (const client of [...postgres.clients, ...redis.clients]) {
+    new PlatformSecret(blog, client.secretName, {
+      source: environment === Environment.DEVELOPMENT
+        ? SecretSource.generatedPassword()
+        : SecretSource.fromStore({ remoteKey: `blog/${environment.name}/${client.secretName}`, keys: { password: 'password' } }),
+    });
+  }
 
   new ApiGateway(blog, 'api-gateway', {
     hosts: ['blog.example.com'],

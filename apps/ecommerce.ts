@@ -142,6 +142,16 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
     metrics: { port: 9091 },
   });
   report.connectTo(postgres);
+  // Each client's own database user: its password in <database>-<client>-credentials, from the secrets manager
+  // (the cart's Redis user generated in development, like the Redis password).
+  for (const client of postgres.clients) fromManager(client.secretName, { password: 'password' });
+  for (const client of cartStore.clients) {
+    new PlatformSecret(shop, client.secretName, {
+      source: environment === Environment.DEVELOPMENT
+        ? SecretSource.generatedPassword()
+        : SecretSource.fromStore({ remoteKey: `ecommerce/${environment.name}/${client.secretName}`, keys: { password: 'password' } }),
+    });
+  }
 
   if (environment.metrics) {
     new PlatformAlerts(shop, 'Alerts');

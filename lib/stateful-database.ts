@@ -4,9 +4,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DatabaseBackup, DatabaseBackupOptions } from './database/database-backup';
 import { DatabaseCredentials, ResolvedCredentials } from './database/database-credentials';
-import { EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine } from './database/engine-contract';
+import {
+  CLIENTS_DIR, DatabaseClient, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
+} from './database/engine-contract';
 import { LabelKeys } from './labels';
-import { IConnectable, WiringGraph } from './network/wiring-graph';
+import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph';
 import { ServiceMonitor } from './observability/service-monitor';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, renderContainer, RenderedContainer } from './pod/container';
@@ -14,8 +16,10 @@ import { Probe } from './pod/probes';
 import { PodOptions } from './pod/pod-options';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
+import { PatternError } from './errors';
 import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkUnique, checkWholeSeconds } from './private/prop-checks';
 import { initContainerCharges, renderSidecars, SharedVolume, SidecarSpec } from './pod/sidecars';
+import { Validation } from './validation/rule';
 import { disruptionBudget } from './scaling/disruption-budget';
 import { Workload } from './workload';
 
@@ -75,7 +79,8 @@ export interface StatefulDatabaseProps extends PodOptions {
    */
   readonly replicas?: number;
   /**
-   * Where the user name and password come from.
+   * Where the engine's own user name and password come from (the PostgreSQL superuser, the Redis default user).
+   * Clients never get them: each gets a user of its own, see `connectionEnv`.
    * @default DatabaseCredentials.fromExistingSecret('<name>-credentials')
    */
   readonly credentials?: DatabaseCredentials;
@@ -111,6 +116,9 @@ export interface StatefulDatabaseProps extends PodOptions {
 
 const MAIN_CONTAINER = 'database';
 const SHARED_MEMORY_VOLUME = 'shm';
+const CLIENTS_VOLUME = 'clients';
+/** The client Secrets' files: readable by the pod's group (fsGroup) only. */
+const CLIENT_SECRET_MODE = 0o440;
 const MI = 1024 * 1024;
 /** Marks the exporter's Service, which its ServiceMonitor selects. */
 const METRICS_SERVICE_LABEL = 'cdk8s-patterns.io/metrics';
@@ -163,6 +171,9 @@ export class StatefulDatabase extends Workload implements IConnectable {
   public readonly mainContainer: RenderedContainer;
   public readonly metricsContainer?: RenderedContainer;
   private readonly context: EngineContext;
+  private readonly clientsByName = new Map<string, DatabaseClient>();
+  /** The sources of the clients volume, one per client, added as clients connect. */
+  private readonly clientSources: k8s.VolumeProjection[] = [];
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     checkProps(scope, id, props, ['engine']);
@@ -226,10 +237,46 @@ export class StatefulDatabase extends Workload implements IConnectable {
     this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false), props);
   }
 
-  /** Env a client gets: host and port as values, user and password as references to the credentials Secret. */
-  public connectionEnv(envPrefix?: string): k8s.EnvVar[] {
+  /** The clients that connected, each with its own user and Secret, by workload name. */
+  public get clients(): readonly DatabaseClient[] {
+    return [...this.clientsByName.values()];
+  }
+
+  /**
+   * Env a client gets: host and port as values, its own user name, and its password from its own Secret
+   * `<database>-<client>-credentials` (key `password`), which the database mounts to create that user.
+   * `connectTo` passes the client; the engine's own credentials are never given to a client.
+   */
+  public connectionEnv(envPrefix?: string, client?: INetworkPeer): k8s.EnvVar[] {
     if (envPrefix !== undefined) checkEnvName(this, 'connectionEnv.envPrefix', envPrefix);
-    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '');
+    if (client === undefined || typeof client.workloadName !== 'string') {
+      throw PatternError.invalidProp(this, 'connectionEnv.client', client,
+        'must be the workload that connects: use client.connectTo(database), which gives it a user of its own');
+    }
+    if (client === (this as INetworkPeer)) {
+      throw PatternError.invalidProp(this, 'connectionEnv.client', client.node.path, 'must be another workload than the database itself');
+    }
+    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '', this.registerClient(client));
+  }
+
+  /** Gives the client a user: its Secret joins the clients volume, and the reference check knows it is external. */
+  private registerClient(client: INetworkPeer): DatabaseClient {
+    const known = this.clientsByName.get(client.workloadName);
+    if (known) return known;
+    const user = this.engine.clientUser(this, client.workloadName);
+    if ([...this.clientsByName.values()].some((c) => c.user === user)) {
+      throw PatternError.invalidProp(this, 'connectTo.client', client.workloadName, `gives the user "${user}", which another client of this database already has`);
+    }
+    const secretName = `${this.workloadName}-${client.workloadName}-credentials`;
+    checkDnsSubdomain(this, 'connectTo.client secret', secretName);
+    const entry: DatabaseClient = { workloadName: client.workloadName, user, secretName, passwordKey: 'password' };
+    this.clientsByName.set(client.workloadName, entry);
+    // Optional: a Secret made later is picked up by the engine's users step (PostgreSQL: within seconds; Redis:
+    // at its next start) instead of keeping the database from starting.
+    this.clientSources.push({ secret: { name: secretName, optional: true, items: [{ key: 'password', path: `${user}/password` }] } });
+    this.clientSources.sort((a, b) => a.secret!.name!.localeCompare(b.secret!.name!));
+    Validation.of(this).declareExternal('Secret', secretName);
+    return entry;
   }
 
   private podTemplate(configFiles: Record<string, string>,
@@ -243,7 +290,11 @@ export class StatefulDatabase extends Workload implements IConnectable {
       serviceAccountName: this.workloadName,
       containers: pod.containers,
       initContainers: pod.initContainers,
-      volumes: [{ name: 'config', configMap: { name: this.configMap.name } }, ...pod.volumes],
+      volumes: [
+        { name: 'config', configMap: { name: this.configMap.name } },
+        { name: CLIENTS_VOLUME, projected: { defaultMode: CLIENT_SECRET_MODE, sources: this.clientSources } },
+        ...pod.volumes,
+      ],
       identity: this.hardening.identity,
       terminationGracePeriodSeconds,
       spreadSelector: this.replicas > 1 ? { ...this.podSelector } : undefined,
@@ -371,6 +422,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       volumeMounts: [
         { name: 'data', mountPath: this.engine.dataMountPath },
         { name: 'config', mountPath: this.engine.configMountPath, readOnly: true },
+        { name: CLIENTS_VOLUME, mountPath: CLIENTS_DIR, readOnly: true },
         ...(plan.sharedMemory ? [{ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' }] : []),
       ],
     });

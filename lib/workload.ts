@@ -188,7 +188,7 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     }
     if (options.envPrefix !== undefined) checkEnvName(this, 'connectTo.envPrefix', options.envPrefix);
     this.allowTo(target);
-    const vars = target.connectionEnv(options.envPrefix);
+    const vars = target.connectionEnv(options.envPrefix, this);
     for (const variable of vars) addEnv(this, this.mainContainer, variable);
     return vars;
   }

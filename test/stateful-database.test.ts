@@ -5,6 +5,7 @@ import { DatabaseCredentials, DatabaseEngine, Environment, IDatabaseEngine, Resi
 import { WiringGraph } from '../lib/network/wiring-graph';
 import { toYaml } from '../lib/synthesis';
 import { validateObjects } from '../lib/validation';
+import { Validation } from '../lib/validation/rule';
 import { schemaError } from './support/schema';
 import { findObject, K8sObject, objectsOfKind, podSpecOf, synth, testPlatform } from './support/objects';
 
@@ -117,10 +118,13 @@ describe('StatefulDatabase defaults', () => {
     const { objects } = postgresOnly();
     // then
     const configMap = findObject(objects, 'ConfigMap', 'postgres-config');
-    expect(Object.keys(configMap.data).sort()).toEqual(['pg_hba.conf', 'postgresql.conf']);
+    expect(Object.keys(configMap.data).sort()).toEqual(['client-roles.sh', 'pg_hba.conf', 'postgresql.conf']);
     const spec = podSpecOf(findObject(objects, 'StatefulSet', 'postgres'));
     expect(spec.volumes).toContainEqual({ name: 'config', configMap: { name: 'postgres-config' } });
-    expect(container(objects, 'postgres', 'database').args).toEqual(['postgres', '-c', 'config_file=/etc/postgresql/postgresql.conf']);
+    const command = container(objects, 'postgres', 'database').command;
+    expect(command.slice(0, 2)).toEqual(['sh', '-c']);
+    expect(command[2]).toContain('docker-entrypoint.sh postgres -c config_file=/etc/postgresql/postgresql.conf &');
+    expect(command[2]).toContain('sh /etc/postgresql/client-roles.sh &');
     expect(configMap.data['postgresql.conf']).toContain("hba_file = '/etc/postgresql/pg_hba.conf'");
   });
 
@@ -279,7 +283,7 @@ describe('StatefulDatabase client wiring', () => {
     return { db, orders, objects: synth(platform) };
   }
 
-  test('connectTo gives the client host, port and name as values, user and password from the Secret', () => {
+  test('connectTo gives the client host, port and name as values, its own role and the password from its own Secret', () => {
     // when
     const { objects } = wired();
     // then
@@ -288,25 +292,62 @@ describe('StatefulDatabase client wiring', () => {
       { name: 'DATABASE_HOST', value: 'postgres.shop.svc.cluster.local' },
       { name: 'DATABASE_PORT', value: '5432' },
       { name: 'DATABASE_NAME', value: 'orders' },
-      { name: 'DATABASE_USER', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'username' } } },
-      { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-credentials', key: 'password' } } },
+      { name: 'DATABASE_USER', value: 'orders' },
+      { name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres-orders-credentials', key: 'password' } } },
     ]);
   });
 
-  test('DATABASE_URL is added when the Secret has a url key; a prefix tells connections apart', () => {
-    const { objects } = wired(DatabaseCredentials.fromExistingSecret('pg', { keys: { username: 'u', password: 'p', url: 'uri' } }), 'MAIN_');
-    const env = podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0].env;
-    expect(env.map((e: K8sObject) => e.name)).toEqual(['MAIN_DATABASE_HOST', 'MAIN_DATABASE_PORT', 'MAIN_DATABASE_NAME', 'MAIN_DATABASE_USER', 'MAIN_DATABASE_PASSWORD', 'MAIN_DATABASE_URL']);
-    expect(env[5].valueFrom).toEqual({ secretKeyRef: { name: 'pg', key: 'uri' } });
+  test("the client's Secret is mounted in the database container under its role, optional, and declared external", () => {
+    // when: a client whose name has a '-'
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 1 });
+    const client = new ResilientMicroservice(platform, 'order-service', { image: 'shop/orders:1.0.0' });
+    client.connectTo(db);
+    client.connectTo(db, { envPrefix: 'SECOND_' });
+    const objects = synth(platform);
+    // then: one user for both connections
+    const spec = podSpecOf(findObject(objects, 'StatefulSet', 'postgres'));
+    expect(spec.volumes).toContainEqual({
+      name: 'clients',
+      projected: { defaultMode: 0o440, sources: [{ secret: { name: 'postgres-order-service-credentials', optional: true, items: [{ key: 'password', path: 'order_service/password' }] } }] },
+    });
+    expect(container(objects, 'postgres', 'database').volumeMounts).toContainEqual({ name: 'clients', mountPath: '/etc/database-clients', readOnly: true });
+    expect(db.clients).toEqual([{ workloadName: 'order-service', user: 'order_service', secretName: 'postgres-order-service-credentials', passwordKey: 'password' }]);
+    expect(envOf(podSpecOf(findObject(objects, 'Deployment', 'order-service')).containers[0]).SECOND_DATABASE_USER.value).toBe('order_service');
+    expect(Validation.collect(platform).externals.map((e) => e.name)).toContain('postgres-order-service-credentials');
   });
 
-  test('Redis clients get REDIS_HOST, REDIS_PORT and REDIS_PASSWORD from the Secret', () => {
+  test('a client never gets the engine credentials, not even the URL of the credentials Secret; a prefix tells connections apart', () => {
+    const { objects } = wired(DatabaseCredentials.fromExistingSecret('pg', { keys: { username: 'u', password: 'p', url: 'uri' } }), 'MAIN_');
+    const env = podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0].env;
+    expect(env.map((e: K8sObject) => e.name)).toEqual(['MAIN_DATABASE_HOST', 'MAIN_DATABASE_PORT', 'MAIN_DATABASE_NAME', 'MAIN_DATABASE_USER', 'MAIN_DATABASE_PASSWORD']);
+    expect(JSON.stringify(env)).not.toMatch(/"pg"/);
+  });
+
+  test('connectionEnv without the client is refused: each client gets a user of its own', () => {
     const { platform } = testPlatform();
     const cache = new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas: 1 });
-    expect(cache.connectionEnv()).toEqual([
+    expect(() => cache.connectionEnv()).toThrow(/\[shop\/cache\] connectionEnv.client \(undefined\) must be the workload that connects/);
+    expect(() => cache.connectionEnv(undefined, cache)).toThrow(/must be another workload than the database itself/);
+  });
+
+  test('a client name that is no role name is refused, naming the client', () => {
+    const { platform } = testPlatform();
+    const db = new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 1 });
+    expect(() => new ResilientMicroservice(platform, 'pg-admin', { image: 'shop/admin:1.0.0' }).connectTo(db))
+      .toThrow(/\[shop\/postgres\] connectTo.client \("pg-admin"\) must give a PostgreSQL role name/);
+    expect(() => new ResilientMicroservice(platform, 'postgres-tool', { image: 'shop/tool:1.0.0' }).connectTo(db)).not.toThrow();
+  });
+
+  test('Redis clients get REDIS_HOST, REDIS_PORT, their own REDIS_USERNAME and REDIS_PASSWORD from their own Secret', () => {
+    const { platform } = testPlatform();
+    const cache = new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas: 1 });
+    const cart = new ResilientMicroservice(platform, 'cart', { image: 'shop/cart:1.0.0' });
+    expect(cart.connectTo(cache)).toEqual([
       { name: 'REDIS_HOST', value: 'cache.shop.svc.cluster.local' },
       { name: 'REDIS_PORT', value: '6379' },
-      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'cache-credentials', key: 'password' } } },
+      { name: 'REDIS_USERNAME', value: 'cart' },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'cache-cart-credentials', key: 'password' } } },
     ]);
   });
 
@@ -480,7 +521,9 @@ describe('a Platform with PostgreSQL, Redis and two clients', () => {
       const spec = podSpecOf(workload);
       for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
         for (const e of c.env ?? []) {
-          if (/PASS|SECRET|TOKEN|AUTH|USER|URL/.test(e.name) && !/HOST/.test(e.name)) expect({ [e.name]: e.value }).toEqual({ [e.name]: undefined });
+          // A client's user name is the kit's (its workload name), not a secret; its password is.
+          const clientUser = /(DATABASE_USER|REDIS_USERNAME)$/.test(e.name) && /^(catalog|orders)$/.test(e.value);
+          if (/PASS|SECRET|TOKEN|AUTH|USER|URL/.test(e.name) && !/HOST/.test(e.name) && !clientUser) expect({ [e.name]: e.value }).toEqual({ [e.name]: undefined });
         }
       }
     }

@@ -18,7 +18,7 @@ export interface CredentialKeys {
   readonly username?: string;
   /** The key holding the password. */
   readonly password?: string;
-  /** The key holding a full connection URL; clients then also get `DATABASE_URL` / `REDIS_URL`. */
+  /** The key holding a full connection URL of the engine's own user (clients get credentials of their own instead). */
   readonly url?: string;
 }
 

@@ -21,6 +21,24 @@ export interface EngineContext {
   readonly credentials: ResolvedCredentials;
 }
 
+/** Where each client's Secret is mounted in the database container: `<dir>/<user>/password`. */
+export const CLIENTS_DIR = '/etc/database-clients';
+
+/**
+ * A workload that connects to the database, with a user of its own (a PostgreSQL role, a Redis ACL user) whose
+ * password the engine reads at start from the client's Secret, mounted at `CLIENTS_DIR/<user>/password`.
+ */
+export interface DatabaseClient {
+  /** The client workload's name. */
+  readonly workloadName: string;
+  /** The engine's user name for it. */
+  readonly user: string;
+  /** The Secret with its password: `<database>-<client>-credentials`. */
+  readonly secretName: string;
+  /** The key of the password in that Secret. */
+  readonly passwordKey: string;
+}
+
 /** A container the engine adds besides the database itself (init container, exporter). */
 export interface EngineSideContainer {
   readonly name: string;
@@ -89,8 +107,13 @@ export interface IDatabaseEngine {
   /** The configuration files, by file name (the ConfigMap's data). */
   configFiles(context: EngineContext): Record<string, string>;
   container(context: EngineContext): EngineContainerPlan;
-  /** Env vars a client gets, prefixed by `envPrefix`. */
-  clientEnv(context: EngineContext, host: string, envPrefix: string): k8s.EnvVar[];
+  /**
+   * The user name a client workload gets; errors name `scope`. The engine creates that user at start from the
+   * password under `CLIENTS_DIR/<user>/password`, with only what a client needs.
+   */
+  clientUser(scope: IConstruct, clientWorkloadName: string): string;
+  /** Env vars a client gets, prefixed by `envPrefix`: its own user name and password, never the engine's. */
+  clientEnv(context: EngineContext, host: string, envPrefix: string, client: DatabaseClient): k8s.EnvVar[];
   /** The exporter sidecar, talking to the database over localhost. */
   exporter(context: EngineContext): EngineSideContainer;
   backup(context: EngineContext, host: string): EngineBackupPlan;

@@ -7,7 +7,7 @@ import { Probe } from '../pod/probes';
 import { MemoryQuantity, parseBytes } from '../pod/resources';
 import { checkInteger, checkPinnedImage } from '../private/prop-checks';
 import {
-  EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
+  CLIENTS_DIR, DatabaseClient, EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
   renderSettingLines, retainingBackupScript, secretEnv,
 } from './engine-contract';
 import { checkPostgresSettings, PostgresSettingValue, renderPostgresValue } from './postgres-settings';
@@ -56,6 +56,8 @@ export interface PostgresEngineProps {
 /** The file names in the ConfigMap, mounted at `/etc/postgresql`. */
 export const POSTGRES_CONFIG_FILE = 'postgresql.conf';
 export const POSTGRES_HBA_FILE = 'pg_hba.conf';
+/** The script that creates each client's role; the database container runs it beside postgres. */
+export const POSTGRES_ROLES_FILE = 'client-roles.sh';
 
 const PORT = 5432;
 const CONFIG_DIR = '/etc/postgresql';
@@ -67,6 +69,55 @@ const SOCKET_DIR = '/var/run/postgresql';
 const CLONE_MARKER = 'cdk8s-patterns-clone-complete';
 /** The oldest major with max_slot_wal_keep_size and pg_replication_slots.wal_status. */
 const OLDEST_MAJOR = 13;
+
+/**
+ * The roles script: for each client Secret mounted under CLIENTS_DIR, a LOGIN role with no other attribute, the
+ * right to connect to the database and a schema of its own, which it owns (its migrations create its tables
+ * there: the search path starts with the role's name). Run on the primary only (standbys receive the roles by
+ * replication), again whenever a mounted password changes. Values reach SQL only as psql variables, quoted by
+ * psql (`:'password'`, `:"role"`), so no password can inject SQL. `--once` applies once and exits. See
+ * docs/adr/0009-database-users.md.
+ */
+function rolesScript(): string {
+  return [
+    '# Creates or updates each client\'s role from its mounted Secret (cdk8s-patterns, docs/adr/0009-database-users.md).',
+    'set -u',
+    `clients="\${CLIENTS_DIR:-${CLIENTS_DIR}}"`,
+    `export PGHOST="\${ROLES_HOST:-127.0.0.1}" PGPORT="\${ROLES_PORT:-${PORT}}" PGUSER="$POSTGRES_USER" PGPASSWORD="$POSTGRES_PASSWORD" PGDATABASE="$POSTGRES_DB"`,
+    'sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }',
+    'apply() {',
+    '  failed=0',
+    '  sql -v db="$POSTGRES_DB" <<\'SQL\' || failed=1',
+    'REVOKE ALL ON DATABASE :"db" FROM PUBLIC;',
+    'REVOKE CREATE ON SCHEMA public FROM PUBLIC;',
+    'SQL',
+    '  for dir in "$clients"/*/; do',
+    '    [ -f "${dir}password" ] || continue',
+    '    role="$(basename "$dir")"',
+    '    if [ "$role" = "$POSTGRES_USER" ]; then echo "roles: $role is the superuser, not a client: skipped" >&2; failed=1; continue; fi',
+    '    sql -v role="$role" -v db="$POSTGRES_DB" -v password="$(cat "${dir}password")" <<\'SQL\' || { failed=1; continue; }',
+    "SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec",
+    'ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD :\'password\';',
+    'GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"role";',
+    'CREATE SCHEMA IF NOT EXISTS :"role" AUTHORIZATION :"role";',
+    'SQL',
+    '    echo "roles: $role is up to date"',
+    '  done',
+    '  return "$failed"',
+    '}',
+    'applied=""',
+    'while :; do',
+    '  if pg_isready -q && [ "$(sql -c \'SELECT pg_is_in_recovery()\' 2>/dev/null)" = "f" ]; then',
+    '    sum="$({ ls -1 "$clients"; cat "$clients"/*/password; } 2>/dev/null | cksum)"',
+    '    if [ "$sum" != "$applied" ]; then',
+    '      if apply; then applied="$sum"; elif [ "${1:-}" = "--once" ]; then exit 1; fi',
+    '    fi',
+    '    if [ "${1:-}" = "--once" ]; then exit 0; fi',
+    '  fi',
+    '  sleep "${ROLES_INTERVAL:-10}"',
+    'done',
+  ].join('\n') + '\n';
+}
 
 /**
  * PostgreSQL. Replicas beyond the first are hot standbys cloned from pod 0 with `pg_basebackup` and fed by
@@ -153,14 +204,28 @@ export class PostgresEngine implements IDatabaseEngine {
       'host    all          all   all      scram-sha-256',
       'host    replication  all   all      scram-sha-256',
     ].join('\n') + '\n';
-    return { [POSTGRES_CONFIG_FILE]: renderSettingLines(settings, ' = '), [POSTGRES_HBA_FILE]: hba };
+    return { [POSTGRES_CONFIG_FILE]: renderSettingLines(settings, ' = '), [POSTGRES_HBA_FILE]: hba, [POSTGRES_ROLES_FILE]: rolesScript() };
   }
 
   public container(context: EngineContext): EngineContainerPlan {
     const ready = ['sh', '-c', `pg_isready -q -h 127.0.0.1 -p ${PORT} -U "$POSTGRES_USER"`];
     return {
-      // The image's entrypoint initializes PGDATA on first start, then runs postgres with our config file.
-      args: ['postgres', '-c', `config_file=${CONFIG_DIR}/${POSTGRES_CONFIG_FILE}`],
+      // The image's entrypoint initializes PGDATA on first start, then runs postgres with our config file; beside
+      // it, the roles script keeps each client's role in line with its Secret. Signals go on to postgres.
+      command: ['sh', '-c', [
+        'set -eu',
+        `docker-entrypoint.sh postgres -c config_file=${CONFIG_DIR}/${POSTGRES_CONFIG_FILE} &`,
+        'pid=$!',
+        'trap \'kill -TERM "$pid" 2>/dev/null || true\' TERM',
+        'trap \'kill -INT "$pid" 2>/dev/null || true\' INT',
+        `sh ${CONFIG_DIR}/${POSTGRES_ROLES_FILE} &`,
+        'roles=$!',
+        'status=0',
+        // wait returns early when a trap runs: wait again until postgres has exited.
+        'while kill -0 "$pid" 2>/dev/null; do status=0; wait "$pid" || status=$?; done',
+        'kill "$roles" 2>/dev/null || true',
+        'exit "$status"',
+      ].join('\n') + '\n'],
       env: this.serverEnv(context),
       // The socket directory, and /tmp for the entrypoint's nss_wrapper files when the uid has no passwd entry.
       writablePaths: [SOCKET_DIR, '/tmp'],
@@ -174,19 +239,27 @@ export class PostgresEngine implements IDatabaseEngine {
     };
   }
 
-  public clientEnv(context: EngineContext, host: string, envPrefix: string): k8s.EnvVar[] {
-    const c = context.credentials;
-    const env: k8s.EnvVar[] = [
+  /** The client's role: its workload name with '_' for '-' (`order-service` becomes `order_service`). */
+  public clientUser(scope: IConstruct, clientWorkloadName: string): string {
+    const role = clientWorkloadName.replace(/-/g, '_');
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role) || role.startsWith('pg_') || role === 'postgres' || role === 'public') {
+      throw PatternError.invalidProp(scope, 'connectTo.client', clientWorkloadName,
+        'must give a PostgreSQL role name: at most 63 characters, not starting with a digit, not "postgres", "public" or "pg-..." (reserved)');
+    }
+    return role;
+  }
+
+  public clientEnv(context: EngineContext, host: string, envPrefix: string, client: DatabaseClient): k8s.EnvVar[] {
+    return [
       { name: `${envPrefix}DATABASE_HOST`, value: host },
       { name: `${envPrefix}DATABASE_PORT`, value: String(PORT) },
       { name: `${envPrefix}DATABASE_NAME`, value: this.databaseName },
       // With standbys, reads that can be a little behind may go to any pod.
       ...(context.replicas > 1 ? [{ name: `${envPrefix}DATABASE_READ_HOST`, value: context.readHost }] : []),
-      secretEnv(`${envPrefix}DATABASE_USER`, c, c.keys.username!),
-      secretEnv(`${envPrefix}DATABASE_PASSWORD`, c, c.keys.password!),
+      // The client's own role (not a secret: the kit names it) and its password from the client's Secret.
+      { name: `${envPrefix}DATABASE_USER`, value: client.user },
+      { name: `${envPrefix}DATABASE_PASSWORD`, valueFrom: { secretKeyRef: { name: client.secretName, key: client.passwordKey } } },
     ];
-    if (c.keys.url) env.push(secretEnv(`${envPrefix}DATABASE_URL`, c, c.keys.url));
-    return env;
   }
 
   public exporter(context: EngineContext): EngineSideContainer {

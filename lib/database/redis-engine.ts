@@ -7,7 +7,7 @@ import { Probe } from '../pod/probes';
 import { formatBytes, MemoryQuantity, parseBytes } from '../pod/resources';
 import { checkPinnedImage } from '../private/prop-checks';
 import {
-  EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
+  CLIENTS_DIR, DatabaseClient, EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
   renderSettingLines, retainingBackupScript, secretEnv,
 } from './engine-contract';
 import { checkRedisSettings, RedisSettingValue, renderRedisValue } from './redis-settings';
@@ -64,10 +64,42 @@ const EVICTION_POLICIES: readonly RedisEvictionPolicy[] = [
 
 /** The file name in the ConfigMap, mounted at `/usr/local/etc/redis`. */
 export const REDIS_CONFIG_FILE = 'redis.conf';
+/** The script that writes the ACL file (the default user and one user per client) before Redis starts. */
+export const REDIS_USERS_FILE = 'acl-users.sh';
+/** Where the container writes the ACL file (a writable emptyDir; never in the ConfigMap). */
+const ACL_FILE = '/tmp/users.acl';
 
 const PORT = 6379;
 const CONFIG_DIR = '/usr/local/etc/redis';
 const DATA_MOUNT = '/data';
+
+/**
+ * The users script: writes the ACL file given as its argument. The default user keeps every right, with the
+ * database's password (probes, replication, backup and exporter use it); each client Secret mounted under
+ * CLIENTS_DIR gives a user of that name with every key and channel and every command but the dangerous ones
+ * (CONFIG, FLUSHALL, DEBUG, KEYS, ACL, SHUTDOWN, MONITOR, REPLICAOF, ...). Passwords are written as SHA-256
+ * hashes (`#<hex>`), so no password can add a rule. See docs/adr/0009-database-users.md.
+ */
+function usersScript(): string {
+  return [
+    '# Writes the ACL file from the mounted Secrets (cdk8s-patterns, docs/adr/0009-database-users.md).',
+    'set -eu',
+    `clients="\${CLIENTS_DIR:-${CLIENTS_DIR}}"`,
+    'target="$1"',
+    'hash() { printf \'%s\' "$1" | sha256sum | cut -d \' \' -f 1; }',
+    'umask 077',
+    '{',
+    '  printf \'user default on #%s ~* &* +@all\\n\' "$(hash "$REDISCLI_AUTH")"',
+    '  for dir in "$clients"/*/; do',
+    '    [ -f "${dir}password" ] || continue',
+    '    name="$(basename "$dir")"',
+    '    case "$name" in default|*[!a-z0-9-]*) echo "acl: $name is not a client user name: skipped" >&2; continue ;; esac',
+    '    printf \'user %s on #%s ~* &* +@all -@dangerous\\n\' "$name" "$(hash "$(cat "${dir}password")")"',
+    '  done',
+    '} > "$target.partial"',
+    'mv "$target.partial" "$target"',
+  ].join('\n') + '\n';
+}
 
 /**
  * Redis. Replicas beyond the first replicate pod 0 (`replicaof`) and serve reads; there is no automatic
@@ -128,16 +160,18 @@ export class RedisEngine implements IDatabaseEngine {
       settings.maxmemory = formatBytes(parseBytes(context.scope, 'engine.maxMemory', this.maxMemory)).replace(/i$/, 'b').toLowerCase();
     }
     for (const key of Object.keys(this.settings)) settings[key] = renderRedisValue(context.scope, `engine.settings.${key}`, this.settings[key]);
-    return { [REDIS_CONFIG_FILE]: renderSettingLines(settings, ' ') };
+    return { [REDIS_CONFIG_FILE]: renderSettingLines(settings, ' '), [REDIS_USERS_FILE]: usersScript() };
   }
 
   public container(context: EngineContext): EngineContainerPlan {
-    // The password is passed on the command line from the env, so it never lands in the ConfigMap. The data
-    // directory is too: Redis changes into `dir` while reading the file, so a path that exists only in the pod
-    // would stop the file from loading anywhere else.
+    // The passwords reach Redis through the ACL file the users script writes into the pod from the Secrets (as
+    // SHA-256 hashes), so they never land in the ConfigMap. The data directory is passed on the command line:
+    // Redis changes into `dir` while reading the file, so a path that exists only in the pod would stop the
+    // file from loading anywhere else.
     const lines = [
       'set -eu',
-      `set -- ${CONFIG_DIR}/${REDIS_CONFIG_FILE} --dir ${DATA_MOUNT} --requirepass "$REDISCLI_AUTH"`,
+      `sh ${CONFIG_DIR}/${REDIS_USERS_FILE} ${ACL_FILE}`,
+      `set -- ${CONFIG_DIR}/${REDIS_CONFIG_FILE} --dir ${DATA_MOUNT} --aclfile ${ACL_FILE}`,
     ];
     if (context.replicas > 1) {
       lines.push(`if [ "\${HOSTNAME##*-}" != "0" ]; then set -- "$@" --masterauth "$REDISCLI_AUTH" --replicaof "$PRIMARY_HOST" ${PORT}; fi`);
@@ -156,17 +190,24 @@ export class RedisEngine implements IDatabaseEngine {
     };
   }
 
-  public clientEnv(context: EngineContext, host: string, envPrefix: string): k8s.EnvVar[] {
-    const c = context.credentials;
-    const env: k8s.EnvVar[] = [
+  /** The client's ACL user: its workload name. */
+  public clientUser(scope: IConstruct, clientWorkloadName: string): string {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(clientWorkloadName) || clientWorkloadName === 'default') {
+      throw PatternError.invalidProp(scope, 'connectTo.client', clientWorkloadName, 'must give a Redis user name: a DNS label other than "default"');
+    }
+    return clientWorkloadName;
+  }
+
+  public clientEnv(context: EngineContext, host: string, envPrefix: string, client: DatabaseClient): k8s.EnvVar[] {
+    return [
       { name: `${envPrefix}REDIS_HOST`, value: host },
       { name: `${envPrefix}REDIS_PORT`, value: String(PORT) },
       // Replicas are read-only and serve reads that may be a little behind.
       ...(context.replicas > 1 ? [{ name: `${envPrefix}REDIS_READ_HOST`, value: context.readHost }] : []),
-      secretEnv(`${envPrefix}REDIS_PASSWORD`, c, c.keys.password!),
+      // The client's own ACL user (AUTH <user> <password>), never the default user.
+      { name: `${envPrefix}REDIS_USERNAME`, value: client.user },
+      { name: `${envPrefix}REDIS_PASSWORD`, valueFrom: { secretKeyRef: { name: client.secretName, key: client.passwordKey } } },
     ];
-    if (c.keys.url) env.push(secretEnv(`${envPrefix}REDIS_URL`, c, c.keys.url));
-    return env;
   }
 
   public exporter(context: EngineContext): EngineSideContainer {

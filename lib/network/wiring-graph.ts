@@ -27,8 +27,11 @@ export interface IConnectable extends INetworkPeer {
   readonly connectionPorts: readonly NetworkPort[];
   /** The in-cluster DNS name of its Service. */
   readonly host: string;
-  /** Environment variables a client gets to reach it; names are prefixed with `envPrefix`. */
-  connectionEnv(envPrefix?: string): k8s.EnvVar[];
+  /**
+   * Environment variables a client gets to reach it; names are prefixed with `envPrefix`. `client` is the
+   * workload that connects (`connectTo` passes it), for a target that gives each client credentials of its own.
+   */
+  connectionEnv(envPrefix?: string, client?: INetworkPeer): k8s.EnvVar[];
   /**
    * What an edge to it stands for in diagrams and reports.
    * @default 'service'

@@ -22,29 +22,29 @@ const SHOP_EDGE = { HTTPRoute: 5, Certificate: 4, ReferenceGrant: 1 };
 const EXPECTED_KINDS: Record<string, Record<string, Record<string, number>>> = {
   blog: {
     development: {
-      ...COMMON, ExternalSecret: 2, Password: 2, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 7, Service: 10, Deployment: 6, StatefulSet: 2,
+      ...COMMON, ExternalSecret: 8, Password: 8, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 7, Service: 10, Deployment: 6, StatefulSet: 2,
       HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11,
     },
     staging: {
-      ...COMMON, ExternalSecret: 2, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 8, Service: 13, Deployment: 6, StatefulSet: 2,
+      ...COMMON, ExternalSecret: 8, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 8, Service: 13, Deployment: 6, StatefulSet: 2,
       HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11, ServiceMonitor: 7, PrometheusRule: 1,
     },
     production: {
-      ...COMMON, ExternalSecret: 2, ...BLOG_EDGE, ServiceAccount: 10, ConfigMap: 8, Service: 15, Deployment: 6, StatefulSet: 2, CronJob: 2, PersistentVolumeClaim: 2,
+      ...COMMON, ExternalSecret: 8, ...BLOG_EDGE, ServiceAccount: 10, ConfigMap: 8, Service: 15, Deployment: 6, StatefulSet: 2, CronJob: 2, PersistentVolumeClaim: 2,
       HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 13, ServiceMonitor: 7, PrometheusRule: 1,
     },
   },
   ecommerce: {
     development: {
-      ...COMMON, ExternalSecret: 4, Password: 1, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 3, Service: 13, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
+      ...COMMON, ExternalSecret: 9, Password: 2, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 3, Service: 13, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
       HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12,
     },
     staging: {
-      ...COMMON, ExternalSecret: 4, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 4, Service: 16, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
+      ...COMMON, ExternalSecret: 9, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 4, Service: 16, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
       HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12, ServiceMonitor: 8, PodMonitor: 1, PrometheusRule: 1,
     },
     production: {
-      ...COMMON, ExternalSecret: 4, ...SHOP_EDGE, ServiceAccount: 12, ConfigMap: 4, Service: 18, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
+      ...COMMON, ExternalSecret: 9, ...SHOP_EDGE, ServiceAccount: 12, ConfigMap: 4, Service: 18, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
       PersistentVolumeClaim: 2, HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 14, ServiceMonitor: 8,
       PodMonitor: 1, PrometheusRule: 1,
     },

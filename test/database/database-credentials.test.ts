@@ -1,6 +1,7 @@
 // Database credentials: existing Secret (default), ExternalSecret (schema-checked at synth), plaintext opt-in with a warning.
 import { Duration, JsonPatch } from 'cdk8s';
-import { DatabaseCredentials, DatabaseEngine, IDatabaseEngine, StatefulDatabase } from '../../lib';
+import { Construct } from 'constructs';
+import { DatabaseCredentials, DatabaseEngine, IDatabaseEngine, ResilientMicroservice, StatefulDatabase } from '../../lib';
 import { synthesizeCharts } from '../../lib/synthesis';
 import { schemaViolation } from '../../lib/validation/schema-models';
 import { collectWarnings } from '../../lib/warnings';
@@ -63,7 +64,9 @@ describe('DatabaseCredentials.fromExternalSecret', () => {
     });
     expect(refs(objects)).toEqual([['POSTGRES_USER', 'pg-credentials', 'username'], ['POSTGRES_PASSWORD', 'pg-credentials', 'password']]);
     expect(db.externalSecret?.name).toBe('pg-credentials');
-    expect(db.connectionEnv().map((e) => e.name)).toContain('DATABASE_URL');
+    // the URL holds the engine's own password: clients get their own credentials instead
+    const client = new ResilientMicroservice(db.node.scope as Construct, 'orders', { image: 'shop/orders:1.0.0' });
+    expect(client.connectTo(db).map((e) => e.name)).not.toContain('DATABASE_URL');
   });
 
   test('a change that breaks the operator\'s schema fails synth', () => {

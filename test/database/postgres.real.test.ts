@@ -11,7 +11,12 @@ import {
 
 jest.setTimeout(120_000);
 
-const SECRETS = { 'pg-credentials': { 'db-user': 'shop_owner', 'db-pass': 'correct horse battery staple', 'db-url': 'unused' } };
+const SECRETS: Record<string, Record<string, string>> = {
+  'pg-credentials': { 'db-user': 'shop_owner', 'db-pass': 'correct horse battery staple', 'db-url': 'unused' },
+  // Quotes, a backslash and SQL in a password must reach PostgreSQL as a value, never as SQL.
+  'postgres-orders-credentials': { password: "it's a \\ \"pass\"'; ALTER ROLE orders SUPERUSER; --" },
+  'postgres-catalog-credentials': { password: 'catalog pass' },
+};
 
 describeWithPrograms('PostgreSQL with the generated configuration', checkPostgresPrograms(), () => {
   const bin = findPostgresBin()!;
@@ -32,6 +37,7 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
       backup: { retention: 2 },
     });
     new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(db);
+    new ResilientMicroservice(platform, 'catalog', { image: 'shop/catalog:1.0.0' }).connectTo(db);
     objects = synth(platform);
 
     sandbox = new Sandbox('cdk8s-patterns-pg-');
@@ -58,7 +64,21 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
     ]);
     await waitFor('postgres', () => sandbox.run([pg('pg_isready'), '-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0, server);
     expectSuccess(psql(serverEnv.POSTGRES_USER, serverEnv.POSTGRES_PASSWORD, 'postgres', `CREATE DATABASE ${serverEnv.POSTGRES_DB}`), 'CREATE DATABASE');
+    // and: the client Secrets as the projected volume lays them out, and the container's roles script, once
+    const spec = podSpecOf(findObject(objects, 'StatefulSet', 'postgres'));
+    const clientsDir = sandbox.subdir('clients');
+    for (const source of spec.volumes.find((v: K8sObject) => v.name === 'clients').projected.sources) {
+      const item = source.secret.items[0];
+      sandbox.subdir(join('clients', item.path.split('/')[0]));
+      sandbox.write(join('clients', item.path), SECRETS[source.secret.name][item.key]);
+    }
+    const rolesStarted = Date.now();
+    rolesOutput = expectSuccess(sandbox.run(['sh', join(confDir, 'client-roles.sh'), '--once'],
+      { ...serverEnv, CLIENTS_DIR: clientsDir, ROLES_PORT: String(port), PATH: `${bin}:${process.env.PATH}` }), 'client-roles.sh');
+    rolesMs = Date.now() - rolesStarted;
   });
+  let rolesOutput: string;
+  let rolesMs: number;
 
   afterAll(async () => {
     await server?.stop('SIGINT'); // postgres' fast shutdown, the image's STOPSIGNAL
@@ -92,6 +112,69 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
     run("INSERT INTO orders VALUES (1, 'kettle')");
     // then
     expect(run('SELECT item FROM orders WHERE id = 1').trim()).toBe('kettle');
+    expect(client.DATABASE_USER).toBe('orders');
+    expect(client.DATABASE_USER).not.toBe(serverEnv.POSTGRES_USER);
+  });
+
+  describe("a client's own role", () => {
+    const as = (name: string) => {
+      const client = containerEnv(podSpecOf(findObject(objects, 'Deployment', name)).containers[0], SECRETS,
+        { DATABASE_HOST: '127.0.0.1', DATABASE_PORT: String(port) });
+      return (sql: string) => sandbox.run(
+        [pg('psql'), '-h', client.DATABASE_HOST, '-p', client.DATABASE_PORT, '-U', client.DATABASE_USER, '-d', client.DATABASE_NAME, '-v', 'ON_ERROR_STOP=1', '-tA', '-c', sql],
+        { PGPASSWORD: client.DATABASE_PASSWORD });
+    };
+
+    test('is created from the mounted Secrets, with the password as a value (the SQL in it did nothing)', () => {
+      // eslint-disable-next-line no-console
+      console.log(`client-roles.sh --once: ${rolesMs} ms for 2 clients`);
+      expect(rolesOutput).toContain('roles: orders is up to date');
+      expect(rolesOutput).toContain('roles: catalog is up to date');
+      const attributes = expectSuccess(psql(serverEnv.POSTGRES_USER, serverEnv.POSTGRES_PASSWORD, 'app',
+        "SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname IN ('orders', 'catalog') ORDER BY 1"), 'pg_roles');
+      expect(attributes.trim().split('\n')).toEqual(['catalog|f|f|f|f|f|t', 'orders|f|f|f|f|f|t']);
+    });
+
+    test('creates a table in its own schema and uses it', () => {
+      const orders = as('orders');
+      expectSuccess(orders('CREATE TABLE lines (id integer PRIMARY KEY, qty integer NOT NULL)'), 'CREATE TABLE');
+      expectSuccess(orders('INSERT INTO lines VALUES (1, 3)'), 'INSERT');
+      expectSuccess(orders('ALTER TABLE lines ADD COLUMN note text'), 'ALTER TABLE');
+      expect(expectSuccess(orders("SELECT table_schema || '.' || table_name || ' ' || (SELECT qty FROM lines) FROM information_schema.tables WHERE table_name = 'lines'"), 'SELECT').trim())
+        .toBe('orders.lines 3');
+    });
+
+    test('is no superuser: no COPY TO PROGRAM, no CREATE ROLE, no CREATE DATABASE, no table in public', () => {
+      const orders = as('orders');
+      expect(expectSuccess(orders('SELECT rolsuper FROM pg_roles WHERE rolname = current_user'), 'rolsuper').trim()).toBe('f');
+      const copy = orders("COPY (SELECT 1) TO PROGRAM 'id > /tmp/cdk8s-patterns-pwned'");
+      expect(copy.status).not.toBe(0);
+      expect(copy.stderr).toMatch(/permission denied|must be superuser|pg_execute_server_program/);
+      expect(existsSync('/tmp/cdk8s-patterns-pwned')).toBe(false);
+      for (const sql of ['CREATE ROLE intruder LOGIN SUPERUSER', 'CREATE DATABASE other', 'CREATE TABLE public.t (id int)', 'ALTER ROLE orders SUPERUSER']) {
+        const result = orders(sql);
+        expect({ sql, status: result.status, denied: /permission denied|must be superuser|must have|Only roles with/.test(result.stderr) }).toEqual({ sql, status: 1, denied: true });
+      }
+    });
+
+    test("cannot read another client's tables", () => {
+      const orders = as('orders');
+      expectSuccess(as('catalog')('CREATE TABLE items (sku text)'), 'catalog CREATE TABLE');
+      const peek = orders('SELECT * FROM catalog.items');
+      expect(peek.status).not.toBe(0);
+      expect(peek.stderr).toMatch(/permission denied for schema catalog/);
+    });
+
+    test('the database refuses a client password it was not given, and the role script runs again without change', () => {
+      expect(as('catalog')('SELECT 1').status).toBe(0);
+      const wrong = sandbox.run([pg('psql'), '-h', '127.0.0.1', '-p', String(port), '-U', 'catalog', '-d', 'app', '-c', 'SELECT 1'], { PGPASSWORD: SECRETS['pg-credentials']['db-pass'] });
+      expect(wrong.stderr).toMatch(/password authentication failed/);
+      // when: the script runs again (as its loop does when a Secret changes)
+      expectSuccess(sandbox.run(['sh', join(sandbox.dir, 'conf', 'client-roles.sh'), '--once'],
+        { ...serverEnv, CLIENTS_DIR: join(sandbox.dir, 'clients'), ROLES_PORT: String(port), PATH: `${bin}:${process.env.PATH}` }), 'client-roles.sh again');
+      // then: the roles and their tables are as they were
+      expect(expectSuccess(as('orders')('SELECT qty FROM lines'), 'SELECT after re-run').trim()).toBe('3');
+    });
   });
 
   test('a wrong password is refused: pg_hba.conf asks for scram-sha-256 on TCP', () => {
@@ -120,7 +203,7 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
     expect(output).toContain(`backup ${dump} written`);
     expect(existsSync(join(backupDir, `${dump}.partial`))).toBe(false);
     const listing = expectSuccess(sandbox.run([pg('pg_restore'), '--list', join(backupDir, dump)]), 'pg_restore --list');
-    expect(listing).toMatch(/TABLE DATA public orders/);
+    expect(listing).toMatch(/TABLE DATA orders orders/);
   });
 });
 

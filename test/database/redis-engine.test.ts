@@ -20,12 +20,13 @@ describe('RedisEngine', () => {
     expect(conf).not.toMatch(/^maxmemory /m);
   });
 
-  test('the server starts from the mounted file with the data dir and the password from the Secret on the command line', () => {
+  test('the server starts from the mounted file with the data dir and the ACL file the users script writes from the Secrets', () => {
     // when
     const c = podSpecOf(findObject(build().objects, 'StatefulSet', 'cache')).containers[0];
     // then
     expect(c.command[0]).toBe('sh');
-    expect(c.command[2]).toContain('set -- /usr/local/etc/redis/redis.conf --dir /data --requirepass "$REDISCLI_AUTH"');
+    expect(c.command[2]).toContain('sh /usr/local/etc/redis/acl-users.sh /tmp/users.acl\nset -- /usr/local/etc/redis/redis.conf --dir /data --aclfile /tmp/users.acl');
+    expect(c.command[2]).not.toContain('requirepass');
     expect(c.command[2]).toContain('exec redis-server "$@"');
     expect(c.command[2]).not.toContain('replicaof');
     expect(c.env).toEqual([{ name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'cache-credentials', key: 'password' } } }]);

@@ -10,7 +10,11 @@ import {
 
 jest.setTimeout(60_000);
 
-const SECRETS = { 'cache-credentials': { password: 's3cret value with spaces' } };
+const SECRETS: Record<string, Record<string, string>> = {
+  'cache-credentials': { password: 's3cret value with spaces' },
+  // Spaces and ACL syntax in a password must not add a rule: the ACL file holds its hash.
+  'cache-orders-credentials': { password: 'orders pass +@all ~* >x' },
+};
 
 describeWithPrograms('Redis with the generated configuration', checkRedisPrograms(), () => {
   let objects: K8sObject[];
@@ -35,12 +39,26 @@ describeWithPrograms('Redis with the generated configuration', checkRedisProgram
     port = await freePort();
     const config = sandbox.write('redis.conf', findObject(objects, 'ConfigMap', 'cache-config').data['redis.conf']);
     dataDir = sandbox.subdir('data');
-    const env = containerEnv(podSpecOf(findObject(objects, 'StatefulSet', 'cache')).containers[0], SECRETS, {});
-    // when: the generated file plus the password as the container passes it; the bind address, port and
-    // directory, which only make sense in the pod, are overridden on the command line
-    server = sandbox.start(['redis-server', config, '--requirepass', env.REDISCLI_AUTH, '--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir]);
+    const spec = podSpecOf(findObject(objects, 'StatefulSet', 'cache'));
+    const env = containerEnv(spec.containers[0], SECRETS, {});
+    // and: the client Secrets as the projected volume lays them out
+    const clientsDir = sandbox.subdir('clients');
+    for (const source of spec.volumes.find((v: K8sObject) => v.name === 'clients').projected.sources) {
+      const item = source.secret.items[0];
+      sandbox.subdir(join('clients', item.path.split('/')[0]));
+      sandbox.write(join('clients', item.path), SECRETS[source.secret.name][item.key]);
+    }
+    // when: the container's users script writes the ACL file, then the generated file and that ACL file start
+    // redis; the bind address, port and directory, which only make sense in the pod, are overridden
+    const users = sandbox.write('acl-users.sh', findObject(objects, 'ConfigMap', 'cache-config').data['acl-users.sh']);
+    const aclFile = join(sandbox.dir, 'users.acl');
+    expectSuccess(sandbox.run(['sh', users, aclFile], { ...env, CLIENTS_DIR: clientsDir }), 'acl-users.sh');
+    aclText = readFileSync(aclFile, 'utf8');
+    server = sandbox.start(['redis-server', config, '--aclfile', aclFile, '--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir]);
     await waitFor('redis', () => cli(['ping'], env.REDISCLI_AUTH).stdout.trim() === 'PONG', server);
   });
+
+  let aclText: string;
 
   afterAll(async () => {
     await server?.stop('SIGTERM');
@@ -72,12 +90,54 @@ describeWithPrograms('Redis with the generated configuration', checkRedisProgram
     // given
     const client = containerEnv(podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0], SECRETS,
       { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) });
-    const run = (...args: string[]) => expectSuccess(sandbox.run(['redis-cli', '-h', client.REDIS_HOST, '-p', client.REDIS_PORT, ...args],
+    const run = (...args: string[]) => expectSuccess(sandbox.run(['redis-cli', '-h', client.REDIS_HOST, '-p', client.REDIS_PORT, '--user', client.REDIS_USERNAME, ...args],
       { REDISCLI_AUTH: client.REDIS_PASSWORD }), args.join(' ')).trim();
     // when
     expect(run('set', 'order:1', 'kettle')).toBe('OK');
     // then
     expect(run('get', 'order:1')).toBe('kettle');
+    expect(run('acl', 'whoami')).toBe('orders');
+  });
+
+  describe("a client's own ACL user", () => {
+    const asOrders = (...args: string[]) => {
+      const client = containerEnv(podSpecOf(findObject(objects, 'Deployment', 'orders')).containers[0], SECRETS,
+        { REDIS_HOST: '127.0.0.1', REDIS_PORT: String(port) });
+      const result = sandbox.run(['redis-cli', '-h', client.REDIS_HOST, '-p', client.REDIS_PORT, '--user', client.REDIS_USERNAME, ...args], { REDISCLI_AUTH: client.REDIS_PASSWORD });
+      return (result.stdout + result.stderr).trim();
+    };
+
+    test('the ACL file holds hashes, never a password', () => {
+      expect(aclText).not.toContain(SECRETS['cache-credentials'].password);
+      expect(aclText).not.toContain('orders pass');
+      expect(aclText.trim().split('\n').map((line) => line.replace(/#[0-9a-f]{64}/, '#<hash>'))).toEqual([
+        'user default on #<hash> ~* &* +@all',
+        'user orders on #<hash> ~* &* +@all -@dangerous',
+      ]);
+    });
+
+    test('reads and writes, but CONFIG, FLUSHALL, DEBUG, KEYS, ACL and SHUTDOWN are denied', () => {
+      expect(asOrders('set', 'cart:1', 'x')).toBe('OK');
+      expect(asOrders('incr', 'counter')).toMatch(/^\d+$/);
+      for (const command of [['config', 'get', 'requirepass'], ['config', 'set', 'appendonly', 'no'], ['flushall'], ['debug', 'sleep', '0'], ['keys', '*'], ['acl', 'list'], ['shutdown']]) {
+        // DEBUG is also switched off server-wide (enable-debug-command no), which answers first
+        expect({ command, reply: asOrders(...command) }).toEqual({ command, reply: expect.stringMatching(/NOPERM|DEBUG command not allowed/) });
+        // the ACL itself denies each one to the client (ACL DRYRUN, asked as the default user)
+        const dryRun = cli(['acl', 'dryrun', 'orders', ...command], SECRETS['cache-credentials'].password);
+        expect({ command, dryRun: dryRun.stdout.trim() }).toEqual({ command, dryRun: expect.stringMatching(/has no permissions to run/) });
+      }
+      expect(cli(['acl', 'dryrun', 'orders', 'set', 'k', 'v'], SECRETS['cache-credentials'].password).stdout.trim()).toBe('OK');
+      expect(asOrders('get', 'cart:1')).toBe('x');
+    });
+
+    test("the database's password is the default user's, not the client's; the client's works only as its own user", () => {
+      const asDefault = (password: string, ...args: string[]) => {
+        const result = cli(args, password);
+        return (result.stdout + result.stderr).trim();
+      };
+      expect(asDefault(SECRETS['cache-orders-credentials'].password, 'get', 'cart:1')).toMatch(/WRONGPASS|invalid username-password/);
+      expect(asDefault(SECRETS['cache-credentials'].password, 'acl', 'whoami')).toBe('default');
+    });
   });
 
   test("the backup CronJob's script copies an RDB snapshot and keeps the newest", () => {
