@@ -66,7 +66,8 @@ export class DatabaseRestore extends Workload {
     this.mainContainer = renderContainer(scope, 'backup', {
       name: 'restore',
       image: props.plan.image,
-      command: ['sh', '-c', ['set -eu', `source="${RESTORE_DIR}/backup"`, props.plan.restoreCommand, 'echo "restore done"'].join('\n') + '\n'],
+      command: ['sh', '-c', ['set -eu', 'source="$RESTORE_DIR/backup"', props.plan.restoreCommand, 'echo "restore done"'].join('\n') + '\n'],
+      env: { RESTORE_DIR },
       resources: props.resources,
       writablePaths: ['/tmp'],
     }, this.hardening, undefined, mounts);
