@@ -48,6 +48,10 @@ export { ScheduledJob } from './scheduled-job';
 export type { JobMetricsOptions, ScheduledJobProps } from './scheduled-job';
 export { DatabaseBackup } from './database/database-backup';
 export type { DatabaseBackupOptions } from './database/database-backup';
+export { DatabaseRestore } from './database/database-restore';
+export type { DatabaseRestoreProps } from './database/database-restore';
+export { OffsiteBackup } from './database/offsite-backup';
+export type { OffsiteBackupOptions } from './database/offsite-backup';
 
 // Pods
 export type { ContainerPort, ContainerSpec, RenderedContainer } from './pod/container';

@@ -1,4 +1,5 @@
-// DatabaseBackup: a hardened CronJob that dumps a database into its own PersistentVolumeClaim, keeping the newest N.
+// DatabaseBackup: a hardened CronJob that dumps a database into its own PersistentVolumeClaim, keeping the newest N,
+// and optionally uploads an encrypted copy to S3-compatible object storage.
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
@@ -12,6 +13,8 @@ import { checkInteger, checkWholeSeconds } from '../private/prop-checks';
 import { Workload } from '../workload';
 import { checkCronSchedule } from './cron-schedule';
 import { EngineBackupPlan } from './engine-contract';
+import { DatabaseRestore } from './database-restore';
+import { OffsiteBackup, OffsiteBackupOptions } from './offsite-backup';
 
 /** How a database is backed up. */
 export interface DatabaseBackupOptions {
@@ -56,6 +59,12 @@ export interface DatabaseBackupOptions {
    * @default - 100m CPU and 128Mi memory requested, twice that as limits
    */
   readonly resources?: ContainerResources;
+  /**
+   * An encrypted copy of each backup in S3-compatible object storage, outside the cluster's failure domain, and
+   * a suspended `<db>-restore` CronJob that restores a copy (engines with a network restore: PostgreSQL).
+   * @default - backups stay on the backup volume only
+   */
+  readonly offsite?: OffsiteBackupOptions;
 }
 
 /** Props of a DatabaseBackup. */
@@ -90,8 +99,16 @@ export class DatabaseBackup extends Workload {
   public readonly cronJob: k8s.KubeCronJob;
   /** The volume backups are written to. */
   public readonly claim: k8s.KubePersistentVolumeClaim;
-  /** The backup container, for adjustments the props do not foresee. */
+  /** The container that dumps the database: the main container, or an init container before the upload. */
+  public readonly dumpContainer: RenderedContainer;
+  /** The main container: the upload when there is an off-site copy, else the dump. */
   public readonly mainContainer: RenderedContainer;
+  /** The checked off-site destination, when set. */
+  public readonly offsite?: OffsiteBackup;
+  /** The upload container, when there is an off-site copy. */
+  public readonly uploadContainer?: RenderedContainer;
+  /** The suspended restore CronJob, when there is an off-site copy and the engine restores over the network. */
+  public readonly restore?: DatabaseRestore;
 
   constructor(scope: Construct, id: string, props: DatabaseBackupProps) {
     super(scope, id, {
@@ -115,7 +132,7 @@ export class DatabaseBackup extends Workload {
         resources: { requests: { storage: k8s.Quantity.fromString(formatBytes(this.storageBytes)) } },
       },
     });
-    this.mainContainer = renderContainer(scope, 'backup', {
+    this.dumpContainer = renderContainer(scope, 'backup', {
       name: 'backup',
       image: props.plan.image,
       command: ['sh', '-c', props.plan.script],
@@ -123,7 +140,23 @@ export class DatabaseBackup extends Workload {
       resources: props.resources,
       writablePaths: ['/tmp'],
     }, this.hardening, undefined, { volumeMounts: [{ name: 'backup', mountPath: BACKUP_DIR }] });
-    for (const variable of props.plan.env) addEnv(scope, this.mainContainer, variable);
+    for (const variable of props.plan.env) addEnv(scope, this.dumpContainer, variable);
+    this.mainContainer = this.dumpContainer;
+    if (props.offsite !== undefined) {
+      this.offsite = OffsiteBackup.of(scope, props.offsite, props.database.workloadName);
+      // The dump runs first, as an init container; the upload starts only once the dump is complete on the volume.
+      this.uploadContainer = renderContainer(scope, 'backup.offsite', {
+        name: 'upload',
+        image: this.offsite.image,
+        command: ['sh', '-c', this.offsite.uploadScript()],
+        env: { BACKUP_DIR },
+        resources: props.resources,
+        writablePaths: ['/tmp'],
+      }, this.hardening, undefined, { volumeMounts: [{ name: 'backup', mountPath: BACKUP_DIR, readOnly: true }] });
+      for (const variable of this.offsite.env()) addEnv(scope, this.uploadContainer, variable);
+      this.mainContainer = this.uploadContainer;
+      this.allowTo(this.offsite.store);
+    }
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: this.metadata(),
       spec: cronJobSpec({
@@ -139,8 +172,15 @@ export class DatabaseBackup extends Workload {
     WiringGraph.of(this).connect({ from: this, to: props.database, ports: props.database.connectionPorts, kind: 'backup' });
     this.declareFootprint({
       kind: 'CronJob', controllers: [this.workloadName], minReplicas: 0, maxReplicas: 1, surge: 0,
-      containers: [this.mainContainer.resources], storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
+      containers: [this.dumpContainer, this.uploadContainer].flatMap((c) => (c ? [c.resources] : [])), storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
     });
+    if (this.offsite !== undefined && props.plan.restoreCommand !== undefined) {
+      this.restore = new DatabaseRestore(scope, 'Restore', {
+        database: props.database, plan: { ...props.plan, restoreCommand: props.plan.restoreCommand }, offsite: this.offsite,
+        hardening: props.hardening, timeoutSeconds: timeout, storageBytes: this.storageBytes,
+        storageClassName: props.storageClassName, resources: props.resources,
+      });
+    }
   }
 
   private podTemplate(): k8s.PodTemplateSpec {
@@ -148,6 +188,7 @@ export class DatabaseBackup extends Workload {
       labels: { ...this.platform.labels, ...this.labels },
       annotations: {},
       serviceAccountName: this.workloadName,
+      initContainers: this.uploadContainer ? [this.dumpContainer] : undefined,
       containers: [this.mainContainer],
       volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: this.workloadName } }],
       identity: this.hardening.identity,

@@ -77,6 +77,12 @@ export interface EngineBackupPlan {
   readonly script: string;
   /** Connection env of the job (host and port as values, credentials as secret references). */
   readonly env: readonly k8s.EnvVar[];
+  /**
+   * A shell command that restores the backup file "$source" into the running database over the network, for the
+   * restore job of off-site copies.
+   * @default - the engine has no network restore (the job is not generated)
+   */
+  readonly restoreCommand?: string;
 }
 
 /**

@@ -289,6 +289,8 @@ export class PostgresEngine implements IDatabaseEngine {
         secretEnv('PGUSER', c, c.keys.username!),
         secretEnv('PGPASSWORD', c, c.keys.password!),
       ],
+      // One transaction: a failed restore leaves the database as it was; objects are dropped and re-created.
+      restoreCommand: 'pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --no-password --dbname="$PGDATABASE" "$source"',
     };
   }
 

@@ -21,7 +21,7 @@ export function describeWithPrograms(title: string, check: ProgramCheck, body: (
     describe(title, body);
     return;
   }
-  const message = `${title}: missing ${check.missing.join(', ')} (apt-get install postgresql redis-server)`;
+  const message = `${title}: missing ${check.missing.join(', ')} (apt-get install postgresql redis-server rclone)`;
   if (process.env.CI === 'true') {
     describe(title, () => {
       test('the engine programs are installed', () => {
