@@ -59,7 +59,7 @@ export { Probe } from './pod/probes';
 export type { NetworkProbeOptions, ProbeTimings } from './pod/probes';
 export type { ApiAccessRule, ApiVerb, NodeAffinity, NodeLabelExpression, NodeLabelOperator, NodeTerm, PodOptions, PreferredNodeTerm, TaintEffect, Toleration, TolerationOperator } from './pod/pod-options';
 export type { ContainerResources, CpuQuantity, MemoryQuantity, ResourceSizes } from './pod/resources';
-export type { SecretFileMount, SecretKeyRef } from './secrets';
+export type { SecretFileMount, SecretKeyRef } from './pod/secret-refs';
 export type { AutoscalingOptions } from './scaling/horizontal-autoscaler';
 
 // Releases

@@ -9,7 +9,7 @@ import { Probe } from './pod/probes';
 import { ContainerResources } from './pod/resources';
 import { IRelease } from './release/release-plan';
 import { AutoscalingOptions } from './scaling/horizontal-autoscaler';
-import { SecretFileMount, SecretKeyRef } from './secrets';
+import { SecretFileMount, SecretKeyRef } from './pod/secret-refs';
 
 /** Liveness, readiness and startup probes. */
 export interface ProbeSet {

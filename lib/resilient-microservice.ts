@@ -21,7 +21,7 @@ import { IRelease, PodVariant, ReleasePlan } from './release/release-plan';
 import { Release } from './release/release-strategy';
 import { resolveReplicaBounds } from './scaling/horizontal-autoscaler';
 import { ResilientMicroserviceProps } from './resilient-microservice-props';
-import { addSecretEnv, SecretFileMount } from './secrets';
+import { addSecretEnv, SecretFileMount } from './pod/secret-refs';
 import { markInsecureOptIn } from './insecure-opt-in';
 import { Validation } from './validation/rule';
 import { Workload } from './workload';

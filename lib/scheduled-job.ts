@@ -11,7 +11,7 @@ import { cronJobSpec } from './pod/cron-job-spec';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { checkAbsolutePath, checkInteger, checkPort, checkProps, checkUnique, checkWholeSeconds } from './private/prop-checks';
 import { renderSidecars, SharedVolume, SidecarSpec } from './pod/sidecars';
-import { addSecretEnv, SecretKeyRef } from './secrets';
+import { addSecretEnv, SecretKeyRef } from './pod/secret-refs';
 import { Workload } from './workload';
 
 /** Props of a ScheduledJob. */

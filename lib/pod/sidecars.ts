@@ -5,7 +5,7 @@ import { IConstruct } from 'constructs';
 import { ContainerSpec, HardeningContext, renderContainer, RenderedContainer } from './container';
 import { ContainerResources, formatBytes, parseBytes, ResolvedResources } from './resources';
 import { checkAbsolutePath, checkDnsLabel, checkUnique } from '../private/prop-checks';
-import { addSecretEnv, SecretKeyRef } from '../secrets';
+import { addSecretEnv, SecretKeyRef } from './secret-refs';
 
 /** A sidecar: a container beside the main one. */
 export interface SidecarSpec extends ContainerSpec {

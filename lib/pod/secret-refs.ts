@@ -1,9 +1,9 @@
 // Secret references: workloads read secrets from Secrets that exist in the cluster, never from values in YAML.
 import { IConstruct } from 'constructs';
-import { PatternError } from './errors';
-import { addEnv, RenderedContainer } from './pod/container';
-import { checkDnsLabel } from './private/prop-checks';
-import { Validation } from './validation/rule';
+import { PatternError } from '../errors';
+import { addEnv, RenderedContainer } from './container';
+import { checkDnsLabel } from '../private/prop-checks';
+import { Validation } from '../validation/rule';
 
 /** One key of an existing Secret. */
 export interface SecretKeyRef {
