@@ -1,6 +1,6 @@
 // Workload footprints: what each workload may consume at its minimum and maximum scale.
 import { INetworkPeer } from './network/wiring-graph';
-import { formatBytes, formatCpu, ResolvedResources } from './pod/resources';
+import { CpuQuantity, formatBytes, formatCpu, MemoryQuantity, ResolvedResources } from './pod/resources';
 
 /** What one workload registers with its Platform, for the quota and the capacity report. */
 export interface WorkloadFootprint {
@@ -152,3 +152,19 @@ const ZERO: CapacityTotals = {
   pods: 0, requestsCpuMillis: 0, requestsMemoryBytes: 0, limitsCpuMillis: 0, limitsMemoryBytes: 0,
   requestsEphemeralBytes: 0, limitsEphemeralBytes: 0, storageBytes: 0, claims: 0,
 };
+
+/** Hard limits of the namespace's ResourceQuota. Unset fields are derived from the workloads. */
+export interface QuotaProps {
+  /** Sum of CPU requests. @default - the platform at maximum scale, plus 25 % */
+  readonly requestsCpu?: CpuQuantity;
+  /** Sum of memory requests. @default - the platform at maximum scale, plus 25 % */
+  readonly requestsMemory?: MemoryQuantity;
+  /** Sum of CPU limits. @default - the platform at maximum scale, plus 25 % */
+  readonly limitsCpu?: CpuQuantity;
+  /** Sum of memory limits. @default - the platform at maximum scale, plus 25 % */
+  readonly limitsMemory?: MemoryQuantity;
+  /** Number of pods. @default - the platform at maximum scale, plus 25 % */
+  readonly pods?: number;
+  /** Sum of persistent storage requests. @default - the platform at maximum scale, plus 25 % */
+  readonly storage?: MemoryQuantity;
+}

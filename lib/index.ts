@@ -10,14 +10,15 @@ export { PatternError } from './errors';
 export { LabelKeys } from './labels';
 export { Platform } from './platform';
 export { PlatformApp } from './platform-app';
-export type { ApiServerEndpoints, PlatformProps, QuotaProps } from './platform';
+export type { PlatformProps } from './platform';
+export type { QuotaProps } from './capacity';
+export type { ApiServerEndpoints } from './network/api-server';
 export type { MonitoringProps } from './platform-monitoring';
-export type { PriorityClassProvision, PriorityTier } from './platform-priority';
+export type { PriorityClassProvision } from './platform-priority';
 export { PlatformEdge } from './edge/platform-edge';
-export type { AcmeSolver, CreateGatewayOptions, GatewayApiEdgeOptions, GatewayReference, IngressEdgeOptions } from './edge/platform-edge';
+export type { CreateGatewayOptions, GatewayApiEdgeOptions, GatewayReference, IngressEdgeOptions } from './edge/platform-edge';
 export { GatewayDataPlane } from './edge/data-plane';
 export type { CustomDataPlaneOptions, EnvoyGatewayDataPlaneOptions } from './edge/data-plane';
-export type { Edge, CertificatePath } from './edge/edge';
 export type { ServiceExposeOptions } from './edge/service-exposure';
 export { Workload } from './workload';
 export type { AllowOptions, ConnectOptions, WorkloadPeer } from './workload';
@@ -33,8 +34,7 @@ export type { PlatformSecretProps } from './platform-secret';
 export { SecretSource } from './secret-source';
 export type { GeneratedPasswordProps, SealedSecretProps, SecretStoreRef, StoreSecretProps } from './secret-source';
 export type { ExternalServiceProps } from './network/external-service';
-export type { IConnectable, INetworkPeer, NetworkPort, EdgeKind } from './network/wiring-graph';
-export type { ServiceIngressOptions } from './network/service-ingress';
+export type { IConnectable, NetworkPort } from './network/wiring-graph';
 
 // Workloads
 export { ResilientMicroservice } from './resilient-microservice';
@@ -42,23 +42,20 @@ export type { MetricsOptions, ProbeSet, ResilientMicroserviceProps } from './res
 export type { SharedVolume, SidecarSpec } from './pod/sidecars';
 export { StatefulDatabase } from './stateful-database';
 export type { ClaimRetentionPolicy, StatefulDatabaseProps } from './stateful-database';
-export { ApiGateway, DEFAULT_GATEWAY_IMAGE, ExternalTarget } from './api-gateway';
-export type { ApiGatewayProps, ExternalTargetOptions, GatewayRoute, IngressControllerPeer, RouteRateLimit } from './api-gateway';
+export { ApiGateway, ExternalTarget } from './api-gateway';
+export type { ApiGatewayProps, ExternalTargetOptions, GatewayRoute, RouteRateLimit } from './api-gateway';
 export { ScheduledJob } from './scheduled-job';
 export type { JobMetricsOptions, ScheduledJobProps } from './scheduled-job';
 export { DatabaseBackup } from './database/database-backup';
 export type { DatabaseBackupOptions } from './database/database-backup';
-export { DatabaseRestore } from './database/database-restore';
-export type { DatabaseRestoreProps } from './database/database-restore';
-export { OffsiteBackup } from './database/offsite-backup';
 export type { OffsiteBackupOptions } from './database/offsite-backup';
 
 // Pods
-export type { ContainerPort, ContainerSpec, RenderedContainer } from './pod/container';
+export type { ContainerSpec } from './pod/container';
 export { Probe } from './pod/probes';
-export type { NetworkProbeOptions, ProbeTimings } from './pod/probes';
-export type { ApiAccessRule, ApiVerb, NodeAffinity, NodeLabelExpression, NodeLabelOperator, NodeTerm, PodOptions, PreferredNodeTerm, TaintEffect, Toleration, TolerationOperator } from './pod/pod-options';
-export type { ContainerResources, CpuQuantity, MemoryQuantity, ResourceSizes } from './pod/resources';
+export type { ApiAccessRule } from './pod/api-access';
+export type { NodeAffinity, NodeLabelExpression, NodeTerm, PodOptions, PreferredNodeTerm, Toleration } from './pod/pod-options';
+export type { ContainerResources, CpuQuantity, MemoryQuantity } from './pod/resources';
 export type { SecretFileMount, SecretKeyRef } from './pod/secret-refs';
 export type { AutoscalingOptions } from './scaling/horizontal-autoscaler';
 
@@ -71,17 +68,15 @@ export { CanaryRelease } from './release/canary';
 export type { CanaryOptions, CanaryTrafficSplit } from './release/canary';
 export { ArgoRolloutRelease, RolloutStep } from './release/argo-rollout';
 export type { ArgoRolloutOptions, ArgoTrafficRouting, RolloutAnalysisOptions } from './release/argo-rollout';
-export { ReleaseLabels } from './release/release-plan';
-export type { IRelease, ReleaseColor, ReleaseContext, ReleasePlan, ReleaseRole } from './release/release-plan';
-export type { ReleasedWorkload } from './release/release-objects';
+export type { IRelease, ReleasePlan } from './release/release-plan';
 
 // Databases
 export { DatabaseEngine } from './database/database-engine';
 export type { IDatabaseEngine } from './database/engine-contract';
 export { PostgresEngine } from './database/postgres-engine';
-export type { PostgresEngineProps, PostgresSettingValue } from './database/postgres-engine';
+export type { PostgresEngineProps } from './database/postgres-engine';
 export { RedisEngine } from './database/redis-engine';
-export type { RedisEngineProps, RedisEvictionPolicy, RedisSettingValue } from './database/redis-engine';
+export type { RedisEngineProps } from './database/redis-engine';
 export { DatabaseCredentials } from './database/database-credentials';
 export type { ExistingSecretOptions, ExternalSecretOptions, PlaintextCredentials } from './database/database-credentials';
 
@@ -93,14 +88,11 @@ export type { GatewayDnsOptions } from './gateway/nginx-upstreams';
 
 // Observability
 export { PlatformAlerts } from './observability/platform-alerts';
-export type { AlertRule, PlatformAlertsProps } from './observability/platform-alerts';
+export type { PlatformAlertsProps } from './observability/platform-alerts';
 export { PlatformDashboard } from './observability/grafana-dashboard';
 export type { PlatformDashboardProps } from './observability/grafana-dashboard';
 export { ServiceMonitor } from './observability/service-monitor';
-export type { HttpMetricNames } from './observability/prometheus-series';
 
 // What every program ends with, and the rules it can add or waive.
 export { synthesize, SynthesisError } from './synthesis';
-export type { SynthesizeOptions } from './synthesis';
 export { Validation } from './validation/rule';
-export type { ObjectSelector, ValidationRule, Waiver } from './validation/rule';

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { LabelKeys } from './labels';
 import { Platform } from './platform';
 import { checkDnsSubdomain, checkProps } from './private/prop-checks';
-import { SecretSource, SecretStoreRef } from './secret-source';
+import { ResolvedSecretSource, SecretSource, SecretStoreRef } from './secret-source';
 import { PatternError } from './errors';
 import { Validation } from './validation/rule';
 
@@ -43,7 +43,12 @@ export class PlatformSecret extends Construct {
     const platform = Platform.of(this);
     const labels = { ...platform.platformLabels('secret'), [LabelKeys.INSTANCE]: this.secretName };
     const metadata = { name: this.secretName, labels };
-    const source = props.source.resolved;
+    this.producers = this.createProducers(platform, props.source.resolved, metadata);
+    platform.registerSecret(this.secretName, props.source.resolved.kind);
+  }
+
+  /** The objects that produce the Secret from `source`; none for an existing one. */
+  private createProducers(platform: Platform, source: ResolvedSecretSource, metadata: { name: string; labels: Record<string, string> }): ApiObject[] {
     const target = { name: this.secretName, creationPolicy: 'Owner' };
     const producers: ApiObject[] = [];
     switch (source.kind) {
@@ -84,15 +89,14 @@ export class PlatformSecret extends Construct {
       case 'sealed':
         producers.push(new ApiObject(this, 'SealedSecret', {
           apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata,
-          spec: { encryptedData: sortedRecord(source.encryptedData), template: { metadata: { name: this.secretName, labels } } },
+          spec: { encryptedData: sortedRecord(source.encryptedData), template: { metadata: { name: this.secretName, labels: metadata.labels } } },
         }));
         break;
       case 'existing':
         Validation.of(this).declareExternal('Secret', this.secretName);
         break;
     }
-    this.producers = producers;
-    platform.registerSecret(this.secretName, source.kind);
+    return producers;
   }
 }
 

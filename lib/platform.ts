@@ -2,7 +2,7 @@
 import { Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { CapacityTotals, maximumScale, quotaDimensions, WorkloadFootprint } from './capacity';
+import { CapacityTotals, maximumScale, quotaDimensions, QuotaProps, WorkloadFootprint } from './capacity';
 import { Compatibility } from './compatibility';
 import { Environment } from './environment';
 import { PatternError } from './errors';
@@ -10,32 +10,16 @@ import { LabelKeys, MANAGED_BY } from './labels';
 import { Edge } from './edge/edge';
 import { PlatformEdge } from './edge/platform-edge';
 import { ClusterDns } from './network/cluster-dns';
-import { parseCidr } from './network/cidr';
+import { ApiServerEndpoints, checkApiServer } from './network/api-server';
 import { ClusterNetwork } from './network/cluster-network';
 import { checkStore, SecretStoreRef } from './secret-source';
 import { checkPriorityClassProvision, createPriorityClasses, priorityClassName, PriorityClassProvision, PriorityTier } from './platform-priority';
 import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './platform-monitoring';
-import { ContainerResources, formatBytes, formatCpu, MemoryQuantity, CpuQuantity, parseBytes, parseCpu, resolveResources } from './pod/resources';
+import { ContainerResources, formatBytes, formatCpu, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { routeAppSynth } from './private/app-synth-hook';
 import { checkPlusUsesSameCdk8s, checkSameCopies } from './private/peer-copies';
-import { checkDnsLabel, checkInteger, checkPort, checkValueOf } from './private/prop-checks';
+import { checkDnsLabel, checkInteger, checkValueOf } from './private/prop-checks';
 import { Validation } from './validation/rule';
-
-/** Hard limits of the namespace's ResourceQuota. Unset fields are derived from the workloads. */
-export interface QuotaProps {
-  /** Sum of CPU requests. @default - the platform at maximum scale, plus 25 % */
-  readonly requestsCpu?: CpuQuantity;
-  /** Sum of memory requests. @default - the platform at maximum scale, plus 25 % */
-  readonly requestsMemory?: MemoryQuantity;
-  /** Sum of CPU limits. @default - the platform at maximum scale, plus 25 % */
-  readonly limitsCpu?: CpuQuantity;
-  /** Sum of memory limits. @default - the platform at maximum scale, plus 25 % */
-  readonly limitsMemory?: MemoryQuantity;
-  /** Number of pods. @default - the platform at maximum scale, plus 25 % */
-  readonly pods?: number;
-  /** Sum of persistent storage requests. @default - the platform at maximum scale, plus 25 % */
-  readonly storage?: MemoryQuantity;
-}
 
 /** Props of a Platform. */
 export interface PlatformProps {
@@ -118,17 +102,6 @@ export interface PlatformProps {
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
    */
   readonly priorityClasses?: PriorityClassProvision;
-}
-
-/** Where the Kubernetes API server answers, for the egress of workloads granted API access. */
-export interface ApiServerEndpoints {
-  /** The endpoints' addresses as CIDR blocks, e.g. `['10.0.0.2/32']`. */
-  readonly cidrs: readonly string[];
-  /**
-   * The endpoints' port (443 on most managed clusters, 6443 on kubeadm).
-   * @default 443
-   */
-  readonly port?: number;
 }
 
 const QUOTA_HEADROOM = 1.25;
@@ -423,18 +396,3 @@ export class Platform extends Chart {
   }
 }
 
-function checkApiServer(scope: Construct, endpoints: ApiServerEndpoints): { cidrs: string[]; port: number } {
-  if (typeof endpoints !== 'object' || endpoints === null || !Array.isArray(endpoints.cidrs) || endpoints.cidrs.length === 0) {
-    throw PatternError.invalidProp(scope, 'apiServer.cidrs', endpoints?.cidrs, 'must list the API server endpoints\' addresses, e.g. ["10.0.0.2/32"]');
-  }
-  for (const cidr of endpoints.cidrs) {
-    const parsed = parseCidr(cidr);
-    if ('reason' in parsed) throw PatternError.invalidProp(scope, 'apiServer.cidrs', cidr, parsed.reason);
-    if (parsed.prefix < (parsed.family === 4 ? 24 : 112)) {
-      throw PatternError.invalidProp(scope, 'apiServer.cidrs', cidr, 'must name the endpoints closely (a /24 or narrower): a wide block opens more than the API server');
-    }
-  }
-  const port = endpoints.port ?? 443;
-  checkPort(scope, 'apiServer.port', port);
-  return { cidrs: [...endpoints.cidrs].sort(), port };
-}

@@ -141,13 +141,8 @@ export class ScheduledJob extends Workload {
     }
 
     this.mainContainer = renderContainer(this, 'props', {
-      name: 'job',
-      image: props.image,
-      command: props.command,
-      args: props.args,
-      env: props.env,
-      resources: props.resources,
-      writablePaths: props.writablePaths,
+      name: 'job', image: props.image, command: props.command, args: props.args, env: props.env,
+      resources: props.resources, writablePaths: props.writablePaths,
       ports: props.metrics ? [{ name: 'metrics', port: props.metrics.port }] : undefined,
     }, this.hardening);
     addSecretEnv(this, this.mainContainer, props.secretEnv);
@@ -178,9 +173,7 @@ export class ScheduledJob extends Workload {
       }),
     });
     if (props.metrics && (props.metrics.podMonitor ?? this.platform.environment.metrics)) {
-      this.podMonitor = new PodMonitor(this, 'PodMonitor', {
-        workloadName: this.workloadName, podSelector: this.podSelector, labels: this.labels, portName: 'metrics', path: props.metrics.path,
-      });
+      this.podMonitor = new PodMonitor(this, 'PodMonitor', { workloadName: this.workloadName, podSelector: this.podSelector, labels: this.labels, portName: 'metrics', path: props.metrics.path });
     }
     this.declareFootprint({
       kind: 'CronJob', controllers: [this.workloadName], minReplicas: 0, maxReplicas: 1, surge: 0,

@@ -133,29 +133,14 @@ export class DatabaseBackup extends Workload {
       },
     });
     this.dumpContainer = renderContainer(scope, 'backup', {
-      name: 'backup',
-      image: props.plan.image,
-      command: ['sh', '-c', props.plan.script],
-      env: { BACKUP_DIR, BACKUP_RETAIN: String(this.retention) },
-      resources: props.resources,
-      writablePaths: ['/tmp'],
+      name: 'backup', image: props.plan.image, command: ['sh', '-c', props.plan.script],
+      env: { BACKUP_DIR, BACKUP_RETAIN: String(this.retention) }, resources: props.resources, writablePaths: ['/tmp'],
     }, this.hardening, undefined, { volumeMounts: [{ name: 'backup', mountPath: BACKUP_DIR }] });
     for (const variable of props.plan.env) addEnv(scope, this.dumpContainer, variable);
     this.mainContainer = this.dumpContainer;
     if (props.offsite !== undefined) {
-      this.offsite = OffsiteBackup.of(scope, props.offsite, props.database.workloadName);
-      // The dump runs first, as an init container; the upload starts only once the dump is complete on the volume.
-      this.uploadContainer = renderContainer(scope, 'backup.offsite', {
-        name: 'upload',
-        image: this.offsite.image,
-        command: ['sh', '-c', this.offsite.uploadScript()],
-        env: { BACKUP_DIR },
-        resources: props.resources,
-        writablePaths: ['/tmp'],
-      }, this.hardening, undefined, { volumeMounts: [{ name: 'backup', mountPath: BACKUP_DIR, readOnly: true }] });
-      for (const variable of this.offsite.env()) addEnv(scope, this.uploadContainer, variable);
+      [this.offsite, this.uploadContainer] = this.offsiteUpload(scope, props, props.offsite);
       this.mainContainer = this.uploadContainer;
-      this.allowTo(this.offsite.store);
     }
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: this.metadata(),
@@ -181,6 +166,18 @@ export class DatabaseBackup extends Workload {
         storageClassName: props.storageClassName, resources: props.resources,
       });
     }
+  }
+
+  /** The upload of each dump to the off-site store, after the dump (an init container then), and egress to the store. */
+  private offsiteUpload(scope: Construct, props: DatabaseBackupProps, options: NonNullable<DatabaseBackupProps['offsite']>): [OffsiteBackup, RenderedContainer] {
+    const offsite = OffsiteBackup.of(scope, options, props.database.workloadName);
+    const upload = renderContainer(scope, 'backup.offsite', {
+      name: 'upload', image: offsite.image, command: ['sh', '-c', offsite.uploadScript()],
+      env: { BACKUP_DIR }, resources: props.resources, writablePaths: ['/tmp'],
+    }, this.hardening, undefined, { volumeMounts: [{ name: 'backup', mountPath: BACKUP_DIR, readOnly: true }] });
+    for (const variable of offsite.env()) addEnv(scope, upload, variable);
+    this.allowTo(offsite.store);
+    return [offsite, upload];
   }
 
   private podTemplate(): k8s.PodTemplateSpec {

@@ -1,5 +1,6 @@
 // The raw postgresql.conf settings the PostgreSQL engine refuses: every refused key, the reason, what stays accepted.
-import { DatabaseEngine, PostgresSettingValue, StatefulDatabase } from '../../lib';
+import { DatabaseEngine, StatefulDatabase } from '../../lib';
+import { PostgresSettingValue } from '../../lib/database/postgres-engine';
 import { findObject, synth, testPlatform } from '../support/objects';
 
 function confWith(settings: Record<string, PostgresSettingValue>): string {

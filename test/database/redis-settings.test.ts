@@ -1,5 +1,6 @@
 // The raw redis.conf directives the Redis engine refuses: every refused key, the reason, what stays accepted.
-import { DatabaseEngine, RedisSettingValue, StatefulDatabase } from '../../lib';
+import { DatabaseEngine, StatefulDatabase } from '../../lib';
+import { RedisSettingValue } from '../../lib/database/redis-engine';
 import { findObject, synth, testPlatform } from '../support/objects';
 
 function confWith(settings: Record<string, RedisSettingValue>): string {

@@ -1,7 +1,8 @@
 // WiringGraph lookups: per-peer edges and flows in declaration order, repeated pairs merged; edges within one Platform.
 import { Construct } from 'constructs';
 import { App, Testing } from 'cdk8s';
-import { DatabaseEngine, Environment, INetworkPeer, Platform, ResilientMicroservice, StatefulDatabase } from '../../lib';
+import { DatabaseEngine, Environment, Platform, ResilientMicroservice, StatefulDatabase } from '../../lib';
+import { INetworkPeer } from '../../lib/network/wiring-graph';
 import { WiringGraph } from '../../lib/network/wiring-graph';
 
 function peer(scope: Construct, name: string): INetworkPeer {

@@ -1,6 +1,7 @@
 // Release strategies as values: each plans controllers, Services and ConfigMaps without building anything.
 import { Construct } from 'constructs';
-import { DeploymentStrategy, Release, ReleaseContext } from '../../lib';
+import { DeploymentStrategy, Release } from '../../lib';
+import { ReleaseContext } from '../../lib/release/release-plan';
 
 const scope = new Construct(undefined as any, 'shop');
 const context: ReleaseContext = {
