@@ -181,14 +181,17 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
    * connection settings as env vars of the main container. Returns the env vars added.
    */
   public connectTo(target: IConnectable | ExternalService, options: ConnectOptions = {}): k8s.EnvVar[] {
-    if (ExternalService.isExternalService(target)) return this.connectToExternal(target, options);
-    checkTarget(this, 'connectTo', target);
-    if (typeof target.connectionEnv !== 'function') {
-      throw PatternError.invalidProp(this, 'connectTo', target.node.path, 'serves no clients: use allowTo for a flow without env vars');
+    const external = ExternalService.isExternalService(target) ? target : undefined;
+    if (!external) {
+      checkTarget(this, 'connectTo', target);
+      if (typeof (target as IConnectable).connectionEnv !== 'function') {
+        throw PatternError.invalidProp(this, 'connectTo', (target as IConnectable).node.path, 'serves no clients: use allowTo for a flow without env vars');
+      }
     }
     if (options.envPrefix !== undefined) checkEnvName(this, 'connectTo.envPrefix', options.envPrefix);
-    this.allowTo(target);
-    const vars = target.connectionEnv(options.envPrefix, this);
+    if (external) this.reachExternal('connectTo', external);
+    else this.allowTo(target as IConnectable);
+    const vars = external ? external.connectionEnv(options.envPrefix) : (target as IConnectable).connectionEnv(options.envPrefix, this);
     for (const variable of vars) addEnv(this, this.mainContainer, variable);
     return vars;
   }
@@ -248,15 +251,6 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   /** cdk8s-plus: the labels of this workload's pods, in its namespace. */
   public toPodSelectorConfig(): PodSelectorConfig {
     return { labelSelector: LabelSelector.of({ labels: { ...this.podSelector } }), namespaces: { names: [this.namespace] } };
-  }
-
-  /** Env vars and egress for a destination outside the cluster. */
-  private connectToExternal(target: ExternalService, options: ConnectOptions): k8s.EnvVar[] {
-    if (options.envPrefix !== undefined) checkEnvName(this, 'connectTo.envPrefix', options.envPrefix);
-    this.reachExternal('connectTo', target);
-    const vars = target.connectionEnv(options.envPrefix);
-    for (const variable of vars) addEnv(this, this.mainContainer, variable);
-    return vars;
   }
 
   /** Egress to an ExternalService's blocks, the cluster's own, link-local and metadata ranges excepted. */

@@ -68,8 +68,8 @@ export function databaseRules(platform: Platform, t: OperationsThresholds): Aler
 }
 
 /** Rules for the backup CronJobs (component `backup`), from kube-state-metrics. */
-export function backupRules(platform: Platform, t: OperationsThresholds): AlertRule[] {
-  const cronJobs = platformObjects(platform, 'CronJob')
+export function backupRules(platform: Platform, t: OperationsThresholds, objects: PlatformObjects): AlertRule[] {
+  const cronJobs = ofKind(objects, 'CronJob')
     .filter((o) => o.metadata.getLabel(LabelKeys.COMPONENT) === 'backup').map((o) => o.name);
   if (cronJobs.length === 0) return [];
   const ns = platform.namespaceName;
@@ -86,9 +86,9 @@ export function backupRules(platform: Platform, t: OperationsThresholds): AlertR
 }
 
 /** Rules for cert-manager certificates of the platform's namespace (Certificate objects or a Gateway's annotation). */
-export function certificateRules(platform: Platform, t: OperationsThresholds): AlertRule[] {
-  const annotated = platformObjects(platform, 'Gateway').some((g) => Object.keys(g.metadata.toJson().annotations ?? {}).some((k) => k.startsWith('cert-manager.io/')));
-  if (!annotated && platformObjects(platform, 'Certificate').length === 0) return [];
+export function certificateRules(platform: Platform, t: OperationsThresholds, objects: PlatformObjects): AlertRule[] {
+  const annotated = ofKind(objects, 'Gateway').some((g) => Object.keys(g.metadata.toJson().annotations ?? {}).some((k) => k.startsWith('cert-manager.io/')));
+  if (!annotated && ofKind(objects, 'Certificate').length === 0) return [];
   const ns = platform.namespaceName;
   return [
     rule('CertificateExpiresSoon',
@@ -105,11 +105,11 @@ export function certificateRules(platform: Platform, t: OperationsThresholds): A
  * Rules for the edge: 5xx share of the platform's HTTPRoutes on an Envoy Gateway data plane (Envoy names its
  * clusters `httproute/<namespace>/<route>/rule/<n>`), and every nginx ApiGateway answering its exporter.
  */
-export function edgeRules(platform: Platform, t: OperationsThresholds): AlertRule[] {
+export function edgeRules(platform: Platform, t: OperationsThresholds, objects: PlatformObjects): AlertRule[] {
   const rules: AlertRule[] = [];
   const ns = platform.namespaceName;
   const spec = platform.edge.spec;
-  if (spec.kind !== 'ingress' && spec.dataPlane.implementation === 'envoy-gateway' && platformObjects(platform, 'HTTPRoute').length > 0) {
+  if (spec.kind !== 'ingress' && spec.dataPlane.implementation === 'envoy-gateway' && ofKind(objects, 'HTTPRoute').length > 0) {
     const clusters = `httproute/${ns}/.*`;
     const errors = matchers([['envoy_cluster_name', '=~', clusters], ['envoy_response_code_class', '=', '5']]);
     const all = matchers([['envoy_cluster_name', '=~', clusters]]);
@@ -126,6 +126,18 @@ export function edgeRules(platform: Platform, t: OperationsThresholds): AlertRul
   return rules;
 }
 
-function platformObjects(platform: Platform, kind: string): ApiObject[] {
-  return platform.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === kind);
+/** The platform's API objects by kind, gathered in one walk of its construct tree. */
+export type PlatformObjects = ReadonlyMap<string, readonly ApiObject[]>;
+
+/** Walks the platform once and groups its API objects by kind. */
+export function platformObjectsByKind(platform: Platform): PlatformObjects {
+  const byKind = new Map<string, ApiObject[]>();
+  for (const c of platform.node.findAll()) {
+    if (ApiObject.isApiObject(c)) byKind.set(c.kind, [...(byKind.get(c.kind) ?? []), c]);
+  }
+  return byKind;
+}
+
+function ofKind(objects: PlatformObjects, kind: string): readonly ApiObject[] {
+  return objects.get(kind) ?? [];
 }

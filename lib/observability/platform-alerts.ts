@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PatternError } from '../errors';
 import { Platform } from '../platform';
 import { alternation, HttpMetricNames, matchers, promDuration, resolveHttpMetricNames } from './prometheus-series';
-import { AlertRule, backupRules, certificateRules, databaseRules, edgeRules, OperationsThresholds } from './operations-alerts';
+import { AlertRule, backupRules, certificateRules, databaseRules, edgeRules, OperationsThresholds, platformObjectsByKind } from './operations-alerts';
 import { PROMETHEUS_OPERATOR_API_VERSION, ServiceMonitor } from './service-monitor';
 
 export type { AlertRule } from './operations-alerts';
@@ -155,7 +155,8 @@ export class PlatformAlerts extends Construct {
         description: `Pod {{ $labels.pod }} has not been ready for ${promDuration(this.podNotReadyForSeconds)}.`,
       },
     });
-    const hpas = this.hpaNames();
+    const objects = platformObjectsByKind(this.platform);
+    const hpas = (objects.get('HorizontalPodAutoscaler') ?? []).map((o) => o.name);
     if (hpas.length) {
       const selector = matchers([['namespace', '=', ns], ['horizontalpodautoscaler', '=~', alternation(hpas)]]);
       rules.push({
@@ -182,8 +183,8 @@ export class PlatformAlerts extends Construct {
         },
       });
     }
-    rules.push(...databaseRules(this.platform, this.operations), ...backupRules(this.platform, this.operations),
-      ...certificateRules(this.platform, this.operations), ...edgeRules(this.platform, this.operations));
+    rules.push(...databaseRules(this.platform, this.operations), ...backupRules(this.platform, this.operations, objects),
+      ...certificateRules(this.platform, this.operations, objects), ...edgeRules(this.platform, this.operations, objects));
     return rules;
   }
 
@@ -202,13 +203,6 @@ export class PlatformAlerts extends Construct {
         description: `More than ${Math.round(this.errorRatio * 1000) / 10} % of the requests to {{ $labels.job }} failed with a 5xx status over ${window}.`,
       },
     };
-  }
-
-  /** Names of every HPA in the platform, from the synthesized objects' kinds. */
-  private hpaNames(): string[] {
-    return this.platform.node.findAll()
-      .filter((c): c is ApiObject => ApiObject.isApiObject(c) && c.kind === 'HorizontalPodAutoscaler')
-      .map((o) => o.name);
   }
 }
 

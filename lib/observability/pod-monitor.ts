@@ -2,6 +2,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PROMETHEUS_OPERATOR_API_VERSION } from './service-monitor';
+import { LabelKeys } from '../labels';
 import { Platform } from '../platform';
 import { checkAbsolutePath, checkWholeSeconds } from '../private/prop-checks';
 
@@ -42,7 +43,7 @@ export class PodMonitor extends Construct {
       kind: 'PodMonitor',
       metadata: { name: props.workloadName, labels: { ...props.labels, ...Platform.of(scope).monitorSelectorLabels } },
       spec: {
-        jobLabel: 'app.kubernetes.io/name',
+        jobLabel: LabelKeys.NAME,
         selector: { matchLabels: { ...props.podSelector } },
         podMetricsEndpoints: [{ port: props.portName, path, interval: `${this.intervalSeconds}s`, scheme: 'http' }],
       },
