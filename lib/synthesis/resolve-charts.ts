@@ -11,6 +11,7 @@ import { annotateWaivedObjects, Validation } from '../validation/rule';
 import type { SchemaChecks } from '../validation/schema-check';
 import { validateObjects } from '../validation/validate';
 import { applyOrder, compareOrder } from './apply-order';
+import { resolveObject } from './plain-resolution';
 import { SynthesisError } from './synthesis-error';
 import { SynthesisMarks } from './synthesis-marks';
 
@@ -106,7 +107,7 @@ function chartInputs(chart: Chart, onResolved?: (object: Record<string, any>, co
     .map((o) => ({ o, order: applyOrder(o.kind, o.metadata.namespace, o.name) }))
     .sort((a, b) => compareOrder(a.order, b.order));
   const inputs = planned.map(({ o }) => {
-    const object = o.toJson() as Record<string, any>;
+    const object = resolveObject(o);
     const constructPath = o.node.path;
     onResolved?.(object, constructPath);
     const input: ValidationInput = { object, constructPath, cluster, droppedEdits: droppedEdits(o, object), ownAnnotations: ownAnnotationsOf(o) };
