@@ -1,15 +1,18 @@
 // The worker side of BackgroundYamlWriter (background-yaml-writer.ts): receives objects in chunks, appends them to
 // their files as YAML documents and schema-checks them (the one part of validation that needs nothing but the object
-// itself). It answers two requests, each once, through the port and a count of replies in the shared signal the main
-// thread waits on: `checks` (the schema check of the chunks it checked) and `finish` (files closed). Each chunk done is
-// counted (signal[2]: the main thread's flow control); chunks still queued when the main thread abandons the files
-// (signal[1]) are skipped. A chunk is checked here only if the main thread has not claimed it first (`claims`): once
-// done with its own work, the main thread checks the last chunks itself, so neither thread waits long on the other.
-// Runs only inside that worker.
+// itself). A chunk's YAML is dumped here only if the main thread has not claimed it first (`claims`): once done with
+// its own work, the main thread takes the last chunks itself, from the end back, dumps their YAML and sends the text,
+// so neither thread waits long on the other; each file gets its documents in order all the same, a chunk whose text
+// is still to come holding back the ones after it. Every chunk is schema-checked here: the main thread never loads
+// the schemas. It answers two requests, each once, through the port
+// and a count of replies in the shared signal the main thread waits on: `checks` (the schema check of the chunks it
+// checked) and `finish` (files written and closed). Each chunk received is counted (signal[2]: the main thread's flow
+// control); chunks still queued when the main thread abandons the files (signal[1]) are skipped. Runs only inside
+// that worker.
 import { closeSync, openSync } from 'fs';
 import { MessagePort, workerData } from 'worker_threads';
 import { SchemaChecker, SchemaChecks } from '../validation/schema-check';
-import { CHECKED_BY_WRITER, claimChunk } from './schema-check-claims';
+import { DUMPED_BY_WRITER, claimChunk } from './chunk-claims';
 import { writeText } from './write-text';
 import { yamlDocument } from './yaml11-safe-schema';
 
@@ -18,10 +21,16 @@ export type WriterMessage =
   | {
     readonly type: 'chunk';
     readonly path: string;
-    readonly objects: readonly Record<string, any>[];
+    /** The objects, as JSON text (cheaper to hand over than a structured clone), or as they are. */
+    readonly json?: string;
+    readonly objects?: readonly Record<string, any>[];
     /** The construct path of each object, for the findings of its schema check. */
     readonly constructPaths: readonly string[];
+    /** Whether the chunk's first object is its file's first document (no `---` line before it). */
+    readonly startsFile: boolean;
   }
+  /** The YAML of a chunk the main thread claimed, by its number in the order chunks were sent. */
+  | { readonly type: 'text'; readonly chunk: number; readonly text: string }
   | { readonly type: 'checks' }
   | { readonly type: 'finish' };
 
@@ -35,8 +44,17 @@ export interface WriterReply {
   readonly checks?: SchemaChecks;
 }
 
+/** A file being written: its chunks' texts in order, those still to come from the main thread undefined. */
+interface OpenFile {
+  readonly path: string;
+  readonly fd: number;
+  readonly queue: { readonly chunk: number; text?: string }[];
+}
+
 const { port, signal, claims } = workerData as { port: MessagePort; signal: Int32Array; claims: Int32Array };
-const files = new Map<string, { fd: number; documents: number }>();
+const files = new Map<string, OpenFile>();
+/** The file of each chunk whose text the main thread sends. */
+const awaited = new Map<number, OpenFile>();
 const schema = new SchemaChecker();
 let failure: string | undefined;
 let checkFailure: string | undefined;
@@ -44,13 +62,22 @@ let chunks = 0;
 
 port.on('message', (message: WriterMessage) => {
   if (message.type === 'chunk') {
-    if (Atomics.load(signal, 1) === 0) receive(message.path, message.objects, message.constructPaths);
+    if (Atomics.load(signal, 1) === 0) receive(message);
     Atomics.add(signal, 2, 1);
     Atomics.notify(signal, 2);
+  } else if (message.type === 'text') {
+    const file = awaited.get(message.chunk);
+    awaited.delete(message.chunk);
+    const entry = file?.queue.find((e) => e.chunk === message.chunk);
+    if (file && entry) {
+      entry.text = message.text;
+      flush(file);
+    }
   } else if (message.type === 'checks') {
     // Plain data: the findings and the list cross to the main thread as they are.
     reply(checkFailure === undefined ? { checks: { findings: schema.findings, unchecked: schema.unchecked } } : {});
   } else {
+    if (awaited.size > 0) failure ??= `the text of ${awaited.size} chunk(s) never arrived`;
     for (const { fd } of files.values()) {
       try {
         closeSync(fd);
@@ -63,21 +90,55 @@ port.on('message', (message: WriterMessage) => {
   }
 });
 
-function receive(path: string, objects: readonly Record<string, any>[], constructPaths: readonly string[]): void {
-  if (failure === undefined) {
-    try {
-      append(path, objects);
-    } catch (error) {
-      failure = `writing ${path}: ${(error as Error).message}`;
-    }
-  }
+function receive(message: Extract<WriterMessage, { type: 'chunk' }>): void {
   const chunk = chunks++;
-  if (checkFailure !== undefined || !claimChunk(claims, chunk, CHECKED_BY_WRITER)) return;
+  const file = fileOf(message.path);
+  const objects = message.objects ?? JSON.parse(message.json!) as Record<string, any>[];
+  if (file && claimChunk(claims, chunk, DUMPED_BY_WRITER)) {
+    let text = '';
+    objects.forEach((object, i) => { text += yamlDocument(object, message.startsFile && i === 0); });
+    file.queue.push({ chunk, text });
+    flush(file);
+  } else if (file) {
+    file.queue.push({ chunk });
+    awaited.set(chunk, file);
+  }
+  if (checkFailure !== undefined) return;
   try {
-    schema.checkObjects(objects, constructPaths);
+    schema.checkObjects(objects, message.constructPaths);
   } catch (error) {
     // The main thread checks the objects itself.
     checkFailure = (error as Error).message;
+  }
+}
+
+/** The open file at `path`, created by its first chunk; undefined once writing has failed. */
+function fileOf(path: string): OpenFile | undefined {
+  if (failure !== undefined) return undefined;
+  let file = files.get(path);
+  if (!file) {
+    try {
+      file = { path, fd: openSync(path, 'w'), queue: [] };
+    } catch (error) {
+      failure = `writing ${path}: ${(error as Error).message}`;
+      return undefined;
+    }
+    files.set(path, file);
+  }
+  return file;
+}
+
+/** Writes the file's texts that are ready, up to the first still to come. */
+function flush(file: OpenFile): void {
+  let ready = 0;
+  let text = '';
+  while (ready < file.queue.length && file.queue[ready].text !== undefined) text += file.queue[ready++].text;
+  if (ready === 0) return;
+  file.queue.splice(0, ready);
+  try {
+    if (failure === undefined) writeText(file.fd, text);
+  } catch (error) {
+    failure = `writing ${file.path}: ${(error as Error).message}`;
   }
 }
 
@@ -85,16 +146,4 @@ function reply(message: WriterReply): void {
   port.postMessage(message);
   Atomics.add(signal, 0, 1);
   Atomics.notify(signal, 0);
-}
-
-/** Appends the objects to the file as documents, each after the file's first preceded by its `---` line. */
-function append(path: string, objects: readonly unknown[]): void {
-  let file = files.get(path);
-  if (!file) {
-    file = { fd: openSync(path, 'w'), documents: 0 };
-    files.set(path, file);
-  }
-  let text = '';
-  for (const object of objects) text += yamlDocument(object, file.documents++ === 0);
-  writeText(file.fd, text);
 }

@@ -1,0 +1,20 @@
+// Which thread dumps the YAML of which chunk of objects: the writer thread goes through the chunks from the first,
+// the main thread, once its own work is done, from the last; each chunk is claimed with one atomic compare-and-swap,
+// so exactly one of them dumps it.
+
+/** Chunks with a claim slot; later ones (an output of over two million objects) are always the writer thread's. */
+export const CLAIMABLE_CHUNKS = 8192;
+
+export const DUMPED_BY_WRITER = 1;
+export const DUMPED_BY_CALLER = 2;
+
+/** Shared claim slots, one per chunk, all unclaimed. */
+export function newClaims(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(4 * CLAIMABLE_CHUNKS));
+}
+
+/** Claims chunk `index` for `dumper`; false when the other thread had claimed it. */
+export function claimChunk(claims: Int32Array, index: number, dumper: typeof DUMPED_BY_WRITER | typeof DUMPED_BY_CALLER): boolean {
+  if (index >= CLAIMABLE_CHUNKS) return dumper === DUMPED_BY_WRITER;
+  return Atomics.compareExchange(claims, index, 0, dumper) === 0;
+}
