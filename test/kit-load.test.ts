@@ -13,11 +13,16 @@ function loaded(script: string): { packages: string[]; bundles: string[] } {
   return JSON.parse(result.stdout) as { packages: string[]; bundles: string[] };
 }
 
-test('importing the kit loads cdk8s, no schema bundle and no model package', () => {
+test('importing the kit loads cdk8s, no schema bundle, no model package and no PromQL parser', () => {
   const { packages, bundles } = loaded("require('./lib')");
   expect(packages).toEqual(expect.arrayContaining(['cdk8s', 'cdk8s-plus-28']));
-  expect(packages.filter((p) => p.includes('kubernetes-models') || p === 're2-wasm')).toEqual([]);
+  expect(packages.filter((p) => p.includes('kubernetes-models') || p === 're2-wasm' || p.startsWith('@lezer') || p.startsWith('@prometheus-io'))).toEqual([]);
   expect(bundles).toEqual([]);
+}, 30000);
+
+test('checking a PromQL expression loads the parser', () => {
+  const { packages } = loaded("require('./lib/validation/monitoring-checks').promqlError('rate(x[5m])')");
+  expect(packages).toEqual(expect.arrayContaining(['@prometheus-io/lezer-promql', '@lezer/lr']));
 }, 30000);
 
 test('validating a ServiceMonitor loads the Prometheus Operator bundle only', () => {

@@ -52,6 +52,7 @@ export function checkMetadata(subject: IndexedObject, metadata: KubeObject | und
   const findings: Finding[] = [];
   const labels = isMap(metadata?.labels) ? metadata!.labels : {};
   for (const [key, value] of Object.entries(labels)) {
+    if (isQualifiedName(key) && isLabelValue(value)) continue;
     const at = fieldPath(`${path}.labels`, key);
     if (!isQualifiedName(key)) findings.push(finding(ApiServerRules.LABEL, 'error', subject, at, foundText(`the key ${JSON.stringify(key)}`), QUALIFIED));
     if (!isLabelValue(value)) {

@@ -5,7 +5,7 @@
 // that does not parse would be refused by the operator's admission webhook (rules) or show an error panel.
 // Size: the API server refuses a ConfigMap whose data and binaryData (keys plus values) exceed 1 MiB; client-side
 // `kubectl apply` also copies the object into an annotation, and all annotations together may hold 256 KiB.
-import { parser } from '@prometheus-io/lezer-promql';
+import type { parser as PromqlParser } from '@prometheus-io/lezer-promql';
 import { Finding, finding, foundText, KubeObject } from './finding';
 import { IndexedObject, ObjectIndex } from './object-index';
 
@@ -24,10 +24,14 @@ export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 /** The API server's limit on an object's annotations together, which client-side apply fills with the object. */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
+/** The PromQL parser, loaded with the first expression (~12 ms of start-up a platform without rules never pays). */
+let promql: typeof PromqlParser | undefined;
+
 /** Where a PromQL expression stops parsing, or undefined when it parses. */
 export function promqlError(expr: string): { readonly at: number; readonly near: string } | undefined {
+  promql ??= (require('@prometheus-io/lezer-promql') as { parser: typeof PromqlParser }).parser;
   let at: number | undefined;
-  parser.parse(expr).iterate({
+  promql.parse(expr).iterate({
     enter: (node) => {
       if (at === undefined && node.type.isError) at = node.from;
       return at === undefined;
