@@ -1,16 +1,17 @@
 // Serializes YAML, and schema-checks the objects, on a second thread while the caller goes on (synthesize resolves
 // the objects and runs the checks across them meanwhile): on a machine with two cores, writing and schema-checking
 // then cost the main thread little more than handing the objects over (as JSON text: a tenth of what dumping them
-// costs). Once done with its own work, the caller takes the chunks the thread has not reached, from the last back,
-// so that both cores work until the end. At most WINDOW chunks are in flight: when the thread falls behind, the
-// caller waits, so memory stays bounded whatever the output's size.
+// costs). Both dump YAML: when the thread falls WINDOW chunks behind, the caller dumps the newest of them itself
+// rather than wait (it waits only when nothing is left to take, so memory stays bounded whatever the output's size),
+// and once done with its own work it takes the chunks the thread has not reached, from the last back, so that both
+// cores work until the end.
 //
 // `synthesize` is synchronous, so the answers are awaited synchronously: the main thread blocks on a shared count of
 // replies (Atomics.wait) and reads each with receiveMessageOnPort; it never needs its event loop.
 import { extname, join } from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { SchemaChecks } from '../validation/schema-check';
-import { DUMPED_BY_CALLER, claimChunk, newClaims } from './chunk-claims';
+import { claimChunk, claimOf, DUMPED_BY_CALLER, DUMPED_BY_WRITER, newClaims } from './chunk-claims';
 import { yamlDocument } from './yaml11-safe-schema';
 import type { WriterMessage, WriterReply } from './yaml-writer-thread';
 
@@ -78,7 +79,7 @@ export class BackgroundYamlWriter {
    * thread has finished with.
    */
   private readonly signal = new Int32Array(new SharedArrayBuffer(12));
-  /** Which thread schema-checks each chunk sent (chunk-claims.ts). */
+  /** Which thread dumps each chunk sent (chunk-claims.ts). */
   private readonly claims = newClaims();
   private readonly pending = new Map<string, Chunk>();
   /** Every chunk sent, in order, for the main thread to take those the thread has not reached. */
@@ -124,9 +125,10 @@ export class BackgroundYamlWriter {
   private send(path: string): void {
     const chunk = this.pending.get(path) ?? emptyChunk();
     this.pending.set(path, emptyChunk());
-    // Wait while the thread is WINDOW chunks behind, unless it posted a reply nobody asked for (it could not start).
+    // While the thread is WINDOW chunks behind, dump the newest of them here; wait only when the thread has taken all
+    // the others, unless it posted a reply nobody asked for (it could not start).
     while (this.sentChunks.length - Atomics.load(this.signal, 2) >= WINDOW && Atomics.load(this.signal, 0) === this.replies) {
-      Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
+      if (!this.dumpNewest(WINDOW)) Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
     }
     const startsFile = !this.begunFiles.has(path);
     if (chunk.objects.length > 0) this.begunFiles.add(path);
@@ -143,13 +145,26 @@ export class BackgroundYamlWriter {
   public schemaChecks(): SchemaChecks | undefined {
     if (this.unavailable || this.finished) return undefined;
     for (const path of this.pending.keys()) this.send(path);
-    for (let i = this.sentChunks.length - 1; i >= 0 && claimChunk(this.claims, i, DUMPED_BY_CALLER); i--) {
+    while (this.dumpNewest(this.sentChunks.length)) { /* until the threads meet */ }
+    return this.request({ type: 'checks' }).checks;
+  }
+
+  /**
+   * Claims and dumps here the newest chunk neither thread has taken, among the last `depth` sent, and sends its text
+   * to the thread; false when the thread has reached the newest not taken here.
+   */
+  private dumpNewest(depth: number): boolean {
+    for (let i = this.sentChunks.length - 1; i >= Math.max(0, this.sentChunks.length - depth); i--) {
+      const owner = claimOf(this.claims, i);
+      if (owner === DUMPED_BY_CALLER) continue;
+      if (owner === DUMPED_BY_WRITER || !claimChunk(this.claims, i, DUMPED_BY_CALLER)) return false;
       const chunk = this.sentChunks[i];
       let text = '';
       chunk.objects.forEach((object, j) => { text += yamlDocument(object, chunk.startsFile && j === 0); });
       this.post({ type: 'text', chunk: i, text });
+      return true;
     }
-    return this.request({ type: 'checks' }).checks;
+    return false;
   }
 
   /**

@@ -18,3 +18,8 @@ export function claimChunk(claims: Int32Array, index: number, dumper: typeof DUM
   if (index >= CLAIMABLE_CHUNKS) return dumper === DUMPED_BY_WRITER;
   return Atomics.compareExchange(claims, index, 0, dumper) === 0;
 }
+
+/** Who has claimed chunk `index`: DUMPED_BY_WRITER, DUMPED_BY_CALLER, or 0 for no one yet. */
+export function claimOf(claims: Int32Array, index: number): number {
+  return index >= CLAIMABLE_CHUNKS ? DUMPED_BY_WRITER : Atomics.load(claims, index);
+}

@@ -1,12 +1,12 @@
 // The worker side of BackgroundYamlWriter (background-yaml-writer.ts): receives objects in chunks, appends them to
 // their files as YAML documents and schema-checks them (the one part of validation that needs nothing but the object
-// itself). A chunk's YAML is dumped here only if the main thread has not claimed it first (`claims`): once done with
-// its own work, the main thread takes the last chunks itself, from the end back, dumps their YAML and sends the text,
-// so neither thread waits long on the other; each file gets its documents in order all the same, a chunk whose text
-// is still to come holding back the ones after it. Every chunk is schema-checked here: the main thread never loads
-// the schemas. It answers two requests, each once, through the port
-// and a count of replies in the shared signal the main thread waits on: `checks` (the schema check of the chunks it
-// checked) and `finish` (files written and closed). Each chunk received is counted (signal[2]: the main thread's flow
+// itself). A chunk's YAML is dumped here only if the main thread has not claimed it first (`claims`): when this
+// thread falls behind, and once the main thread is done with its own work, that thread takes the newest chunks,
+// dumps their YAML and sends the text, so neither thread waits long on the other; each file gets its documents in
+// order all the same, a chunk whose text is still to come holding back the ones after it. Every chunk is
+// schema-checked here: the main thread never loads the schemas. It answers two requests, each once, through the port
+// and a count of replies in the shared signal the main thread waits on: `checks` (the schema check of every chunk)
+// and `finish` (files written and closed). Each chunk received is counted (signal[2]: the main thread's flow
 // control); chunks still queued when the main thread abandons the files (signal[1]) are skipped. Runs only inside
 // that worker.
 import { closeSync, openSync } from 'fs';

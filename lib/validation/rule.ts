@@ -128,6 +128,7 @@ export class Validation {
   private readonly _rules: ValidationRule[] = [];
   private readonly _waivers: Waiver[] = [];
   private readonly _externals: ExternalDeclaration[] = [];
+  private readonly _externalKeys = new Set<string>();
   private readonly _kinds: KindDeclaration[] = [];
 
   private constructor(public readonly scope: IConstruct) {}
@@ -166,7 +167,10 @@ export class Validation {
    * hand, a pre-provisioned PVC), so the reference checks accept it.
    */
   public declareExternal(kind: string, name: string, options: { readonly namespace?: string } = {}): void {
-    if (this._externals.some((e) => e.kind === kind && e.name === name && e.namespace === options.namespace)) return;
+    // Each declared once: a set of keys, as a platform of thousands of services declares thousands of Secrets.
+    const key = JSON.stringify([kind, name, options.namespace ?? null]);
+    if (this._externalKeys.has(key)) return;
+    this._externalKeys.add(key);
     this._externals.push({ kind, name, namespace: options.namespace, scopePath: this.scope.node.path });
   }
 

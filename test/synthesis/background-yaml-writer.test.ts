@@ -129,6 +129,20 @@ describe('BackgroundYamlWriter', () => {
     expect(readFileSync(join(parent, 'a.yaml'), 'utf8')).toBe(toYaml(objects));
   });
 
+  test('more chunks than the window holds: every document in order, though the caller dumped some while the thread lagged', () => {
+    // given 50 chunks' worth of objects, far more than the 32 chunks the thread may lag behind
+    const objects = Array.from({ length: 50 * 256 }, (_, i) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c-${i}` }, data: { n: String(i) } }));
+    const writer = BackgroundYamlWriter.start()!;
+    const posted = jest.spyOn(BackgroundYamlWriter.prototype as unknown as { post: (m: { type: string }) => void }, 'post');
+    // when they are appended as fast as the caller can, then the checks are asked for
+    objects.forEach((object, i) => writer.append(join(parent, 'a.yaml'), object, `p/c${i}`));
+    expect(writer.schemaChecks()?.findings).toEqual([]);
+    expect(writer.finish()).toBe(true);
+    // then the caller dumped some chunks itself, and the file is exactly the stream of them all
+    expect(posted.mock.calls.filter(([m]) => m.type === 'text').length).toBeGreaterThan(0);
+    expect(readFileSync(join(parent, 'a.yaml'), 'utf8')).toBe(toYaml(objects));
+  });
+
   test('schema-checks what it writes, finding what the calling thread finds', () => {
     // given objects with a misspelt field, a wrong type, and a kind without a known schema
     const objects = [
