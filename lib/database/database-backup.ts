@@ -61,7 +61,8 @@ export interface DatabaseBackupOptions {
   readonly resources?: ContainerResources;
   /**
    * An encrypted copy of each backup in S3-compatible object storage, outside the cluster's failure domain, and
-   * a suspended `<db>-restore` CronJob that restores a copy (engines with a network restore: PostgreSQL).
+   * a suspended `<db>-restore` CronJob that restores a copy into the running database (PostgreSQL: pg_restore;
+   * Redis: the keys of the snapshot, copied from a scratch server).
    * @default - backups stay on the backup volume only
    */
   readonly offsite?: OffsiteBackupOptions;

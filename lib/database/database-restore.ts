@@ -71,7 +71,8 @@ export class DatabaseRestore extends Workload {
       resources: props.resources,
       writablePaths: ['/tmp'],
     }, this.hardening, undefined, mounts);
-    for (const variable of props.plan.env) addEnv(scope, this.mainContainer, variable);
+    // The restore writes: the engine's own user, not the backup user that only reads.
+    for (const variable of props.plan.restoreEnv ?? props.plan.env) addEnv(scope, this.mainContainer, variable);
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: this.metadata(),
       spec: {
