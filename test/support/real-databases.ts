@@ -298,11 +298,13 @@ export function runContainer(sandbox: Sandbox, container: K8sObject, secrets: Re
 export async function scrapeExporter(sandbox: Sandbox, argv: readonly string[], container: K8sObject,
   secrets: Record<string, Record<string, string>>, extra: Record<string, string>, port: number): Promise<{ metrics: string; exporter: RunningProcess }> {
   const exporter = sandbox.start(argv, { ...containerEnv(container, secrets, {}), ...extra });
-  let metrics = '';
-  await waitFor(argv[0], () => {
-    const result = spawnSync('curl', ['-sf', `http://127.0.0.1:${port}/metrics`], { encoding: 'utf8' });
-    metrics = result.status === 0 ? result.stdout : '';
-    return metrics !== '';
-  }, exporter);
-  return { metrics, exporter };
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (!exporter.running) throw new Error(`${argv[0]}: the exporter exited:\n${exporter.output}`);
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => undefined);
+    if (response?.ok) return { metrics: await response.text(), exporter };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await exporter.stop();
+  throw new Error(`${argv[0]}: no metrics after 30 s:\n${exporter.output}`);
 }
