@@ -14,7 +14,6 @@ import { ServiceMonitor } from './observability/service-monitor';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
-import { PodOptions } from './pod/pod-options';
 import { formatBytes, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { PatternError } from './errors';
@@ -331,7 +330,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     });
   }
 
-  private createBackup(backup: DatabaseBackupOptions | false, podOptions: PodOptions): DatabaseBackup | undefined {
+  private createBackup(backup: DatabaseBackupOptions | false, props: StatefulDatabaseProps): DatabaseBackup | undefined {
     if (backup === false) return undefined;
     return new DatabaseBackup(this, 'Backup', {
       ...backup,
@@ -339,8 +338,9 @@ export class StatefulDatabase extends Workload implements IConnectable {
       plan: this.engine.backup(this.context, this.host),
       hardening: this.hardening,
       defaultStorage: formatBytes(this.storageBytes),
+      databaseResources: props.resources ?? this.engine.defaultResources,
       // The backup keeps the database's placement and identity, but runs in the batch tier.
-      podOptions: { ...podOptions, priorityClassName: undefined, apiAccess: undefined },
+      podOptions: { ...props, priorityClassName: undefined, apiAccess: undefined },
     });
   }
 

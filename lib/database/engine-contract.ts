@@ -112,6 +112,12 @@ export interface EngineBackupPlan {
    * @default - `env`
    */
   readonly restoreEnv?: readonly k8s.EnvVar[];
+  /**
+   * Whether the restore container holds the whole data set in memory (Redis loads the snapshot into a scratch
+   * server): its requests and limits then default to the database container's, not the backup job's.
+   * @default false
+   */
+  readonly restoreHoldsData?: boolean;
 }
 
 /**

@@ -257,6 +257,7 @@ export class RedisEngine implements IDatabaseEngine {
       env: [...target, ...auth],
       restoreCommand: redisRestoreCommand(),
       restoreEnv: [...target, secretEnv('REDISCLI_AUTH', context.credentials, context.credentials.keys.password!)],
+      restoreHoldsData: true,
     };
   }
 }

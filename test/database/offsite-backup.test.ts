@@ -121,6 +121,22 @@ describe('off-site backup copies', () => {
     expect(restore.command[2]).toContain('printf \'%s\' "$REDISCLI_AUTH" | scratch -n "$db" -x eval');
   });
 
+  test('the Redis restore container holds the snapshot, so it gets the database container\'s resources unless backup.resources is set', () => {
+    // given
+    const memory = (objects: K8sObject[], name: string) => {
+      const spec = podSpecOf(findObject(objects, name === 'pg' ? 'StatefulSet' : 'CronJob', name));
+      return [...spec.containers, ...(spec.initContainers ?? [])].map((c: K8sObject) => [c.name, c.resources.requests.memory, c.resources.limits.memory]);
+    };
+    // when
+    const redis = withOffsite({}, { engine: DatabaseEngine.redis(), resources: { requests: { memory: '1Gi' }, limits: { memory: '2Gi' } } });
+    const sized = withOffsite({}, { engine: DatabaseEngine.redis(), resources: { requests: { memory: '1Gi' } }, backup: { resources: { requests: { memory: '300Mi' } }, offsite: OFFSITE } });
+    const postgres = withOffsite({}, { resources: { requests: { memory: '1Gi' } } });
+    // then
+    expect(memory(redis, 'pg-restore')).toEqual([['restore', '1Gi', '2Gi'], ['download', '128Mi', '256Mi']]);
+    expect(memory(sized, 'pg-restore').map(([name, request]) => [name, request])).toEqual([['restore', '300Mi'], ['download', '300Mi']]);
+    expect(memory(postgres, 'pg-restore')).toEqual([['restore', '128Mi', '256Mi'], ['download', '128Mi', '256Mi']]);
+  });
+
   test.each([
     [{ bucket: 'Shop_Backups' }, 'backup.offsite.bucket ("Shop_Backups") must be an S3 bucket name'],
     [{ endpoint: 'http://s3.example.com' }, 'backup.offsite.endpoint ("http://s3.example.com") must be an HTTPS URL on port 443'],
