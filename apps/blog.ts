@@ -73,8 +73,9 @@ export function blogPlatform(app: App, environment: Environment): Platform {
   comments.connectTo(postgres);
   comments.connectTo(auth);
   images.connectTo(postgres);     // image metadata
-  // Each client's own database user: its password in <database>-<client>-credentials, made like the others.
-  for (const client of [...postgres.clients, ...redis.clients]) {
+  // Each client's own database user, and the exporter's and backup job's read-only users: each password in
+  // <database>-<user>-credentials, made like the others.
+  for (const client of [...postgres.clients, ...postgres.serviceUsers, ...redis.clients, ...redis.serviceUsers]) {
     new PlatformSecret(blog, client.secretName, {
       source: environment === Environment.DEVELOPMENT
         ? SecretSource.generatedPassword()

@@ -142,10 +142,11 @@ export function ecommercePlatform(app: App, environment: Environment): Platform 
     metrics: { port: 9091 },
   });
   report.connectTo(postgres);
-  // Each client's own database user: its password in <database>-<client>-credentials, from the secrets manager
-  // (the cart's Redis user generated in development, like the Redis password).
-  for (const client of postgres.clients) fromManager(client.secretName, { password: 'password' });
-  for (const client of cartStore.clients) {
+  // Each client's own database user, and the exporter's and backup job's read-only users: each password in
+  // <database>-<user>-credentials, from the secrets manager (the cart store's generated in development, like the
+  // Redis password).
+  for (const client of [...postgres.clients, ...postgres.serviceUsers]) fromManager(client.secretName, { password: 'password' });
+  for (const client of [...cartStore.clients, ...cartStore.serviceUsers]) {
     new PlatformSecret(shop, client.secretName, {
       source: environment === Environment.DEVELOPMENT
         ? SecretSource.generatedPassword()

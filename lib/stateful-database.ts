@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { DatabaseBackup, DatabaseBackupOptions } from './database/database-backup';
 import { DatabaseCredentials, ResolvedCredentials } from './database/database-credentials';
 import {
-  CLIENTS_DIR, DatabaseClient, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
+  CLIENTS_DIR, DatabaseClient, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine, SERVICE_USERS_DIR,
+  ServiceUser, ServiceUsers,
 } from './database/engine-contract';
 import { LabelKeys } from './labels';
 import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph';
@@ -13,7 +14,6 @@ import { ServiceMonitor } from './observability/service-monitor';
 import { CONFIG_HASH_ANNOTATION, configHash } from './pod/config-hash';
 import { addEnv, renderContainer, RenderedContainer } from './pod/container';
 import { Probe } from './pod/probes';
-import { PodOptions } from './pod/pod-options';
 import { formatBytes, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { PatternError } from './errors';
@@ -29,6 +29,7 @@ export type { ClaimRetentionPolicy, StatefulDatabaseProps } from './stateful-dat
 const MAIN_CONTAINER = 'database';
 const SHARED_MEMORY_VOLUME = 'shm';
 const CLIENTS_VOLUME = 'clients';
+const SERVICE_USERS_VOLUME = 'service-users';
 /** The client Secrets' files: readable by the pod's group (fsGroup) only. */
 const CLIENT_SECRET_MODE = 0o440;
 const MI = 1024 * 1024;
@@ -57,6 +58,11 @@ export class StatefulDatabase extends Workload implements IConnectable {
   public readonly storageBytes: number;
   public readonly metricsEnabled: boolean;
   public readonly credentials: ResolvedCredentials;
+  /**
+   * The users the kit connects as itself, read-only: `metrics` (the exporter) and `backup` (the backup job), each
+   * with its password in `<name>-<user>-credentials` (key `password`), which the platform makes like a client's.
+   */
+  public readonly serviceUsers: readonly ServiceUser[];
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The client Service. */
   public readonly service: k8s.KubeService;
@@ -112,8 +118,11 @@ export class StatefulDatabase extends Workload implements IConnectable {
     this.credentials = (props.credentials ?? DatabaseCredentials.fromExistingSecret(`${this.workloadName}-credentials`))
       ._bind(this, this.workloadName, this.engine.credentialRequirements);
     [this.externalSecret, this.plaintextSecret] = [this.credentials.externalSecret, this.credentials.plaintextSecret];
+    const backup = props.backup ?? (this.platform.environment.backups ? {} : false);
+    const serviceUsers = this.createServiceUsers(this.metricsEnabled, backup !== false);
+    this.serviceUsers = Object.values(serviceUsers);
     this.context = { scope: this, workloadName: this.workloadName, primaryHost, replicas: this.replicas,
-      storageBytes: this.storageBytes, readHost: this.readHost, credentials: this.credentials };
+      storageBytes: this.storageBytes, readHost: this.readHost, credentials: this.credentials, serviceUsers };
 
     const configFiles = this.engine.configFiles(this.context);
     this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', { metadata: this.metadata(`${this.workloadName}-config`), data: configFiles });
@@ -145,7 +154,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       initContainers: initContainerCharges(engineInit.map((c) => c.resources), side.native.map((c) => c.resources)),
       storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
     });
-    this.backup = this.createBackup(props.backup ?? (this.platform.environment.backups ? {} : false), props);
+    this.backup = this.createBackup(backup, props);
   }
 
   /** The clients that connected, each with its own user and Secret, by workload name. */
@@ -175,6 +184,10 @@ export class StatefulDatabase extends Workload implements IConnectable {
     const known = this.clientsByName.get(client.workloadName);
     if (known) return known;
     const user = this.engine.clientUser(this, client.workloadName);
+    if (user === 'metrics' || user === 'backup') {
+      throw PatternError.invalidProp(this, 'connectTo.client', client.workloadName,
+        `gives the user "${user}", which is reserved for the database's ${user === 'metrics' ? 'metrics exporter' : 'backup job'}: rename the client workload`);
+    }
     if ([...this.clientsByName.values()].some((c) => c.user === user)) {
       throw PatternError.invalidProp(this, 'connectTo.client', client.workloadName, `gives the user "${user}", which another client of this database already has`);
     }
@@ -188,6 +201,16 @@ export class StatefulDatabase extends Workload implements IConnectable {
     this.clientSources.sort((a, b) => a.secret!.name!.localeCompare(b.secret!.name!));
     Validation.of(this).declareExternal('Secret', secretName);
     return entry;
+  }
+
+  /** The exporter's and the backup job's users, for the purposes that are on; their Secrets are made outside the output. */
+  private createServiceUsers(metrics: boolean, backup: boolean): ServiceUsers {
+    const entry = (user: 'metrics' | 'backup'): ServiceUser => {
+      const secretName = `${this.workloadName}-${user}-credentials`;
+      Validation.of(this).declareExternal('Secret', secretName);
+      return { user, secretName, passwordKey: 'password' };
+    };
+    return { ...(metrics ? { metrics: entry('metrics') } : {}), ...(backup ? { backup: entry('backup') } : {}) };
   }
 
   private podTemplate(configFiles: Record<string, string>,
@@ -204,6 +227,10 @@ export class StatefulDatabase extends Workload implements IConnectable {
       volumes: [
         { name: 'config', configMap: { name: this.configMap.name } },
         { name: CLIENTS_VOLUME, projected: { defaultMode: CLIENT_SECRET_MODE, sources: this.clientSources } },
+        // Optional like the clients': a missing Secret keeps its user from logging in, not the database from starting.
+        { name: SERVICE_USERS_VOLUME, projected: { defaultMode: CLIENT_SECRET_MODE, sources: this.serviceUsers.map((u) => ({
+          secret: { name: u.secretName, optional: true, items: [{ key: u.passwordKey, path: `${u.user}/password` }] },
+        })) } },
         ...pod.volumes,
       ],
       identity: this.hardening.identity,
@@ -303,7 +330,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     });
   }
 
-  private createBackup(backup: DatabaseBackupOptions | false, podOptions: PodOptions): DatabaseBackup | undefined {
+  private createBackup(backup: DatabaseBackupOptions | false, props: StatefulDatabaseProps): DatabaseBackup | undefined {
     if (backup === false) return undefined;
     return new DatabaseBackup(this, 'Backup', {
       ...backup,
@@ -311,8 +338,9 @@ export class StatefulDatabase extends Workload implements IConnectable {
       plan: this.engine.backup(this.context, this.host),
       hardening: this.hardening,
       defaultStorage: formatBytes(this.storageBytes),
+      databaseResources: props.resources ?? this.engine.defaultResources,
       // The backup keeps the database's placement and identity, but runs in the batch tier.
-      podOptions: { ...podOptions, priorityClassName: undefined, apiAccess: undefined },
+      podOptions: { ...props, priorityClassName: undefined, apiAccess: undefined },
     });
   }
 
@@ -334,6 +362,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
         { name: 'data', mountPath: this.engine.dataMountPath },
         { name: 'config', mountPath: this.engine.configMountPath, readOnly: true },
         { name: CLIENTS_VOLUME, mountPath: CLIENTS_DIR, readOnly: true },
+        { name: SERVICE_USERS_VOLUME, mountPath: SERVICE_USERS_DIR, readOnly: true },
         ...(plan.sharedMemory ? [{ name: SHARED_MEMORY_VOLUME, mountPath: '/dev/shm' }] : []),
       ],
     });

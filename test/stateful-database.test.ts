@@ -378,6 +378,65 @@ describe('StatefulDatabase client wiring', () => {
   });
 });
 
+describe('StatefulDatabase service users', () => {
+  const serviceVolume = (objects: K8sObject[], name: string) =>
+    podSpecOf(findObject(objects, 'StatefulSet', name)).volumes.find((v: K8sObject) => v.name === 'service-users');
+
+  test('metrics and backups on: the exporter\'s and the backup job\'s Secrets are mounted, optional, at /etc/database-service-users', () => {
+    // when
+    const { db, objects } = postgresOnly({ replicas: 1, metrics: true, backup: {} });
+    // then
+    expect(db.serviceUsers).toEqual([
+      { user: 'metrics', secretName: 'postgres-metrics-credentials', passwordKey: 'password' },
+      { user: 'backup', secretName: 'postgres-backup-credentials', passwordKey: 'password' },
+    ]);
+    expect(serviceVolume(objects, 'postgres').projected).toEqual({ defaultMode: 0o440, sources: [
+      { secret: { name: 'postgres-metrics-credentials', optional: true, items: [{ key: 'password', path: 'metrics/password' }] } },
+      { secret: { name: 'postgres-backup-credentials', optional: true, items: [{ key: 'password', path: 'backup/password' }] } },
+    ] });
+    expect(container(objects, 'postgres', 'database').volumeMounts)
+      .toContainEqual({ name: 'service-users', mountPath: '/etc/database-service-users', readOnly: true });
+    expect(Validation.of(db).externals.map((e) => e.name)).toEqual(expect.arrayContaining(['postgres-metrics-credentials', 'postgres-backup-credentials']));
+  });
+
+  test('metrics and backups off: no service user, an empty volume', () => {
+    // when
+    const { db, objects } = postgresOnly({ replicas: 1, metrics: false, backup: false });
+    // then
+    expect(db.serviceUsers).toEqual([]);
+    expect(serviceVolume(objects, 'postgres').projected.sources).toEqual([]);
+  });
+
+  test('the roles script makes metrics a pg_monitor member and backup a pg_read_all_data member with BYPASSRLS', () => {
+    // when
+    const script = findObject(postgresOnly({ replicas: 1 }).objects, 'ConfigMap', 'postgres-config').data['client-roles.sh'];
+    // then
+    expect(script).toContain('service_role metrics NOBYPASSRLS pg_monitor || failed=1');
+    expect(script).toContain('service_role backup BYPASSRLS pg_read_all_data || failed=1');
+    expect(script).toContain('ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION :rls INHERIT PASSWORD :\'password\';');
+  });
+
+  test('the restore writes as the engine\'s own user, the backup reads as the backup role', () => {
+    // when
+    const objects = postgresOnly({ replicas: 1, backup: { offsite: {
+      bucket: 'b-1', endpoint: 'https://s3.example.com', cidrs: ['192.0.2.0/24'], credentialsSecret: 'keys', encryptionSecret: 'enc',
+    } } }).objects;
+    // then
+    const restore = envOf(podSpecOf(findObject(objects, 'CronJob', 'postgres-restore')).containers[0]);
+    expect(restore.PGUSER.valueFrom.secretKeyRef).toEqual({ name: 'postgres-credentials', key: 'username' });
+    expect(restore.PGPASSWORD.valueFrom.secretKeyRef).toEqual({ name: 'postgres-credentials', key: 'password' });
+    const dump = envOf(podSpecOf(findObject(objects, 'CronJob', 'postgres-backup')).initContainers[0]);
+    expect(dump.PGUSER).toEqual({ name: 'PGUSER', value: 'backup' });
+  });
+
+  test.each([['metrics', 'metrics exporter'], ['backup', 'backup job']])('a client named %p is refused: the user is the %s\'s', (name, purpose) => {
+    const { platform } = testPlatform();
+    const cache = new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), replicas: 1 });
+    expect(() => new ResilientMicroservice(platform, name, { image: 'shop/x:1.0.0' }).connectTo(cache))
+      .toThrow(`[shop/cache] connectTo.client ("${name}") gives the user "${name}", which is reserved for the database's ${purpose}: rename the client workload`);
+  });
+});
+
 describe('StatefulDatabase shared memory', () => {
   test('PostgreSQL pods mount a memory-backed /dev/shm of a quarter of the memory request, in the database container only', () => {
     // given
@@ -413,7 +472,7 @@ describe('StatefulDatabase shared memory', () => {
     new StatefulDatabase(platform, 'postgres', { engine: DatabaseEngine.postgres(), replicas: 3, metrics: true, backup: {} });
     // when
     const report = validateObjects(synth(platform).map((object) => ({ object, constructPath: `shop/${object.kind}/${object.metadata.name}` })),
-      { externals: [{ kind: 'Secret', name: 'postgres-credentials' }] });
+      { externals: ['postgres-credentials', 'postgres-metrics-credentials', 'postgres-backup-credentials'].map((name) => ({ kind: 'Secret', name })) });
     // then
     expect(report.errors).toEqual([]);
   });
@@ -427,7 +486,8 @@ describe('StatefulDatabase optional parts', () => {
     const exporter = container(objects, 'postgres', 'metrics');
     expect(exporter.image).toBe('quay.io/prometheuscommunity/postgres-exporter:v0.15.0');
     expect(exporter.ports).toEqual([{ name: 'metrics', containerPort: 9187, protocol: 'TCP' }]);
-    expect(envOf(exporter).DATA_SOURCE_PASS.valueFrom.secretKeyRef).toEqual({ name: 'postgres-credentials', key: 'password' });
+    expect(envOf(exporter).DATA_SOURCE_USER).toEqual({ name: 'DATA_SOURCE_USER', value: 'metrics' });
+    expect(envOf(exporter).DATA_SOURCE_PASS.valueFrom.secretKeyRef).toEqual({ name: 'postgres-metrics-credentials', key: 'password', optional: true });
     expect(findObject(objects, 'StatefulSet', 'postgres').spec.template.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '9187', 'prometheus.io/path': '/metrics',
     });
@@ -523,7 +583,9 @@ describe('a Platform with PostgreSQL, Redis and two clients', () => {
         for (const e of c.env ?? []) {
           // A client's user name is the kit's (its workload name), not a secret; its password is.
           const clientUser = /(DATABASE_USER|REDIS_USERNAME)$/.test(e.name) && /^(catalog|orders)$/.test(e.value);
-          if (/PASS|SECRET|TOKEN|AUTH|USER|URL/.test(e.name) && !/HOST/.test(e.name) && !clientUser) expect({ [e.name]: e.value }).toEqual({ [e.name]: undefined });
+          // So are the exporter's and the backup job's.
+          const serviceUser = /^(DATA_SOURCE_USER|PGUSER|REDIS_USER)$/.test(e.name) && /^(metrics|backup)$/.test(e.value);
+          if (/PASS|SECRET|TOKEN|AUTH|USER|URL/.test(e.name) && !/HOST/.test(e.name) && !clientUser && !serviceUser) expect({ [e.name]: e.value }).toEqual({ [e.name]: undefined });
         }
       }
     }

@@ -61,7 +61,9 @@ export interface DatabaseBackupOptions {
   readonly resources?: ContainerResources;
   /**
    * An encrypted copy of each backup in S3-compatible object storage, outside the cluster's failure domain, and
-   * a suspended `<db>-restore` CronJob that restores a copy (engines with a network restore: PostgreSQL).
+   * a suspended `<db>-restore` CronJob that restores a copy into the running database (PostgreSQL: pg_restore;
+   * Redis: the keys of the snapshot, copied from a scratch server that holds them all, so its container gets the
+   * database container's resources unless `resources` is set).
    * @default - backups stay on the backup volume only
    */
   readonly offsite?: OffsiteBackupOptions;
@@ -77,6 +79,12 @@ export interface DatabaseBackupProps extends DatabaseBackupOptions {
   readonly hardening: HardeningContext;
   /** Used when `storage` is not set. */
   readonly defaultStorage: MemoryQuantity;
+  /**
+   * The database container's requests and limits: the restore container's when the plan's restore holds the data
+   * set and `resources` is not set.
+   * @default - the backup job's defaults
+   */
+  readonly databaseResources?: ContainerResources;
   /**
    * The database's pod options: the job runs on the same nodes, pulls with the same Secrets and has the same cloud
    * identity.
@@ -164,6 +172,7 @@ export class DatabaseBackup extends Workload {
         database: props.database, plan: { ...props.plan, restoreCommand: props.plan.restoreCommand }, offsite: this.offsite,
         hardening: props.hardening, timeoutSeconds: timeout, storageBytes: this.storageBytes,
         storageClassName: props.storageClassName, resources: props.resources,
+        restoreResources: props.resources ?? (props.plan.restoreHoldsData ? props.databaseResources : undefined),
       });
     }
   }

@@ -28,6 +28,11 @@ export interface DatabaseRestoreProps {
   readonly timeoutSeconds: number;
   /** Requests and limits of each container, before the environment's scale. */
   readonly resources?: ContainerResources;
+  /**
+   * Requests and limits of the restore container.
+   * @default - `resources`
+   */
+  readonly restoreResources?: ContainerResources;
 }
 
 const RESTORE_DIR = '/restore';
@@ -68,10 +73,11 @@ export class DatabaseRestore extends Workload {
       image: props.plan.image,
       command: ['sh', '-c', ['set -eu', 'source="$RESTORE_DIR/backup"', props.plan.restoreCommand, 'echo "restore done"'].join('\n') + '\n'],
       env: { RESTORE_DIR },
-      resources: props.resources,
+      resources: props.restoreResources ?? props.resources,
       writablePaths: ['/tmp'],
     }, this.hardening, undefined, mounts);
-    for (const variable of props.plan.env) addEnv(scope, this.mainContainer, variable);
+    // The restore writes: the engine's own user, not the backup user that only reads.
+    for (const variable of props.plan.restoreEnv ?? props.plan.env) addEnv(scope, this.mainContainer, variable);
     this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
       metadata: this.metadata(),
       spec: {

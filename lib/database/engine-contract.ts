@@ -19,10 +19,34 @@ export interface EngineContext {
   /** The read endpoint's DNS name: with replicas, the `<name>-read` Service over every ready pod. */
   readonly readHost: string;
   readonly credentials: ResolvedCredentials;
+  /**
+   * The users the kit itself connects as, each with read access only: the metrics exporter's (when metrics are on)
+   * and the backup job's (when backups are on). The engine creates them at start like its clients' users, from the
+   * passwords under `SERVICE_USERS_DIR/<user>/password`.
+   */
+  readonly serviceUsers: ServiceUsers;
 }
 
 /** Where each client's Secret is mounted in the database container: `<dir>/<user>/password`. */
 export const CLIENTS_DIR = '/etc/database-clients';
+/** Where the service users' Secrets are mounted in the database container: `<dir>/<user>/password`. */
+export const SERVICE_USERS_DIR = '/etc/database-service-users';
+
+/**
+ * A user the kit connects as for itself, named after its purpose (`metrics`, `backup`), with its password in the
+ * Secret `<database>-<user>-credentials` (key `password`), made outside the output like a client's.
+ */
+export interface ServiceUser {
+  readonly user: 'metrics' | 'backup';
+  readonly secretName: string;
+  readonly passwordKey: string;
+}
+
+/** The service users of one database; a purpose that is off has none. */
+export interface ServiceUsers {
+  readonly metrics?: ServiceUser;
+  readonly backup?: ServiceUser;
+}
 
 /**
  * A workload that connects to the database, with a user of its own (a PostgreSQL role, a Redis ACL user) whose
@@ -75,7 +99,7 @@ export interface EngineBackupPlan {
   readonly image: string;
   /** A `sh -c` script; it writes into `$BACKUP_DIR` and keeps the newest `$BACKUP_RETAIN` files. */
   readonly script: string;
-  /** Connection env of the job (host and port as values, credentials as secret references). */
+  /** Connection env of the job (host and port as values, the backup user's credentials as secret references). */
   readonly env: readonly k8s.EnvVar[];
   /**
    * A shell command that restores the backup file "$source" into the running database over the network, for the
@@ -83,6 +107,17 @@ export interface EngineBackupPlan {
    * @default - the engine has no network restore (the job is not generated)
    */
   readonly restoreCommand?: string;
+  /**
+   * Connection env of the restore job, which writes: the engine's own user, since the backup user only reads.
+   * @default - `env`
+   */
+  readonly restoreEnv?: readonly k8s.EnvVar[];
+  /**
+   * Whether the restore container holds the whole data set in memory (Redis loads the snapshot into a scratch
+   * server): its requests and limits then default to the database container's, not the backup job's.
+   * @default false
+   */
+  readonly restoreHoldsData?: boolean;
 }
 
 /**
@@ -123,6 +158,11 @@ export interface IDatabaseEngine {
   /** The exporter sidecar, talking to the database over localhost. */
   exporter(context: EngineContext): EngineSideContainer;
   backup(context: EngineContext, host: string): EngineBackupPlan;
+}
+
+/** An env var read from a service user's Secret; `optional` lets the pod start before the Secret exists. */
+export function serviceUserEnv(name: string, user: ServiceUser, optional = false): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: user.secretName, key: user.passwordKey, ...(optional ? { optional } : {}) } } };
 }
 
 /** An env var read from the credentials Secret. */

@@ -8,7 +8,7 @@ import { MemoryQuantity, parseBytes } from '../pod/resources';
 import { checkInteger, checkPinnedImage } from '../private/prop-checks';
 import {
   CLIENTS_DIR, DatabaseClient, EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
-  renderSettingLines, retainingBackupScript, secretEnv,
+  renderSettingLines, retainingBackupScript, secretEnv, SERVICE_USERS_DIR, serviceUserEnv,
 } from './engine-contract';
 import { checkPostgresSettings, PostgresSettingValue, renderPostgresValue } from './postgres-settings';
 
@@ -67,24 +67,41 @@ const PGDATA = `${DATA_MOUNT}/pgdata`;
 const SOCKET_DIR = '/var/run/postgresql';
 /** Written into PGDATA by the clone step once pg_basebackup has finished. */
 const CLONE_MARKER = 'cdk8s-patterns-clone-complete';
-/** The oldest major with max_slot_wal_keep_size and pg_replication_slots.wal_status. */
-const OLDEST_MAJOR = 13;
+/** The oldest major with `pg_read_all_data`, which the backup role is a member of. */
+const OLDEST_MAJOR = 14;
 
 /**
  * The roles script: for each client Secret mounted under CLIENTS_DIR, a LOGIN role with no other attribute, the
  * right to connect to the database and a schema of its own, which it owns (its migrations create its tables
- * there: the search path starts with the role's name). Run on the primary only (standbys receive the roles by
+ * there: the search path starts with the role's name). The service users' Secrets under SERVICE_USERS_DIR give
+ * `metrics` (member of `pg_monitor`) and `backup` (member of `pg_read_all_data`, and BYPASSRLS so that pg_dump
+ * reads every row), neither with a schema or more. Run on the primary only (standbys receive the roles by
  * replication), again whenever a mounted password changes. Values reach SQL only as psql variables, quoted by
  * psql (`:'password'`, `:"role"`), so no password can inject SQL. `--once` applies once and exits. See
  * docs/adr/0009-database-users.md.
  */
+const CREATE_ROLE = "SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec";
+
 function rolesScript(): string {
   return [
     '# Creates or updates each client\'s role from its mounted Secret (cdk8s-patterns, docs/adr/0009-database-users.md).',
     'set -u',
     `clients="\${CLIENTS_DIR:-${CLIENTS_DIR}}"`,
+    `service="\${SERVICE_USERS_DIR:-${SERVICE_USERS_DIR}}"`,
     `export PGHOST="\${ROLES_HOST:-127.0.0.1}" PGPORT="\${ROLES_PORT:-${PORT}}" PGUSER="$POSTGRES_USER" PGPASSWORD="$POSTGRES_PASSWORD" PGDATABASE="$POSTGRES_DB"`,
     'sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }',
+    '# service_role <name> <BYPASSRLS|NOBYPASSRLS> <predefined role>: a login that only reads, through that role.',
+    'service_role() {',
+    '  [ -f "$service/$1/password" ] || return 0',
+    '  if [ "$1" = "$POSTGRES_USER" ]; then echo "roles: $1 is the superuser, not a service user: skipped" >&2; return 1; fi',
+    '  sql -v role="$1" -v rls="$2" -v member="$3" -v db="$POSTGRES_DB" -v password="$(cat "$service/$1/password")" <<\'SQL\' || return 1',
+    CREATE_ROLE,
+    'ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION :rls INHERIT PASSWORD :\'password\';',
+    'GRANT :"member" TO :"role";',
+    'GRANT CONNECT ON DATABASE :"db" TO :"role";',
+    'SQL',
+    '  echo "roles: $1 is up to date"',
+    '}',
     'apply() {',
     '  failed=0',
     '  sql -v db="$POSTGRES_DB" <<\'SQL\' || failed=1',
@@ -96,19 +113,21 @@ function rolesScript(): string {
     '    role="$(basename "$dir")"',
     '    if [ "$role" = "$POSTGRES_USER" ]; then echo "roles: $role is the superuser, not a client: skipped" >&2; failed=1; continue; fi',
     '    sql -v role="$role" -v db="$POSTGRES_DB" -v password="$(cat "${dir}password")" <<\'SQL\' || { failed=1; continue; }',
-    "SELECT format('CREATE ROLE %I', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role') \\gexec",
+    CREATE_ROLE,
     'ALTER ROLE :"role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD :\'password\';',
     'GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO :"role";',
     'CREATE SCHEMA IF NOT EXISTS :"role" AUTHORIZATION :"role";',
     'SQL',
     '    echo "roles: $role is up to date"',
     '  done',
+    '  service_role metrics NOBYPASSRLS pg_monitor || failed=1',
+    '  service_role backup BYPASSRLS pg_read_all_data || failed=1',
     '  return "$failed"',
     '}',
     'applied=""',
     'while :; do',
     '  if pg_isready -q && [ "$(sql -c \'SELECT pg_is_in_recovery()\' 2>/dev/null)" = "f" ]; then',
-    '    sum="$({ ls -1 "$clients"; cat "$clients"/*/password; } 2>/dev/null | cksum)"',
+    '    sum="$({ ls -1 "$clients" "$service"; cat "$clients"/*/password "$service"/*/password; } 2>/dev/null | cksum)"',
     '    if [ "$sum" != "$applied" ]; then',
     '      if apply; then applied="$sum"; elif [ "${1:-}" = "--once" ]; then exit 1; fi',
     '    fi',
@@ -157,7 +176,7 @@ export class PostgresEngine implements IDatabaseEngine {
     }
     if (Number(this.version.split('.')[0]) < OLDEST_MAJOR) {
       throw PatternError.invalidProp(scope, 'engine.version', this.version,
-        `must be PostgreSQL ${OLDEST_MAJOR} or newer: standbys keep their WAL through replication slots capped by max_slot_wal_keep_size`);
+        `must be PostgreSQL ${OLDEST_MAJOR} or newer: standbys keep their WAL through replication slots capped by max_slot_wal_keep_size, and the backup role reads through pg_read_all_data`);
     }
     checkPinnedImage(scope, 'engine.image', this.image);
     if (typeof this.databaseName !== 'string' || !/^[a-z_][a-z0-9_]{0,62}$/.test(this.databaseName)) {
@@ -262,33 +281,34 @@ export class PostgresEngine implements IDatabaseEngine {
     ];
   }
 
+  /** postgres_exporter as the `metrics` role (pg_monitor); its Secret is optional, so a missing one costs metrics only. */
   public exporter(context: EngineContext): EngineSideContainer {
     const c = context.credentials;
+    const user = context.serviceUsers.metrics;
     return {
       name: 'metrics',
       image: 'quay.io/prometheuscommunity/postgres-exporter:v0.15.0',
       port: this.exporterPort,
       env: [
         { name: 'DATA_SOURCE_URI', value: `127.0.0.1:${PORT}/${this.databaseName}?sslmode=disable` },
-        secretEnv('DATA_SOURCE_USER', c, c.keys.username!),
-        secretEnv('DATA_SOURCE_PASS', c, c.keys.password!),
+        ...(user ? [{ name: 'DATA_SOURCE_USER', value: user.user }, serviceUserEnv('DATA_SOURCE_PASS', user, true)]
+          : [secretEnv('DATA_SOURCE_USER', c, c.keys.username!), secretEnv('DATA_SOURCE_PASS', c, c.keys.password!)]),
       ],
     };
   }
 
+  /** pg_dump as the `backup` role (pg_read_all_data); pg_restore as the superuser, since a restore writes. */
   public backup(context: EngineContext, host: string): EngineBackupPlan {
     const c = context.credentials;
+    const user = context.serviceUsers.backup;
+    const target = [{ name: 'PGHOST', value: host }, { name: 'PGPORT', value: String(PORT) }, { name: 'PGDATABASE', value: this.databaseName }];
+    const owner = [secretEnv('PGUSER', c, c.keys.username!), secretEnv('PGPASSWORD', c, c.keys.password!)];
     return {
       image: this.image,
       // The custom format is compressed and restores selectively with pg_restore.
       script: retainingBackupScript(context.workloadName, 'dump', 'pg_dump --format=custom --no-password --file="$target"'),
-      env: [
-        { name: 'PGHOST', value: host },
-        { name: 'PGPORT', value: String(PORT) },
-        { name: 'PGDATABASE', value: this.databaseName },
-        secretEnv('PGUSER', c, c.keys.username!),
-        secretEnv('PGPASSWORD', c, c.keys.password!),
-      ],
+      env: [...target, ...(user ? [{ name: 'PGUSER', value: user.user }, serviceUserEnv('PGPASSWORD', user)] : owner)],
+      restoreEnv: [...target, ...owner],
       // One transaction: a failed restore leaves the database as it was; objects are dropped and re-created.
       restoreCommand: 'pg_restore --clean --if-exists --no-owner --single-transaction --exit-on-error --no-password --dbname="$PGDATABASE" "$source"',
     };

@@ -8,8 +8,9 @@ import { formatBytes, MemoryQuantity, parseBytes } from '../pod/resources';
 import { checkPinnedImage } from '../private/prop-checks';
 import {
   CLIENTS_DIR, DatabaseClient, EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,
-  renderSettingLines, retainingBackupScript, secretEnv,
+  renderSettingLines, retainingBackupScript, secretEnv, SERVICE_USERS_DIR, serviceUserEnv,
 } from './engine-contract';
+import { redisRestoreCommand } from './redis-restore';
 import { checkRedisSettings, RedisSettingValue, renderRedisValue } from './redis-settings';
 
 export type { RedisSettingValue } from './redis-settings';
@@ -74,17 +75,29 @@ const CONFIG_DIR = '/usr/local/etc/redis';
 const DATA_MOUNT = '/data';
 
 /**
+ * What the service users may run, and nothing else: no key, no channel. The exporter (redis_exporter with the
+ * kit's flags: no key checks, no scripts) reads INFO, CONFIG GET, SLOWLOG and LATENCY; `redis-cli --rdb` sends
+ * REPLCONF and SYNC, which stream a snapshot and cannot write.
+ */
+export const REDIS_SERVICE_USER_RULES = {
+  metrics: 'resetkeys resetchannels -@all +auth +hello +ping +select +client|setname +client|getname +client|info +info +config|get +slowlog|get +slowlog|len +latency|latest +latency|histogram',
+  backup: 'resetkeys resetchannels -@all +auth +replconf +sync',
+} as const;
+
+/**
  * The users script: writes the ACL file given as its argument. The default user keeps every right, with the
- * database's password (probes, replication, backup and exporter use it); each client Secret mounted under
+ * database's password (probes, replication and the restore job use it); each client Secret mounted under
  * CLIENTS_DIR gives a user of that name with every key and channel and every command but the dangerous ones
- * (CONFIG, FLUSHALL, DEBUG, KEYS, ACL, SHUTDOWN, MONITOR, REPLICAOF, ...). Passwords are written as SHA-256
- * hashes (`#<hex>`), so no password can add a rule. See docs/adr/0009-database-users.md.
+ * (CONFIG, FLUSHALL, DEBUG, KEYS, ACL, SHUTDOWN, MONITOR, REPLICAOF, ...); the exporter's and the backup job's
+ * Secrets under SERVICE_USERS_DIR give `metrics` and `backup` only REDIS_SERVICE_USER_RULES. Passwords are written
+ * as SHA-256 hashes (`#<hex>`), so no password can add a rule. See docs/adr/0009-database-users.md.
  */
 function usersScript(): string {
   return [
     '# Writes the ACL file from the mounted Secrets (cdk8s-patterns, docs/adr/0009-database-users.md).',
     'set -eu',
     `clients="\${CLIENTS_DIR:-${CLIENTS_DIR}}"`,
+    `service="\${SERVICE_USERS_DIR:-${SERVICE_USERS_DIR}}"`,
     'target="$1"',
     'hash() { printf \'%s\' "$1" | sha256sum | cut -d \' \' -f 1; }',
     'umask 077',
@@ -93,9 +106,11 @@ function usersScript(): string {
     '  for dir in "$clients"/*/; do',
     '    [ -f "${dir}password" ] || continue',
     '    name="$(basename "$dir")"',
-    '    case "$name" in default|*[!a-z0-9-]*) echo "acl: $name is not a client user name: skipped" >&2; continue ;; esac',
+    '    case "$name" in default|metrics|backup|*[!a-z0-9-]*) echo "acl: $name is not a client user name: skipped" >&2; continue ;; esac',
     '    printf \'user %s on #%s ~* &* +@all -@dangerous\\n\' "$name" "$(hash "$(cat "${dir}password")")"',
     '  done',
+    ...(['metrics', 'backup'] as const).map((user) =>
+      `  if [ -f "$service/${user}/password" ]; then printf 'user ${user} on #%s ${REDIS_SERVICE_USER_RULES[user]}\\n' "$(hash "$(cat "$service/${user}/password")")"; fi`),
     '} > "$target.partial"',
     'mv "$target.partial" "$target"',
   ].join('\n') + '\n';
@@ -210,28 +225,39 @@ export class RedisEngine implements IDatabaseEngine {
     ];
   }
 
+  /** redis_exporter as the `metrics` user; its Secret is optional, so a missing one costs metrics, not the database. */
   public exporter(context: EngineContext): EngineSideContainer {
+    const user = context.serviceUsers.metrics;
     return {
       name: 'metrics',
       image: 'oliver006/redis_exporter:v1.62.0',
       port: this.exporterPort,
       env: [
         { name: 'REDIS_ADDR', value: `redis://127.0.0.1:${PORT}` },
-        secretEnv('REDIS_PASSWORD', context.credentials, context.credentials.keys.password!),
+        ...(user ? [{ name: 'REDIS_USER', value: user.user }, serviceUserEnv('REDIS_PASSWORD', user, true)]
+          : [secretEnv('REDIS_PASSWORD', context.credentials, context.credentials.keys.password!)]),
       ],
     };
   }
 
+  /**
+   * The backup job takes an RDB snapshot as the `backup` user (REPLCONF and SYNC only); the restore job loads a
+   * snapshot into a server of its own and copies every key into the database with MIGRATE, as the default user.
+   */
   public backup(context: EngineContext, host: string): EngineBackupPlan {
+    const target = [{ name: 'REDIS_HOST', value: host }, { name: 'REDIS_PORT', value: String(PORT) }];
+    const user = context.serviceUsers.backup;
+    const auth = user ? [{ name: 'REDIS_USER', value: user.user }, serviceUserEnv('REDISCLI_AUTH', user)]
+      : [secretEnv('REDISCLI_AUTH', context.credentials, context.credentials.keys.password!)];
     return {
       image: this.image,
       // --rdb asks the server for a fresh RDB snapshot over the replication protocol: no volume sharing needed.
-      script: retainingBackupScript(context.workloadName, 'rdb', 'redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --rdb "$target"'),
-      env: [
-        { name: 'REDIS_HOST', value: host },
-        { name: 'REDIS_PORT', value: String(PORT) },
-        secretEnv('REDISCLI_AUTH', context.credentials, context.credentials.keys.password!),
-      ],
+      script: retainingBackupScript(context.workloadName, 'rdb',
+        `redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT"${user ? ' --user "$REDIS_USER"' : ''} --rdb "$target"`),
+      env: [...target, ...auth],
+      restoreCommand: redisRestoreCommand(),
+      restoreEnv: [...target, secretEnv('REDISCLI_AUTH', context.credentials, context.credentials.keys.password!)],
+      restoreHoldsData: true,
     };
   }
 }

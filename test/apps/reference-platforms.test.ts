@@ -26,11 +26,11 @@ const EXPECTED_KINDS: Record<string, Record<string, Record<string, number>>> = {
       HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11,
     },
     staging: {
-      ...COMMON, ExternalSecret: 8, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 8, Service: 13, Deployment: 6, StatefulSet: 2,
+      ...COMMON, ExternalSecret: 10, ...BLOG_EDGE, ServiceAccount: 8, ConfigMap: 8, Service: 13, Deployment: 6, StatefulSet: 2,
       HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 11, ServiceMonitor: 7, PrometheusRule: 1,
     },
     production: {
-      ...COMMON, ExternalSecret: 8, ...BLOG_EDGE, ServiceAccount: 10, ConfigMap: 8, Service: 15, Deployment: 6, StatefulSet: 2, CronJob: 2, PersistentVolumeClaim: 2,
+      ...COMMON, ExternalSecret: 12, ...BLOG_EDGE, ServiceAccount: 10, ConfigMap: 8, Service: 15, Deployment: 6, StatefulSet: 2, CronJob: 2, PersistentVolumeClaim: 2,
       HorizontalPodAutoscaler: 6, PodDisruptionBudget: 8, NetworkPolicy: 13, ServiceMonitor: 7, PrometheusRule: 1,
     },
   },
@@ -40,11 +40,11 @@ const EXPECTED_KINDS: Record<string, Record<string, Record<string, number>>> = {
       HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12,
     },
     staging: {
-      ...COMMON, ExternalSecret: 9, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 4, Service: 16, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
+      ...COMMON, ExternalSecret: 11, ...SHOP_EDGE, ServiceAccount: 10, ConfigMap: 4, Service: 16, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 1,
       HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 12, ServiceMonitor: 8, PodMonitor: 1, PrometheusRule: 1,
     },
     production: {
-      ...COMMON, ExternalSecret: 9, ...SHOP_EDGE, ServiceAccount: 12, ConfigMap: 4, Service: 18, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
+      ...COMMON, ExternalSecret: 13, ...SHOP_EDGE, ServiceAccount: 12, ConfigMap: 4, Service: 18, Deployment: 7, Rollout: 1, StatefulSet: 2, CronJob: 3,
       PersistentVolumeClaim: 2, HorizontalPodAutoscaler: 8, PodDisruptionBudget: 10, NetworkPolicy: 14, ServiceMonitor: 8,
       PodMonitor: 1, PrometheusRule: 1,
     },

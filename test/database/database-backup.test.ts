@@ -34,7 +34,7 @@ describe('DatabaseBackup', () => {
     expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup' });
   });
 
-  test('the pod is hardened like the database\'s and reads credentials from the Secret', () => {
+  test('the pod is hardened like the database\'s and dumps as the read-only backup role, its password from its own Secret', () => {
     // when
     const spec = podSpecOf(findObject(withBackup().objects, 'CronJob', 'pg-backup'));
     // then
@@ -46,16 +46,21 @@ describe('DatabaseBackup', () => {
     expect(spec.serviceAccountName).toBe('pg-backup');
     const env = Object.fromEntries(c.env.map((e: K8sObject) => [e.name, e]));
     expect(env.PGHOST.value).toBe('pg.shop.svc.cluster.local');
-    expect(env.PGPASSWORD.valueFrom).toEqual({ secretKeyRef: { name: 'pg-credentials', key: 'password' } });
+    expect(env.PGUSER).toEqual({ name: 'PGUSER', value: 'backup' });
+    expect(env.PGPASSWORD.valueFrom).toEqual({ secretKeyRef: { name: 'pg-backup-credentials', key: 'password' } });
     expect(env.BACKUP_RETAIN.value).toBe('7');
     expect(c.command[2]).toContain('pg_dump --format=custom --no-password --file="$target"');
   });
 
-  test('Redis backups copy an RDB snapshot with redis-cli --rdb', () => {
+  test('Redis backups copy an RDB snapshot with redis-cli --rdb as the backup user', () => {
     const { objects } = withBackup({ engine: DatabaseEngine.redis() });
     const c = podSpecOf(findObject(objects, 'CronJob', 'pg-backup')).containers[0];
     expect(c.image).toBe('redis:7.2.5');
-    expect(c.command[2]).toContain('redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --rdb "$target"');
+    expect(c.command[2]).toContain('redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" --user "$REDIS_USER" --rdb "$target"');
+    expect(c.env).toEqual(expect.arrayContaining([
+      { name: 'REDIS_USER', value: 'backup' },
+      { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'pg-backup-credentials', key: 'password' } } },
+    ]));
   });
 
   test('a backup edge lets the job reach the database on its port, and nothing else', () => {

@@ -104,12 +104,37 @@ describe('off-site backup copies', () => {
     expect(objects.some((o) => o.metadata.name === 'pg-restore')).toBe(false);
   });
 
-  test('Redis copies are uploaded; no restore CronJob (an RDB is restored onto the server\'s volume)', () => {
+  test('Redis copies are uploaded, and restored by copying the snapshot\'s keys from a scratch server, as the default user', () => {
     // when
     const objects = withOffsite({}, { engine: DatabaseEngine.redis() });
     // then
     expect(podSpecOf(findObject(objects, 'CronJob', 'pg-backup')).containers[0].name).toBe('upload');
-    expect(objects.some((o) => o.metadata.name === 'pg-restore')).toBe(false);
+    const restore = podSpecOf(findObject(objects, 'CronJob', 'pg-restore')).containers[0];
+    expect(restore.image).toBe('redis:7.2.5');
+    expect(restore.command[2]).toContain('redis-server --port 0 --unixsocket "$socket" --unixsocketperm 700 --dir "$(dirname "$source")" --dbfilename "$(basename "$source")" --appendonly no --save ""');
+    expect(restore.command[2]).toContain("redis.call('MIGRATE', ARGV[1], ARGV[2], '', ARGV[3], 60000, 'COPY', 'REPLACE', 'AUTH', ARGV[5], 'KEYS', unpack(page[2]))");
+    // the backup user only reads: the restore writes as the default user, whose password is piped, not in argv
+    expect(restore.env).toEqual(expect.arrayContaining([
+      { name: 'REDISCLI_AUTH', valueFrom: { secretKeyRef: { name: 'pg-credentials', key: 'password' } } },
+    ]));
+    expect(restore.env.map((e: K8sObject) => e.name)).not.toContain('REDIS_USER');
+    expect(restore.command[2]).toContain('printf \'%s\' "$REDISCLI_AUTH" | scratch -n "$db" -x eval');
+  });
+
+  test('the Redis restore container holds the snapshot, so it gets the database container\'s resources unless backup.resources is set', () => {
+    // given
+    const memory = (objects: K8sObject[], name: string) => {
+      const spec = podSpecOf(findObject(objects, name === 'pg' ? 'StatefulSet' : 'CronJob', name));
+      return [...spec.containers, ...(spec.initContainers ?? [])].map((c: K8sObject) => [c.name, c.resources.requests.memory, c.resources.limits.memory]);
+    };
+    // when
+    const redis = withOffsite({}, { engine: DatabaseEngine.redis(), resources: { requests: { memory: '1Gi' }, limits: { memory: '2Gi' } } });
+    const sized = withOffsite({}, { engine: DatabaseEngine.redis(), resources: { requests: { memory: '1Gi' } }, backup: { resources: { requests: { memory: '300Mi' } }, offsite: OFFSITE } });
+    const postgres = withOffsite({}, { resources: { requests: { memory: '1Gi' } } });
+    // then
+    expect(memory(redis, 'pg-restore')).toEqual([['restore', '1Gi', '2Gi'], ['download', '128Mi', '256Mi']]);
+    expect(memory(sized, 'pg-restore').map(([name, request]) => [name, request])).toEqual([['restore', '300Mi'], ['download', '300Mi']]);
+    expect(memory(postgres, 'pg-restore')).toEqual([['restore', '128Mi', '256Mi'], ['download', '128Mi', '256Mi']]);
   });
 
   test.each([

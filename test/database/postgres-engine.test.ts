@@ -90,9 +90,9 @@ describe('PostgresEngine', () => {
   });
 
   describe('bad input', () => {
-    test.each(['12', '9.6'])('version %p, older than replication slots with a size cap', (version) => {
+    test.each(['13', '12', '9.6'])('version %p, older than pg_read_all_data or replication slots with a size cap', (version) => {
       expect(() => configOf(DatabaseEngine.postgres({ version }))).toThrow(
-        `[shop/pg] engine.version (${JSON.stringify(version)}) must be PostgreSQL 13 or newer: standbys keep their WAL through replication slots`);
+        `[shop/pg] engine.version (${JSON.stringify(version)}) must be PostgreSQL 14 or newer: standbys keep their WAL through replication slots capped by max_slot_wal_keep_size, and the backup role reads through pg_read_all_data`);
     });
 
     const build = (props: Parameters<typeof DatabaseEngine.postgres>[0]) => () => configOf(DatabaseEngine.postgres(props));

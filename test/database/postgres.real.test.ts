@@ -1,12 +1,13 @@
 // Real PostgreSQL: the generated postgresql.conf and pg_hba.conf boot Debian's postgres, the credentials wiring
-// connects, and the backup CronJob's script dumps the database.
+// connects, the exporter (Debian's postgres_exporter) scrapes as its pg_monitor role, and the backup CronJob's
+// script dumps the database as its read-only role.
 import { existsSync, readdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { DatabaseCredentials, DatabaseEngine, ResilientMicroservice, StatefulDatabase } from '../../lib';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from '../support/objects';
 import {
-  checkPostgresPrograms, containerEnv, describeWithPrograms, expectSuccess, findPostgresBin, freePort, RunningProcess,
-  Sandbox, waitFor,
+  checkPostgresPrograms, checkPrograms, containerEnv, describeWithPrograms, expectSuccess, findPostgresBin, freePort, layOutProjectedSecrets,
+  RunningProcess, Sandbox, scrapeExporter, waitFor,
 } from '../support/real-databases';
 
 jest.setTimeout(120_000);
@@ -16,9 +17,14 @@ const SECRETS: Record<string, Record<string, string>> = {
   // Quotes, a backslash and SQL in a password must reach PostgreSQL as a value, never as SQL.
   'postgres-orders-credentials': { password: "it's a \\ \"pass\"'; ALTER ROLE orders SUPERUSER; --" },
   'postgres-catalog-credentials': { password: 'catalog pass' },
+  // Debian's postgres_exporter 0.11 cannot parse a DSN whose password has a space (the image's 0.15 can).
+  'postgres-metrics-credentials': { password: 'metrics-pass-1' },
+  'postgres-backup-credentials': { password: 'backup pass' },
 };
 
-describeWithPrograms('PostgreSQL with the generated configuration', checkPostgresPrograms(), () => {
+const withExporter = (): { missing: string[] } => ({ missing: [...checkPostgresPrograms().missing, ...checkPrograms('prometheus-postgres-exporter').missing] });
+
+describeWithPrograms('PostgreSQL with the generated configuration', withExporter(), () => {
   const bin = findPostgresBin()!;
   const pg = (program: string) => join(bin, program);
   let objects: K8sObject[];
@@ -35,6 +41,7 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
       replicas: 1,
       credentials: DatabaseCredentials.fromExistingSecret('pg-credentials', { keys: { username: 'db-user', password: 'db-pass', url: 'db-url' } }),
       backup: { retention: 2 },
+      metrics: true,
     });
     new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(db);
     new ResilientMicroservice(platform, 'catalog', { image: 'shop/catalog:1.0.0' }).connectTo(db);
@@ -64,19 +71,18 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
     ]);
     await waitFor('postgres', () => sandbox.run([pg('pg_isready'), '-q', '-h', '127.0.0.1', '-p', String(port)]).status === 0, server);
     expectSuccess(psql(serverEnv.POSTGRES_USER, serverEnv.POSTGRES_PASSWORD, 'postgres', `CREATE DATABASE ${serverEnv.POSTGRES_DB}`), 'CREATE DATABASE');
-    // and: the client Secrets as the projected volume lays them out, and the container's roles script, once
+    // and: the client and service Secrets as the projected volumes lay them out, and the container's roles script, once
     const spec = podSpecOf(findObject(objects, 'StatefulSet', 'postgres'));
-    const clientsDir = sandbox.subdir('clients');
-    for (const source of spec.volumes.find((v: K8sObject) => v.name === 'clients').projected.sources) {
-      const item = source.secret.items[0];
-      sandbox.subdir(join('clients', item.path.split('/')[0]));
-      sandbox.write(join('clients', item.path), SECRETS[source.secret.name][item.key]);
-    }
+    rolesEnv = {
+      ...serverEnv, ROLES_PORT: String(port), PATH: `${bin}:${process.env.PATH}`,
+      CLIENTS_DIR: layOutProjectedSecrets(sandbox, spec, 'clients', 'clients', SECRETS),
+      SERVICE_USERS_DIR: layOutProjectedSecrets(sandbox, spec, 'service-users', 'service-users', SECRETS),
+    };
     const rolesStarted = Date.now();
-    rolesOutput = expectSuccess(sandbox.run(['sh', join(confDir, 'client-roles.sh'), '--once'],
-      { ...serverEnv, CLIENTS_DIR: clientsDir, ROLES_PORT: String(port), PATH: `${bin}:${process.env.PATH}` }), 'client-roles.sh');
+    rolesOutput = expectSuccess(sandbox.run(['sh', join(confDir, 'client-roles.sh'), '--once'], rolesEnv), 'client-roles.sh');
     rolesMs = Date.now() - rolesStarted;
   });
+  let rolesEnv: Record<string, string>;
   let rolesOutput: string;
   let rolesMs: number;
 
@@ -170,10 +176,56 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
       const wrong = sandbox.run([pg('psql'), '-h', '127.0.0.1', '-p', String(port), '-U', 'catalog', '-d', 'app', '-c', 'SELECT 1'], { PGPASSWORD: SECRETS['pg-credentials']['db-pass'] });
       expect(wrong.stderr).toMatch(/password authentication failed/);
       // when: the script runs again (as its loop does when a Secret changes)
-      expectSuccess(sandbox.run(['sh', join(sandbox.dir, 'conf', 'client-roles.sh'), '--once'],
-        { ...serverEnv, CLIENTS_DIR: join(sandbox.dir, 'clients'), ROLES_PORT: String(port), PATH: `${bin}:${process.env.PATH}` }), 'client-roles.sh again');
+      expectSuccess(sandbox.run(['sh', join(sandbox.dir, 'conf', 'client-roles.sh'), '--once'], rolesEnv), 'client-roles.sh again');
       // then: the roles and their tables are as they were
       expect(expectSuccess(as('orders')('SELECT qty FROM lines'), 'SELECT after re-run').trim()).toBe('3');
+    });
+  });
+
+  describe('the service roles', () => {
+    const as = (role: 'metrics' | 'backup') => (sql: string) => psql(role, SECRETS[`postgres-${role}-credentials`].password, 'app', sql);
+
+    test('metrics is a pg_monitor member, backup a pg_read_all_data member with BYPASSRLS; neither more', () => {
+      expect(rolesOutput).toContain('roles: metrics is up to date');
+      expect(rolesOutput).toContain('roles: backup is up to date');
+      const attributes = expectSuccess(psql(serverEnv.POSTGRES_USER, serverEnv.POSTGRES_PASSWORD, 'app',
+        "SELECT r.rolname, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls, string_agg(m.rolname, ',') FROM pg_roles r "
+        + "JOIN pg_auth_members a ON a.member = r.oid JOIN pg_roles m ON m.oid = a.roleid WHERE r.rolname IN ('metrics', 'backup') GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1"), 'pg_roles');
+      expect(attributes.trim().split('\n')).toEqual(['backup|f|f|f|f|t|pg_read_all_data', 'metrics|f|f|f|f|f|pg_monitor']);
+    });
+
+    test("the exporter's own container scrapes as metrics: PostgreSQL is up", async () => {
+      // given: the synthesized exporter container's env, the address moved to the test's port
+      const started = Date.now();
+      const container = podSpecOf(findObject(objects, 'StatefulSet', 'postgres')).containers.find((c: K8sObject) => c.name === 'metrics');
+      const webPort = await freePort();
+      const env = container.env.map((e: K8sObject) => (e.name === 'DATA_SOURCE_URI' ? { ...e, value: e.value.replace('127.0.0.1:5432', `127.0.0.1:${port}`) } : e));
+      // when
+      const { metrics, exporter } = await scrapeExporter(sandbox, ['prometheus-postgres-exporter', `--web.listen-address=127.0.0.1:${webPort}`],
+        { ...container, env }, SECRETS, {}, webPort);
+      await exporter.stop();
+      // then
+      expect(metrics).toMatch(/^pg_up 1$/m);
+      expect(metrics).toMatch(/^pg_stat_database_xact_commit\{.*datname="app".*\} \d/m);
+      expect(exporter.output).not.toMatch(/permission denied/);
+      // eslint-disable-next-line no-console
+      console.log(`postgres exporter as the metrics role: scraped in ${Date.now() - started} ms`);
+    });
+
+    test("metrics reads the statistics, not a client's rows, and writes nothing", () => {
+      expect(expectSuccess(as('metrics')("SELECT count(*) > 0 FROM pg_stat_activity WHERE query <> '<insufficient privilege>'"), 'pg_stat_activity').trim()).toBe('t');
+      for (const sql of ['SELECT * FROM orders.lines', 'CREATE TABLE public.t (id int)', "COPY (SELECT 1) TO PROGRAM 'true'", 'CREATE ROLE intruder']) {
+        const result = as('metrics')(sql);
+        expect({ sql, status: result.status, denied: /permission denied|must be superuser|must have|Only roles with/.test(result.stderr) }).toEqual({ sql, status: 1, denied: true });
+      }
+    });
+
+    test('backup reads every client\'s rows and writes none', () => {
+      expect(expectSuccess(as('backup')('SELECT qty FROM orders.lines'), 'SELECT').trim()).toBe('3');
+      for (const sql of ['INSERT INTO orders.lines VALUES (2, 1)', 'DELETE FROM orders.lines', 'CREATE TABLE orders.t (id int)', 'TRUNCATE orders.lines', 'CREATE ROLE intruder']) {
+        const result = as('backup')(sql);
+        expect({ sql, status: result.status, denied: /permission denied|must be superuser|must have|Only roles with/.test(result.stderr) }).toEqual({ sql, status: 1, denied: true });
+      }
     });
   });
 
@@ -185,13 +237,14 @@ describeWithPrograms('PostgreSQL with the generated configuration', checkPostgre
     expect(result.stderr).toMatch(/password authentication failed/);
   });
 
-  test("the backup CronJob's script dumps the database and keeps the newest backups", () => {
+  test("the backup CronJob's script dumps the database as the backup role and keeps the newest backups", () => {
     // given: two older backups and an unrelated file in the backup folder
     const backupDir = sandbox.subdir('backup');
     for (const name of ['postgres-20200101T000000Z.dump', 'postgres-20200102T000000Z.dump', 'notes.txt']) sandbox.write(join('backup', name), 'old');
     const cronJob = findObject(objects, 'CronJob', 'postgres-backup');
     const container = podSpecOf(cronJob).containers[0];
     const env = containerEnv(container, SECRETS, { PGHOST: '127.0.0.1', PGPORT: String(port), BACKUP_DIR: backupDir });
+    expect(env.PGUSER).toBe('backup');
     // when: the job's own command, `sh -c <script>`
     const [shell, flag, script] = container.command;
     const output = expectSuccess(sandbox.run([shell, flag, script], { ...env, PATH: `${bin}:${process.env.PATH}` }), 'backup script');

@@ -57,14 +57,15 @@ describe('RedisEngine', () => {
     expect(conf).toContain('client-output-buffer-limit "pubsub 32mb 8mb 60"\n');
   });
 
-  test('the exporter reads the password from the Secret and talks to localhost', () => {
+  test('the exporter logs in as the metrics user, its password from its own optional Secret, and talks to localhost', () => {
     const { platform } = testPlatform();
     new StatefulDatabase(platform, 'cache', { engine: DatabaseEngine.redis(), metrics: true });
     const exporter = podSpecOf(findObject(synth(platform), 'StatefulSet', 'cache')).containers.find((c: K8sObject) => c.name === 'metrics');
     expect(exporter.image).toBe('oliver006/redis_exporter:v1.62.0');
     expect(exporter.env).toEqual([
       { name: 'REDIS_ADDR', value: 'redis://127.0.0.1:6379' },
-      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'cache-credentials', key: 'password' } } },
+      { name: 'REDIS_USER', value: 'metrics' },
+      { name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: 'cache-metrics-credentials', key: 'password', optional: true } } },
     ]);
   });
 

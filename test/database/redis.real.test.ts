@@ -1,11 +1,12 @@
 // Real Redis: the generated redis.conf boots Debian's redis-server with the Secret's password, a client with the
-// connectTo env writes and reads a key, and the backup CronJob's script copies an RDB snapshot.
+// connectTo env writes and reads a key, the exporter (Debian's redis_exporter) scrapes as its read-only user, and the
+// backup CronJob's script copies an RDB snapshot as its own user.
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { DatabaseCredentials, DatabaseEngine, ResilientMicroservice, StatefulDatabase } from '../../lib';
 import { findObject, K8sObject, podSpecOf, synth, testPlatform } from '../support/objects';
 import {
-  checkRedisPrograms, containerEnv, describeWithPrograms, expectSuccess, freePort, RunningProcess, Sandbox, waitFor,
+  checkPrograms, containerEnv, describeWithPrograms, expectSuccess, freePort, RunningProcess, Sandbox, scrapeExporter, startGeneratedRedis,
 } from '../support/real-databases';
 
 jest.setTimeout(60_000);
@@ -14,14 +15,15 @@ const SECRETS: Record<string, Record<string, string>> = {
   'cache-credentials': { password: 's3cret value with spaces' },
   // Spaces and ACL syntax in a password must not add a rule: the ACL file holds its hash.
   'cache-orders-credentials': { password: 'orders pass +@all ~* >x' },
+  'cache-metrics-credentials': { password: 'metrics pass' },
+  'cache-backup-credentials': { password: 'backup pass' },
 };
 
-describeWithPrograms('Redis with the generated configuration', checkRedisPrograms(), () => {
+describeWithPrograms('Redis with the generated configuration', checkPrograms('redis-server', 'redis-cli', 'prometheus-redis-exporter'), () => {
   let objects: K8sObject[];
   let sandbox: Sandbox;
   let server: RunningProcess | undefined;
   let port: number;
-  let dataDir: string;
 
   beforeAll(async () => {
     // given: typed settings and a raw directive
@@ -31,31 +33,15 @@ describeWithPrograms('Redis with the generated configuration', checkRedisProgram
       replicas: 1,
       credentials: DatabaseCredentials.fromExistingSecret('cache-credentials', { keys: { password: 'password' } }),
       backup: { retention: 1 },
+      metrics: true,
     });
     new ResilientMicroservice(platform, 'orders', { image: 'shop/orders:1.0.0' }).connectTo(cache);
     objects = synth(platform);
-
     sandbox = new Sandbox('cdk8s-patterns-redis-');
-    port = await freePort();
-    const config = sandbox.write('redis.conf', findObject(objects, 'ConfigMap', 'cache-config').data['redis.conf']);
-    dataDir = sandbox.subdir('data');
-    const spec = podSpecOf(findObject(objects, 'StatefulSet', 'cache'));
-    const env = containerEnv(spec.containers[0], SECRETS, {});
-    // and: the client Secrets as the projected volume lays them out
-    const clientsDir = sandbox.subdir('clients');
-    for (const source of spec.volumes.find((v: K8sObject) => v.name === 'clients').projected.sources) {
-      const item = source.secret.items[0];
-      sandbox.subdir(join('clients', item.path.split('/')[0]));
-      sandbox.write(join('clients', item.path), SECRETS[source.secret.name][item.key]);
-    }
-    // when: the container's users script writes the ACL file, then the generated file and that ACL file start
-    // redis; the bind address, port and directory, which only make sense in the pod, are overridden
-    const users = sandbox.write('acl-users.sh', findObject(objects, 'ConfigMap', 'cache-config').data['acl-users.sh']);
-    const aclFile = join(sandbox.dir, 'users.acl');
-    expectSuccess(sandbox.run(['sh', users, aclFile], { ...env, CLIENTS_DIR: clientsDir }), 'acl-users.sh');
-    aclText = readFileSync(aclFile, 'utf8');
-    server = sandbox.start(['redis-server', config, '--aclfile', aclFile, '--bind', '127.0.0.1', '--port', String(port), '--dir', dataDir]);
-    await waitFor('redis', () => cli(['ping'], env.REDISCLI_AUTH).stdout.trim() === 'PONG', server);
+    // when: the container's users script writes the ACL file from the client and service Secrets (laid out as
+    // their projected volumes), then the generated file and that ACL file start redis
+    const redis = await startGeneratedRedis(sandbox, objects, 'cache', SECRETS);
+    [server, port, aclText] = [redis.server, redis.port, redis.aclText];
   });
 
   let aclText: string;
@@ -113,6 +99,8 @@ describeWithPrograms('Redis with the generated configuration', checkRedisProgram
       expect(aclText.trim().split('\n').map((line) => line.replace(/#[0-9a-f]{64}/, '#<hash>'))).toEqual([
         'user default on #<hash> ~* &* +@all',
         'user orders on #<hash> ~* &* +@all -@dangerous',
+        'user metrics on #<hash> resetkeys resetchannels -@all +auth +hello +ping +select +client|setname +client|getname +client|info +info +config|get +slowlog|get +slowlog|len +latency|latest +latency|histogram',
+        'user backup on #<hash> resetkeys resetchannels -@all +auth +replconf +sync',
       ]);
     });
 
@@ -140,7 +128,52 @@ describeWithPrograms('Redis with the generated configuration', checkRedisProgram
     });
   });
 
-  test("the backup CronJob's script copies an RDB snapshot and keeps the newest", () => {
+  describe('the service users', () => {
+    const as = (user: 'metrics' | 'backup', ...args: string[]) => {
+      const result = sandbox.run(['redis-cli', '-h', '127.0.0.1', '-p', String(port), '--user', user, ...args], { REDISCLI_AUTH: SECRETS[`cache-${user}-credentials`].password });
+      return (result.stdout + result.stderr).trim();
+    };
+    const denied = /NOPERM/;
+
+    test("the exporter's own container scrapes as metrics: Redis is up and no command it sent was denied", async () => {
+      // given: the synthesized exporter container's env (REDIS_ADDR moved to the test's port)
+      const started = Date.now();
+      const container = podSpecOf(findObject(objects, 'StatefulSet', 'cache')).containers.find((c: K8sObject) => c.name === 'metrics');
+      const webPort = await freePort();
+      const withAddress = { ...container, env: container.env.map((e: K8sObject) => (e.name === 'REDIS_ADDR' ? { ...e, value: `redis://127.0.0.1:${port}` } : e)) };
+      expectSuccess(cli(['acl', 'log', 'reset'], SECRETS['cache-credentials'].password), 'acl log reset');
+      // when
+      const { metrics, exporter } = await scrapeExporter(sandbox, ['prometheus-redis-exporter'], withAddress, SECRETS,
+        { REDIS_EXPORTER_WEB_LISTEN_ADDRESS: `127.0.0.1:${webPort}` }, webPort);
+      await exporter.stop();
+      // then
+      expect(metrics).toMatch(/^redis_up 1$/m);
+      expect(metrics).toMatch(/^redis_connected_clients \d+$/m);
+      expect(metrics).toMatch(/^redis_config_maxmemory 6\.7108864e\+07$/m);
+      expect(metrics).toMatch(/^redis_exporter_last_scrape_error\{err=""\} 0$/m);
+      expect(expectSuccess(cli(['acl', 'log'], SECRETS['cache-credentials'].password), 'acl log').trim()).toBe('');
+      // eslint-disable-next-line no-console
+      console.log(`redis exporter as the metrics user: scraped in ${Date.now() - started} ms`);
+    });
+
+    test('metrics reads INFO, CONFIG GET, SLOWLOG and LATENCY, and no key, nor any write or admin command', () => {
+      expect(as('metrics', 'info', 'server')).toMatch(/redis_version:/);
+      expect(as('metrics', 'config', 'get', 'maxmemory')).toBe(`maxmemory\n${64 * 1024 * 1024}`);
+      expect(as('metrics', 'slowlog', 'len')).toMatch(/^\d+$/);
+      expect(as('metrics', 'latency', 'latest')).not.toMatch(denied);
+      for (const command of [['get', 'order:1'], ['set', 'k', 'v'], ['keys', '*'], ['scan', '0'], ['config', 'set', 'appendonly', 'no'], ['flushall'], ['sync'], ['client', 'kill', 'id', '1'], ['acl', 'list']]) {
+        expect({ command, reply: as('metrics', ...command) }).toEqual({ command, reply: expect.stringMatching(denied) });
+      }
+    });
+
+    test('backup may only take a snapshot: no key, no INFO, no write', () => {
+      for (const command of [['get', 'order:1'], ['set', 'k', 'v'], ['info'], ['config', 'get', 'dir'], ['flushall'], ['psync', '?', '-1'], ['debug', 'reload']]) {
+        expect({ command, reply: as('backup', ...command) }).toEqual({ command, reply: expect.stringMatching(/NOPERM|DEBUG command not allowed/) });
+      }
+    });
+  });
+
+  test("the backup CronJob's script copies an RDB snapshot as the backup user and keeps the newest", () => {
     // given: an older backup
     const backupDir = sandbox.subdir('backup');
     sandbox.write(join('backup', 'cache-20200101T000000Z.rdb'), 'old');
