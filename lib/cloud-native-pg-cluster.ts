@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import {
   BARMAN_CLOUD_API_VERSION, BARMAN_SIDECAR_RESOURCES, checkCnpgBackup, CheckedCnpgBackup, CloudNativePgBackupOptions, objectStore, scheduledBackup,
 } from './database/cnpg-backup';
-import { checkPooler, CloudNativePgPoolerOptions, clusterObject, databaseObject, poolerObject } from './database/cnpg-objects';
+import { CheckedPooler, checkPooler, CloudNativePgPoolerOptions, clusterObject, databaseObject, poolerObject } from './database/cnpg-objects';
 import { DatabaseClient } from './database/engine-contract';
 import { PostgresEngine } from './database/postgres-engine';
 import { PatternError } from './errors';
@@ -169,10 +169,7 @@ export class CloudNativePgCluster extends Construct implements IConnectable {
     checkPinnedImage(this, 'imageName', this.imageName);
     this.instances = props.instances ?? this.platform.environment.databaseReplicas;
     checkInteger(this, 'instances', this.instances, 1, 10);
-    this.databaseName = props.databaseName ?? 'app';
-    if (typeof this.databaseName !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(this.databaseName) || this.databaseName === 'postgres') {
-      throw PatternError.invalidProp(this, 'databaseName', this.databaseName, 'must be a plain PostgreSQL identifier other than "postgres": lower-case letters, digits and \'_\', starting with a letter');
-    }
+    this.databaseName = checkDatabaseName(this, props.databaseName ?? 'app');
     if (props.storageClassName !== undefined) checkDnsSubdomain(this, 'storageClassName', props.storageClassName);
     this.metricsEnabled = props.metrics ?? this.platform.environment.metrics;
     const backup = this.resolveBackup(props.backup);
@@ -181,48 +178,18 @@ export class CloudNativePgCluster extends Construct implements IConnectable {
     const ns = `${this.namespace}.svc.cluster.local`;
     this.host = pooler ? `${poolerName}.${ns}` : `${this.workloadName}-rw.${ns}`;
     this.readHost = !pooler && this.instances > 1 ? `${this.workloadName}-ro.${ns}` : this.host;
-    this.podSelector = selectorLabels(pooler ? poolerName : this.workloadName);
-
+    const front = pooler ? poolerName : this.workloadName;
+    this.podSelector = selectorLabels(front);
     const labels = { ...selectorLabels(this.workloadName), [LabelKeys.COMPONENT]: 'postgresql' };
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      peer: this, metadata: { name: pooler ? poolerName : this.workloadName, labels }, selector: { [LabelKeys.INSTANCE]: pooler ? poolerName : this.workloadName }, dns: this.platform.dns,
+      peer: this, metadata: { name: front, labels }, selector: { [LabelKeys.INSTANCE]: front }, dns: this.platform.dns,
     });
     const instances = pooler ? new PodGroup(this, 'Instances', `${this.workloadName}-instances`, this.workloadName, labels) : undefined;
     this.instancePeer = instances ?? this;
     this.instancesNetworkPolicy = instances?.networkPolicy ?? this.networkPolicy;
-
-    const resources = this.resolve(props.resources ?? DEFAULT_RESOURCES, 'resources');
-    const podLabels = { ...this.platform.labels, ...selectorLabels(this.workloadName), [LabelKeys.COMPONENT]: 'postgresql', [LabelKeys.VERSION]: this.postgresVersion };
-    const storageBytes = parseBytes(this, 'storage', props.storage ?? '10Gi');
-    const input = {
-      name: this.workloadName, instances: this.instances, imageName: this.imageName, databaseName: this.databaseName,
-      storage: formatBytes(storageBytes), storageClassName: props.storageClassName, resources,
-      priorityClassName: this.platform.priorityClassFor('data'), podLabels, backup: backup !== undefined, clients: () => this.clients,
-    };
-    this.cluster = clusterObject(this, input, labels);
-    this.database = databaseObject(this, input, labels);
+    [this.cluster, this.database] = this.createInstances(props, backup, labels);
     this.wireInstances(props.operator ?? {}, backup);
-    const footprintOf = this.platform.registerFootprint.bind(this.platform);
-    footprintOf({
-      // The operator names instance pods `<name>-<serial>`, as a StatefulSet's are named, and runs a join Job's pod
-      // beside them while it adds an instance: one pod of surge.
-      workload: this.instancePeer, kind: 'StatefulSet', controllers: [this.workloadName],
-      minReplicas: this.instances, maxReplicas: this.instances, surge: 1,
-      containers: [resources, ...(backup ? [this.resolve(BARMAN_SIDECAR_RESOURCES, 'backup.sidecar')] : [])],
-      storageBytesPerReplica: storageBytes, claimsPerReplica: 1,
-    });
-    if (pooler) {
-      const poolerResources = this.resolve(POOLER_RESOURCES, 'pooler.resources');
-      this.pooler = poolerObject(this, {
-        name: poolerName, clusterName: this.workloadName, pooler, resources: poolerResources,
-        podLabels: { ...this.platform.labels, ...selectorLabels(poolerName), [LabelKeys.COMPONENT]: 'pgbouncer' }, priorityClassName: this.platform.priorityClassFor('data'),
-      }, labels);
-      this.wirePooler();
-      footprintOf({
-        workload: this, kind: 'Deployment', controllers: [poolerName], minReplicas: pooler.instances, maxReplicas: pooler.instances,
-        surge: 1, containers: [poolerResources], storageBytesPerReplica: 0, claimsPerReplica: 0,
-      });
-    }
+    if (pooler) this.pooler = this.createPooler(pooler, poolerName, labels);
     if (backup) {
       this.objectStore = objectStore(this, this.workloadName, backup, labels);
       this.scheduledBackup = scheduledBackup(this, this.workloadName, backup, labels);
@@ -281,6 +248,42 @@ export class CloudNativePgCluster extends Construct implements IConnectable {
 
   private resolve(resources: ContainerResources, prop: string): ResolvedResources {
     return resolveResources(this, resources, { scale: this.platform.environment.resourceScale, cpuLimits: this.platform.compatibility.cpuLimits, prop });
+  }
+
+  /** The Cluster and its Database, and the instances' share of the quota. */
+  private createInstances(props: CloudNativePgClusterProps, backup: CheckedCnpgBackup | undefined, labels: Record<string, string>): [ApiObject, ApiObject] {
+    const resources = this.resolve(props.resources ?? DEFAULT_RESOURCES, 'resources');
+    const storageBytes = parseBytes(this, 'storage', props.storage ?? '10Gi');
+    const input = {
+      name: this.workloadName, instances: this.instances, imageName: this.imageName, databaseName: this.databaseName,
+      storage: formatBytes(storageBytes), storageClassName: props.storageClassName, resources,
+      priorityClassName: this.platform.priorityClassFor('data'), backup: backup !== undefined, clients: () => this.clients,
+      podLabels: { ...this.platform.labels, ...selectorLabels(this.workloadName), [LabelKeys.COMPONENT]: 'postgresql', [LabelKeys.VERSION]: this.postgresVersion },
+    };
+    this.platform.registerFootprint({
+      // The operator names instance pods `<name>-<serial>`, as a StatefulSet's are named, and runs a join Job's pod
+      // beside them while it adds an instance: one pod of surge. The plugin's sidecar runs in every instance pod.
+      workload: this.instancePeer, kind: 'StatefulSet', controllers: [this.workloadName],
+      minReplicas: this.instances, maxReplicas: this.instances, surge: 1,
+      containers: [resources, ...(backup ? [this.resolve(BARMAN_SIDECAR_RESOURCES, 'backup.sidecar')] : [])],
+      storageBytesPerReplica: storageBytes, claimsPerReplica: 1,
+    });
+    return [clusterObject(this, input, labels), databaseObject(this, input, labels)];
+  }
+
+  /** The Pooler, its flows and its share of the quota (a Deployment the operator makes, one pod of surge). */
+  private createPooler(pooler: CheckedPooler, poolerName: string, labels: Record<string, string>): ApiObject {
+    const resources = this.resolve(pooler.resources ?? POOLER_RESOURCES, 'pooler.resources');
+    const object = poolerObject(this, {
+      name: poolerName, clusterName: this.workloadName, pooler, resources, priorityClassName: this.platform.priorityClassFor('data'),
+      podLabels: { ...this.platform.labels, ...selectorLabels(poolerName), [LabelKeys.COMPONENT]: 'pgbouncer' },
+    }, labels);
+    this.wirePooler();
+    this.platform.registerFootprint({
+      workload: this, kind: 'Deployment', controllers: [poolerName], minReplicas: pooler.instances, maxReplicas: pooler.instances,
+      surge: 1, containers: [resources], storageBytesPerReplica: 0, claimsPerReplica: 0,
+    });
+    return object;
   }
 
   /** Backups are required where the environment has them on: the operator has no volume backups of the kit's kind. */
@@ -359,6 +362,15 @@ export class CloudNativePgCluster extends Construct implements IConnectable {
     }
     return monitors;
   }
+}
+
+/** The application database: a plain identifier, not the operator's own `postgres`. */
+function checkDatabaseName(scope: Construct, name: string): string {
+  if (typeof name !== 'string' || !/^[a-z][a-z0-9_]{0,62}$/.test(name) || name === 'postgres') {
+    throw PatternError.invalidProp(scope, 'databaseName', name,
+      'must be a plain PostgreSQL identifier other than "postgres": lower-case letters, digits and \'_\', starting with a letter, at most 63 characters');
+  }
+  return name;
 }
 
 /** major.minor, 15 to 18: the releases CloudNativePG 1.27 and 1.28 ship images of, from the first that grants no CREATE on `public`. */

@@ -3,7 +3,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { PatternError } from '../errors';
-import { formatBytes, formatCpu, ResolvedResources } from '../pod/resources';
+import { ContainerResources, formatBytes, formatCpu, ResolvedResources } from '../pod/resources';
 import { checkInteger } from '../private/prop-checks';
 import { backupPlugin, CNPG_API_VERSION } from './cnpg-backup';
 import { DatabaseClient } from './engine-contract';
@@ -34,6 +34,11 @@ export interface CloudNativePgPoolerOptions {
    * @default 20
    */
   readonly defaultPoolSize?: number;
+  /**
+   * Requests and limits of each PgBouncer container, before the environment's scale.
+   * @default - 50m / 64Mi requested, twice that as limits
+   */
+  readonly resources?: ContainerResources;
 }
 
 /** The pooler's options once checked. */
@@ -42,6 +47,7 @@ export interface CheckedPooler {
   readonly poolMode: 'session' | 'transaction';
   readonly maxClientConnections: number;
   readonly defaultPoolSize: number;
+  readonly resources?: ContainerResources;
 }
 
 /** PostgreSQL's default `max_connections`, which the operator keeps unless told otherwise. */
@@ -59,6 +65,7 @@ export function checkPooler(scope: Construct, options: CloudNativePgPoolerOption
     poolMode: options.poolMode ?? 'session',
     maxClientConnections: options.maxClientConnections ?? 1000,
     defaultPoolSize: options.defaultPoolSize ?? 20,
+    resources: options.resources,
   };
   checkInteger(scope, 'pooler.instances', pooler.instances, 1, 20);
   if (pooler.poolMode !== 'session' && pooler.poolMode !== 'transaction') {
