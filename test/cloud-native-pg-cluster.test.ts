@@ -205,6 +205,23 @@ describe('CloudNativePgCluster NetworkPolicies', () => {
       .toContain('shop/{"app.kubernetes.io/name":"orders-db-pooler","app.kubernetes.io/instance":"orders-db-pooler"}:5432');
   });
 
+  test('a policy is accepted because the Cluster labels its pods: without those labels it is reported', () => {
+    // given
+    const { app, db } = build();
+    expect(ruleFindings(app, 'ref/network-policy-selector')).toEqual([]);
+    // when
+    db.cluster.addJsonPatch(JsonPatch.replace('/spec/inheritedMetadata/labels', { team: 'orders' }));
+    // then
+    expect(ruleFindings(app, 'ref/network-policy-selector').join('\n')).toContain('shop/orders-db/NetworkPolicy');
+  });
+
+  test('one instance: no read host', () => {
+    // when
+    const { env } = withClient({ instances: 1 });
+    // then
+    expect(env.map((e) => e.name)).not.toContain('DATABASE_READ_HOST');
+  });
+
   test('the pooler\'s pods carry the labels its policy selects', () => {
     // when
     const { objects } = withClient({ pooler: { instances: 3, poolMode: 'transaction' } });
