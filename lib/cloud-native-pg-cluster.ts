@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import {
   BARMAN_CLOUD_API_VERSION, BARMAN_SIDECAR_RESOURCES, checkCnpgBackup, CheckedCnpgBackup, CloudNativePgBackupOptions, objectStore, scheduledBackup,
 } from './database/cnpg-backup';
-import { CheckedPooler, checkPooler, CloudNativePgPoolerOptions, clusterObject, databaseObject, poolerObject } from './database/cnpg-objects';
+import { CheckedPooler, checkPooler, clientSecretProblems, CloudNativePgPoolerOptions, clusterObject, databaseObject, poolerObject } from './database/cnpg-objects';
 import { DatabaseClient } from './database/engine-contract';
 import { PostgresEngine } from './database/postgres-engine';
 import { PatternError } from './errors';
@@ -198,6 +198,7 @@ export class CloudNativePgCluster extends Construct implements IConnectable {
       Validation.of(this).declareKind(BARMAN_CLOUD_API_VERSION, 'ObjectStore');
     }
     this.podMonitors = this.metricsEnabled ? this.createPodMonitors(pooler ? poolerName : undefined, labels) : [];
+    this.node.addValidation({ validate: () => clientSecretProblems(this.platform, this.clients) });
   }
 
   /** The clients that connected, each with its own role and Secret, by workload name. */

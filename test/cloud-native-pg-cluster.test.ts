@@ -1,7 +1,7 @@
 // CloudNativePgCluster: the Cluster, Pooler, roles, Database, backups, NetworkPolicies, monitors and quota, asserted on
 // the synthesized objects; every CloudNativePG object schema-valid; bad input refused.
 import { JsonPatch, Testing } from 'cdk8s';
-import { CloudNativePgCluster, Environment, Platform, PlatformAlerts, PlatformProps, ResilientMicroservice } from '../lib';
+import { CloudNativePgCluster, Environment, Platform, PlatformAlerts, PlatformProps, PlatformSecret, ResilientMicroservice, SecretSource } from '../lib';
 import { CloudNativePgClusterProps } from '../lib/cloud-native-pg-cluster';
 import { prerequisitesReport } from '../lib/reports';
 import { validateApp } from '../lib/synthesis';
@@ -153,6 +153,20 @@ describe('CloudNativePgCluster clients', () => {
     const { platform, objects } = withClient();
     // then
     expect(prerequisitesReport(platform, objects)).toContain('`orders-db-orders-credentials`');
+  });
+
+  test('a client Secret the platform makes must hold the role\'s username and a password', () => {
+    // given
+    const ok = withClient();
+    new PlatformSecret(ok.platform, 'orders-db-orders-credentials', { source: SecretSource.generatedPassword({ literals: { username: 'orders' } }) });
+    expect(() => synth(ok.platform)).not.toThrow();
+    const missing = withClient();
+    new PlatformSecret(missing.platform, 'orders-db-orders-credentials', { source: SecretSource.generatedPassword() });
+    const wrong = withClient();
+    new PlatformSecret(wrong.platform, 'orders-db-orders-credentials', { source: SecretSource.generatedPassword({ literals: { username: 'app' } }) });
+    // then
+    expect(() => synth(missing.platform)).toThrow(/Secret orders-db-orders-credentials \(ExternalSecret\) lacks username: CloudNativePG reads the role's name/);
+    expect(() => synth(wrong.platform)).toThrow('Secret orders-db-orders-credentials holds username "app": CloudNativePG refuses any but the role\'s name, "orders"');
   });
 
   test('a client whose role the operator keeps for itself is refused', () => {

@@ -223,3 +223,36 @@ export function poolerObject(scope: Construct, input: PoolerInput, labels: Recor
     },
   });
 }
+
+/** The keys and, where the output holds them as values, the `username` of a Secret the output produces. */
+function producedSecret(object: ApiObject): { keys: string[]; username?: string } | undefined {
+  const json = object.toJson() as { kind: string; spec?: Record<string, any>; data?: Record<string, string>; stringData?: Record<string, string> };
+  if (json.kind === 'Secret') return { keys: Object.keys({ ...json.data, ...json.stringData }), username: json.stringData?.username };
+  if (json.kind === 'SealedSecret') return { keys: Object.keys(json.spec?.encryptedData ?? {}) };
+  if (json.kind !== 'ExternalSecret') return undefined;
+  const template = json.spec?.target?.template?.data as Record<string, string> | undefined;
+  if (template) return { keys: Object.keys(template), username: template.username };
+  return { keys: (json.spec?.data ?? []).map((d: { secretKey: string }) => d.secretKey) };
+}
+
+/**
+ * Why a client's Secret, where the output makes it, would not give the operator its role: CloudNativePG reads
+ * `username` and `password` from a role's `passwordSecret` and refuses a `username` other than the role's name.
+ */
+export function clientSecretProblems(root: Construct, clients: readonly DatabaseClient[]): string[] {
+  const bySecret = new Map(clients.map((c) => [c.secretName, c]));
+  const problems: string[] = [];
+  for (const node of root.node.findAll()) {
+    if (!ApiObject.isApiObject(node) || !bySecret.has(node.name)) continue;
+    const client = bySecret.get(node.name)!;
+    const produced = producedSecret(node);
+    if (!produced) continue;
+    const missing = ['username', 'password'].filter((k) => !produced.keys.includes(k));
+    if (missing.length > 0) {
+      problems.push(`Secret ${node.name} (${node.kind}) lacks ${missing.join(' and ')}: CloudNativePG reads the role's name and password from it; e.g. SecretSource.generatedPassword({ literals: { username: '${client.user}' } })`);
+    } else if (produced.username !== undefined && produced.username !== client.user) {
+      problems.push(`Secret ${node.name} holds username "${produced.username}": CloudNativePG refuses any but the role's name, "${client.user}"`);
+    }
+  }
+  return problems;
+}
