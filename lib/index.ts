@@ -40,6 +40,7 @@ export type { IConnectable, NetworkPort } from './network/wiring-graph';
 export { ResilientMicroservice } from './resilient-microservice';
 export type { MetricsOptions, ProbeSet, ResilientMicroserviceProps } from './resilient-microservice-props';
 export type { SharedVolume, SidecarSpec } from './pod/sidecars';
+export { CloudNativePgCluster } from './cloud-native-pg-cluster';
 export { StatefulDatabase } from './stateful-database';
 export type { ClaimRetentionPolicy, StatefulDatabaseProps } from './stateful-database';
 export { ApiGateway, ExternalTarget } from './api-gateway';

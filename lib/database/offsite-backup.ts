@@ -60,7 +60,8 @@ export interface OffsiteBackupOptions {
 
 /** The env var holding the encryption password, and the key of the encryption Secret it is read from. */
 export const ENCRYPTION_PASSWORD_KEY = 'BACKUP_ENCRYPTION_PASSWORD';
-const S3_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+/** The keys of the store's credentials Secret. */
+export const S3_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const PREFIX = /^[a-z0-9._-]+(\/[a-z0-9._-]+)*$/;
 const REGION = /^[a-z0-9-]{1,32}$/;
@@ -73,34 +74,11 @@ const ENDPOINT = /^https:\/\/([^/:]+)(:443)?\/?$/;
 export class OffsiteBackup {
   /** Checks `options` (prop paths under `backup.offsite`), reporting on `scope`. */
   public static of(scope: IConstruct, options: OffsiteBackupOptions, databaseName: string): OffsiteBackup {
-    const where = 'backup.offsite';
-    if (typeof options !== 'object' || options === null) throw PatternError.invalidProp(scope, where, options, 'must be an object of props');
-    if (typeof options.bucket !== 'string' || !BUCKET.test(options.bucket) || options.bucket.includes('..')) {
-      throw PatternError.invalidProp(scope, `${where}.bucket`, options.bucket, 'must be an S3 bucket name: 3 to 63 lowercase letters, digits, "." and "-"');
-    }
-    const endpoint = typeof options.endpoint === 'string' ? ENDPOINT.exec(options.endpoint) : null;
-    if (!endpoint) {
-      throw PatternError.invalidProp(scope, `${where}.endpoint`, options.endpoint, 'must be an HTTPS URL on port 443 without a path, e.g. "https://s3.eu-central-1.amazonaws.com"');
-    }
-    checkDnsSubdomain(scope, `${where}.endpoint`, endpoint[1]);
-    const region = options.region ?? 'us-east-1';
-    if (typeof region !== 'string' || !REGION.test(region)) {
-      throw PatternError.invalidProp(scope, `${where}.region`, region, 'must be a region name of lowercase letters, digits and "-", e.g. "eu-central-1"');
-    }
-    const prefix = options.prefix ?? databaseName;
-    if (typeof prefix !== 'string' || !PREFIX.test(prefix) || prefix.split('/').some((s) => s === '.' || s === '..')) {
-      throw PatternError.invalidProp(scope, `${where}.prefix`, prefix, 'must be "/"-separated segments of lowercase letters, digits, ".", "_" and "-", e.g. "shop/orders"');
-    }
-    checkDnsSubdomain(scope, `${where}.credentialsSecret`, options.credentialsSecret);
-    checkDnsSubdomain(scope, `${where}.encryptionSecret`, options.encryptionSecret);
-    const retentionDays = options.retentionDays ?? 30;
-    checkInteger(scope, `${where}.retentionDays`, retentionDays, 1, 3650);
+    const checked = checkObjectStore(scope, options, databaseName);
+    checkDnsSubdomain(scope, 'backup.offsite.encryptionSecret', options.encryptionSecret);
     const image = options.image ?? 'rclone/rclone:1.68.2';
-    checkPinnedImage(scope, `${where}.image`, image);
-    const store = ExternalService.of({
-      name: 'backup-store', cidrs: options.cidrs, ports: [{ port: 443 }], anyAddressWaiver: options.anyAddressWaiver,
-    });
-    return new OffsiteBackup({ ...options, endpoint: `https://${endpoint[1]}`, region, prefix, retentionDays, image }, store, databaseName);
+    checkPinnedImage(scope, 'backup.offsite.image', image);
+    return new OffsiteBackup({ ...checked, encryptionSecret: options.encryptionSecret, image }, checked.store, databaseName);
   }
 
   public readonly bucket: string;
@@ -112,7 +90,7 @@ export class OffsiteBackup {
   public readonly credentialsSecret: string;
   public readonly encryptionSecret: string;
 
-  private constructor(options: Required<Omit<OffsiteBackupOptions, 'anyAddressWaiver'>>,
+  private constructor(options: Omit<CheckedObjectStore, 'store'> & { readonly encryptionSecret: string; readonly image: string },
     /** The store as a destination of egress: its blocks on 443. */
     public readonly store: ExternalService,
     /** The backup files' name prefix (`<name>-<UTC time>.<extension>`). */
@@ -179,6 +157,48 @@ export class OffsiteBackup {
       'echo "backup $name downloaded"',
     ].join('\n') + '\n';
   }
+}
+
+/** An object store's checked location and keys, shared by the kit's rclone copies and CloudNativePG's backups. */
+export interface CheckedObjectStore {
+  readonly bucket: string;
+  /** `https://<host>`, without port or path. */
+  readonly endpoint: string;
+  readonly region: string;
+  readonly prefix: string;
+  readonly retentionDays: number;
+  readonly credentialsSecret: string;
+  /** The store as a destination of egress: its blocks on 443. */
+  readonly store: ExternalService;
+}
+
+/** Checks the store's part of `options` (prop paths under `backup.offsite`), reporting on `scope`. */
+export function checkObjectStore(scope: IConstruct, options: Omit<OffsiteBackupOptions, 'encryptionSecret' | 'image'>, databaseName: string): CheckedObjectStore {
+  const where = 'backup.offsite';
+  if (typeof options !== 'object' || options === null) throw PatternError.invalidProp(scope, where, options, 'must be an object of props');
+  if (typeof options.bucket !== 'string' || !BUCKET.test(options.bucket) || options.bucket.includes('..')) {
+    throw PatternError.invalidProp(scope, `${where}.bucket`, options.bucket, 'must be an S3 bucket name: 3 to 63 lowercase letters, digits, "." and "-"');
+  }
+  const endpoint = typeof options.endpoint === 'string' ? ENDPOINT.exec(options.endpoint) : null;
+  if (!endpoint) {
+    throw PatternError.invalidProp(scope, `${where}.endpoint`, options.endpoint, 'must be an HTTPS URL on port 443 without a path, e.g. "https://s3.eu-central-1.amazonaws.com"');
+  }
+  checkDnsSubdomain(scope, `${where}.endpoint`, endpoint[1]);
+  const region = options.region ?? 'us-east-1';
+  if (typeof region !== 'string' || !REGION.test(region)) {
+    throw PatternError.invalidProp(scope, `${where}.region`, region, 'must be a region name of lowercase letters, digits and "-", e.g. "eu-central-1"');
+  }
+  const prefix = options.prefix ?? databaseName;
+  if (typeof prefix !== 'string' || !PREFIX.test(prefix) || prefix.split('/').some((s) => s === '.' || s === '..')) {
+    throw PatternError.invalidProp(scope, `${where}.prefix`, prefix, 'must be "/"-separated segments of lowercase letters, digits, ".", "_" and "-", e.g. "shop/orders"');
+  }
+  checkDnsSubdomain(scope, `${where}.credentialsSecret`, options.credentialsSecret);
+  const retentionDays = options.retentionDays ?? 30;
+  checkInteger(scope, `${where}.retentionDays`, retentionDays, 1, 3650);
+  const store = ExternalService.of({
+    name: 'backup-store', cidrs: options.cidrs, ports: [{ port: 443 }], anyAddressWaiver: options.anyAddressWaiver,
+  });
+  return { bucket: options.bucket, endpoint: `https://${endpoint[1]}`, region, prefix, retentionDays, credentialsSecret: options.credentialsSecret, store };
 }
 
 /** rclone wants the crypt password obscured; it is obscured in the pod, read from stdin so it is in no argv. */

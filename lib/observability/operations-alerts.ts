@@ -71,10 +71,11 @@ export function databaseRules(platform: Platform, t: OperationsThresholds): Aler
 export function backupRules(platform: Platform, t: OperationsThresholds, objects: PlatformObjects): AlertRule[] {
   const cronJobs = ofKind(objects, 'CronJob')
     .filter((o) => o.metadata.getLabel(LabelKeys.COMPONENT) === 'backup').map((o) => o.name);
-  if (cronJobs.length === 0) return [];
+  const cnpg = cloudNativePgBackupRules(platform, t, objects);
+  if (cronJobs.length === 0) return cnpg;
   const ns = platform.namespaceName;
   const names = alternation(cronJobs);
-  return [
+  return [...cnpg,
     rule('BackupTooOld',
       `time() - kube_cronjob_status_last_successful_time${matchers([['namespace', '=', ns], ['cronjob', '=~', names]])} > ${t.backupMaxAgeSeconds}`,
       '10m', 'critical', 'A backup has not succeeded for too long',
@@ -82,6 +83,29 @@ export function backupRules(platform: Platform, t: OperationsThresholds, objects
     rule('BackupFailed',
       `kube_job_status_failed${matchers([['namespace', '=', ns], ['job_name', '=~', `(${names})-[0-9]+`]])} > 0`,
       '0m', 'warning', 'A backup run failed', 'Backup job {{ $labels.job_name }} failed; the next run retries.'),
+  ];
+}
+
+/**
+ * Rules for CloudNativePG clusters backed up by the Barman Cloud Plugin, from the metrics its sidecar adds to each
+ * instance's exporter (the in-tree `cnpg_collector_last_*_backup_timestamp` are superseded by them). The PodMonitor
+ * job is the cluster's name; `max by (job)` takes the freshest instance, as only the one that took a backup knows.
+ */
+function cloudNativePgBackupRules(platform: Platform, t: OperationsThresholds, objects: PlatformObjects): AlertRule[] {
+  const clusters = ofKind(objects, 'ScheduledBackup')
+    .filter((o) => o.apiVersion.startsWith('postgresql.cnpg.io/'))
+    .map((o) => (o.toJson() as { spec?: { cluster?: { name?: string } } }).spec?.cluster?.name)
+    .filter((name): name is string => typeof name === 'string');
+  if (clusters.length === 0) return [];
+  const sel = matchers([['namespace', '=', platform.namespaceName], ['job', '=~', alternation(clusters)]]);
+  const last = `max by (job) (barman_cloud_cloudnative_pg_io_last_available_backup_timestamp${sel})`;
+  return [
+    rule('CloudNativePgBackupTooOld', `time() - ${last} > ${t.backupMaxAgeSeconds}`, '10m', 'critical',
+      'A CloudNativePG cluster has no recent base backup',
+      `The newest base backup of {{ $labels.job }} in its object store is more than ${promDuration(t.backupMaxAgeSeconds)} old.`),
+    rule('CloudNativePgBackupFailed',
+      `max by (job) (barman_cloud_cloudnative_pg_io_last_failed_backup_timestamp${sel}) > ${last}`, '0m', 'warning',
+      'The last CloudNativePG backup failed', 'The last base backup of {{ $labels.job }} failed after its last success; see its Backup objects.'),
   ];
 }
 

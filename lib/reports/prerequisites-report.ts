@@ -10,12 +10,14 @@ type KubeObject = Record<string, any>;
 const OPERATORS: Readonly<Record<string, string>> = {
   'argoproj.io': 'Argo Rollouts (v1.7 or later; the argoproj-labs/gatewayAPI traffic-router plugin where a Rollout routes by Gateway API)',
   'autoscaling.k8s.io': 'Vertical Pod Autoscaler (v1)',
+  'barmancloud.cnpg.io': 'Barman Cloud Plugin for CloudNativePG (v0.9 or later, of a release the operator supports, in the operator\'s namespace, with cert-manager for its TLS)',
   'bitnami.com': 'sealed-secrets controller',
   'cert-manager.io': 'cert-manager (v1.15 or later; Gateway API support enabled where a Gateway carries its annotation)',
   'external-secrets.io': 'External Secrets Operator (v0.17 or later: only external-secrets.io/v1 is served)',
   'gateway.networking.k8s.io': 'Gateway API CRDs (standard channel, v1.2 or later) and an implementation of them',
   'generators.external-secrets.io': 'External Secrets Operator generators (installed with the operator)',
   'monitoring.coreos.com': 'Prometheus Operator (kube-prometheus-stack)',
+  'postgresql.cnpg.io': 'CloudNativePG operator (1.27 or later), in namespace cnpg-system unless the cluster\'s `operator` says otherwise',
 };
 
 /** The prerequisites of one Platform's output, as Markdown. */

@@ -1,6 +1,6 @@
 // Cross-reference checks: every selector, port, target and name that points at another object finds it.
 import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
-import { IndexedObject, isEmptySelector, ObjectIndex, PodTemplate, WORKLOAD_KINDS } from './object-index';
+import { IndexedObject, isEmptySelector, ObjectIndex, PodTemplate, selectorMatches, WORKLOAD_KINDS } from './object-index';
 import { checkHttpRoute } from './route-checks';
 
 /** Rule ids of the reference checks. */
@@ -167,11 +167,24 @@ function percentOrCount(value: unknown, total: number, roundUp = false): number 
  */
 const OPERATOR_POD_LABELS: readonly (readonly [string, string])[] = [['acme.cert-manager.io/http01-solver', 'true']];
 
+/**
+ * Labels an operator in the output puts on the pods it makes: a CloudNativePG Cluster's `inheritedMetadata` (its
+ * instances and jobs) and a Pooler's template.
+ */
+function operatorPodLabels(index: ObjectIndex, scope: string): Readonly<Record<string, string>>[] {
+  const cnpg = (o: IndexedObject) => String(o.json.apiVersion).startsWith('postgresql.cnpg.io/');
+  return [
+    ...index.ofKind('Cluster', scope).filter(cnpg).map((o) => o.json.spec?.inheritedMetadata?.labels),
+    ...index.ofKind('Pooler', scope).filter(cnpg).map((o) => o.json.spec?.template?.metadata?.labels),
+  ].filter((labels): labels is Record<string, string> => typeof labels === 'object' && labels !== null);
+}
+
 function checkNetworkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {
   const selector = policy.json.spec?.podSelector;
   if (!selector || isEmptySelector(selector)) return [];
   if (OPERATOR_POD_LABELS.some(([key, value]) => selector.matchLabels?.[key] === value)) return [];
   if (matchingTemplates(index, policy.scope, selector).length > 0) return [];
+  if (operatorPodLabels(index, policy.scope).some((labels) => selectorMatches(selector, labels))) return [];
   return [finding(ReferenceRules.NETWORK_POLICY_SELECTOR, 'error', policy, 'spec.podSelector', selector,
     `a selector matching some pod template in namespace "${policy.namespace}" (${describeCandidates(index.templatesIn(policy.scope))})`)];
 }

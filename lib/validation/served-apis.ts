@@ -93,6 +93,15 @@ export const OPERATOR_APIS: readonly OperatorApis[] = [
     },
   },
   {
+    operator: 'CloudNativePG',
+    bundle: 'cloudnative-pg',
+    package: '@kubernetes-models/cloudnative-pg',
+    // barmancloud.cnpg.io (the Barman Cloud Plugin's ObjectStore) has no model: its spec.configuration is checked
+    // through the Cluster schema's barmanObjectStore, the same type (lib/database/cnpg-backup.ts).
+    owns: (g) => g === 'postgresql.cnpg.io',
+    served: { 'postgresql.cnpg.io/v1': ALL },
+  },
+  {
     operator: 'Kubernetes',
     bundle: 'kubernetes',
     package: 'kubernetes-models',
