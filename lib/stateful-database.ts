@@ -4,9 +4,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DatabaseBackup, DatabaseBackupOptions } from './database/database-backup';
 import { DatabaseCredentials, ResolvedCredentials } from './database/database-credentials';
+import { DatabaseClients, serviceUsers as createServiceUsers } from './database/database-users';
 import {
-  CLIENTS_DIR, DatabaseClient, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine, SERVICE_USERS_DIR,
-  ServiceUser, ServiceUsers,
+  CLIENTS_DIR, DatabaseClient, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine, SERVICE_USERS_DIR, ServiceUser,
 } from './database/engine-contract';
 import { LabelKeys } from './labels';
 import { IConnectable, INetworkPeer, WiringGraph } from './network/wiring-graph';
@@ -19,7 +19,6 @@ import { workloadPodTemplate } from './pod/workload-pod';
 import { PatternError } from './errors';
 import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkUnique, checkWholeSeconds } from './private/prop-checks';
 import { initContainerCharges, renderSidecars } from './pod/sidecars';
-import { Validation } from './validation/rule';
 import { disruptionBudget } from './scaling/disruption-budget';
 import { StatefulDatabaseProps } from './stateful-database-props';
 import { Workload } from './workload';
@@ -89,9 +88,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
   public readonly mainContainer: RenderedContainer;
   public readonly metricsContainer?: RenderedContainer;
   private readonly context: EngineContext;
-  private readonly clientsByName = new Map<string, DatabaseClient>();
-  /** The sources of the clients volume, one per client, added as clients connect. */
-  private readonly clientSources: k8s.VolumeProjection[] = [];
+  private readonly clientUsers: DatabaseClients;
 
   constructor(scope: Construct, id: string, props: StatefulDatabaseProps) {
     checkProps(scope, id, props, ['engine']);
@@ -102,6 +99,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       connectionPorts: [{ port: engine.port }], connectionKind: 'database', podOptions: props, priorityTier: 'data',
     });
     this.engine = engine;
+    this.clientUsers = new DatabaseClients(this, engine, this.workloadName);
     this.engine.validate(this);
     this.port = this.engine.port;
     this.replicas = props.replicas ?? this.platform.environment.databaseReplicas;
@@ -119,7 +117,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       ._bind(this, this.workloadName, this.engine.credentialRequirements);
     [this.externalSecret, this.plaintextSecret] = [this.credentials.externalSecret, this.credentials.plaintextSecret];
     const backup = props.backup ?? (this.platform.environment.backups ? {} : false);
-    const serviceUsers = this.createServiceUsers(this.metricsEnabled, backup !== false);
+    const serviceUsers = createServiceUsers(this, this.workloadName, this.metricsEnabled, backup !== false);
     this.serviceUsers = Object.values(serviceUsers);
     this.context = { scope: this, workloadName: this.workloadName, primaryHost, replicas: this.replicas,
       storageBytes: this.storageBytes, readHost: this.readHost, credentials: this.credentials, serviceUsers };
@@ -148,18 +146,23 @@ export class StatefulDatabase extends Workload implements IConnectable {
     // One pod at a time may be evicted, also with a single replica: a drain then costs a short outage rather than
     // blocking a node upgrade forever; with replicas, the others keep serving reads meanwhile.
     this.pdb = disruptionBudget(this, { metadata: this.metadata(), selector: this.policySelector });
+    this.declareStatefulFootprint(containers, side.native, engineInit);
+    this.backup = this.createBackup(backup, props);
+  }
+
+  /** What the replicas charge the namespace: every container, the native sidecars, and the init containers' peak. */
+  private declareStatefulFootprint(containers: readonly RenderedContainer[], nativeSidecars: readonly RenderedContainer[], engineInit: readonly RenderedContainer[]): void {
     this.declareFootprint({
       kind: 'StatefulSet', controllers: [this.workloadName], minReplicas: this.replicas, maxReplicas: this.replicas, surge: 0,
-      containers: [...containers, ...side.native].map((c) => c.resources),
-      initContainers: initContainerCharges(engineInit.map((c) => c.resources), side.native.map((c) => c.resources)),
+      containers: [...containers, ...nativeSidecars].map((c) => c.resources),
+      initContainers: initContainerCharges(engineInit.map((c) => c.resources), nativeSidecars.map((c) => c.resources)),
       storageBytesPerReplica: this.storageBytes, claimsPerReplica: 1,
     });
-    this.backup = this.createBackup(backup, props);
   }
 
   /** The clients that connected, each with its own user and Secret, by workload name. */
   public get clients(): readonly DatabaseClient[] {
-    return [...this.clientsByName.values()];
+    return this.clientUsers.all;
   }
 
   /**
@@ -176,41 +179,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
     if (client === (this as INetworkPeer)) {
       throw PatternError.invalidProp(this, 'connectionEnv.client', client.node.path, 'must be another workload than the database itself');
     }
-    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '', this.registerClient(client));
-  }
-
-  /** Gives the client a user: its Secret joins the clients volume, and the reference check knows it is external. */
-  private registerClient(client: INetworkPeer): DatabaseClient {
-    const known = this.clientsByName.get(client.workloadName);
-    if (known) return known;
-    const user = this.engine.clientUser(this, client.workloadName);
-    if (user === 'metrics' || user === 'backup') {
-      throw PatternError.invalidProp(this, 'connectTo.client', client.workloadName,
-        `gives the user "${user}", which is reserved for the database's ${user === 'metrics' ? 'metrics exporter' : 'backup job'}: rename the client workload`);
-    }
-    if ([...this.clientsByName.values()].some((c) => c.user === user)) {
-      throw PatternError.invalidProp(this, 'connectTo.client', client.workloadName, `gives the user "${user}", which another client of this database already has`);
-    }
-    const secretName = `${this.workloadName}-${client.workloadName}-credentials`;
-    checkDnsSubdomain(this, 'connectTo.client secret', secretName);
-    const entry: DatabaseClient = { workloadName: client.workloadName, user, secretName, passwordKey: 'password' };
-    this.clientsByName.set(client.workloadName, entry);
-    // Optional: a Secret made later is picked up by the engine's users step (PostgreSQL: within seconds; Redis:
-    // at its next start) instead of keeping the database from starting.
-    this.clientSources.push({ secret: { name: secretName, optional: true, items: [{ key: 'password', path: `${user}/password` }] } });
-    this.clientSources.sort((a, b) => a.secret!.name!.localeCompare(b.secret!.name!));
-    Validation.of(this).declareExternal('Secret', secretName);
-    return entry;
-  }
-
-  /** The exporter's and the backup job's users, for the purposes that are on; their Secrets are made outside the output. */
-  private createServiceUsers(metrics: boolean, backup: boolean): ServiceUsers {
-    const entry = (user: 'metrics' | 'backup'): ServiceUser => {
-      const secretName = `${this.workloadName}-${user}-credentials`;
-      Validation.of(this).declareExternal('Secret', secretName);
-      return { user, secretName, passwordKey: 'password' };
-    };
-    return { ...(metrics ? { metrics: entry('metrics') } : {}), ...(backup ? { backup: entry('backup') } : {}) };
+    return this.engine.clientEnv(this.context, this.host, envPrefix ?? '', this.clientUsers.register(client.workloadName));
   }
 
   private podTemplate(configFiles: Record<string, string>,
@@ -226,7 +195,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
       initContainers: pod.initContainers,
       volumes: [
         { name: 'config', configMap: { name: this.configMap.name } },
-        { name: CLIENTS_VOLUME, projected: { defaultMode: CLIENT_SECRET_MODE, sources: this.clientSources } },
+        { name: CLIENTS_VOLUME, projected: { defaultMode: CLIENT_SECRET_MODE, sources: this.clientUsers.volumeSources } },
         // Optional like the clients': a missing Secret keeps its user from logging in, not the database from starting.
         { name: SERVICE_USERS_VOLUME, projected: { defaultMode: CLIENT_SECRET_MODE, sources: this.serviceUsers.map((u) => ({
           secret: { name: u.secretName, optional: true, items: [{ key: u.passwordKey, path: `${u.user}/password` }] },
@@ -251,7 +220,7 @@ export class StatefulDatabase extends Workload implements IConnectable {
   }
 
   private createServices(headlessName: string): [k8s.KubeService, k8s.KubeService] {
-    const servicePorts = [{ name: this.engine.engineName, port: this.port, targetPort: k8s.IntOrString.fromString(this.engine.engineName), protocol: 'TCP' }];
+    const servicePorts = this.clientPorts();
     const headless = new k8s.KubeService(this, 'HeadlessService', {
       metadata: this.metadata(headlessName),
       spec: {
@@ -272,12 +241,13 @@ export class StatefulDatabase extends Workload implements IConnectable {
   private createReadService(): k8s.KubeService {
     return new k8s.KubeService(this, 'ReadService', {
       metadata: this.metadata(`${this.workloadName}-read`),
-      spec: {
-        type: 'ClusterIP',
-        selector: { ...this.podSelector },
-        ports: [{ name: this.engine.engineName, port: this.port, targetPort: k8s.IntOrString.fromString(this.engine.engineName), protocol: 'TCP' }],
-      },
+      spec: { type: 'ClusterIP', selector: { ...this.podSelector }, ports: this.clientPorts() },
     });
+  }
+
+  /** The engine's port, as every client Service exposes it. */
+  private clientPorts(): k8s.ServicePort[] {
+    return [{ name: this.engine.engineName, port: this.port, targetPort: k8s.IntOrString.fromString(this.engine.engineName), protocol: 'TCP' }];
   }
 
   /** The exporter gets a Service of its own, so that scraping never touches the clients' Services. */
