@@ -2,7 +2,6 @@
 // kubernetes-models 1.34 schemas, unknown fields refused) and against Kubernetes 1.28's (cdk8s-plus-28's L1, the
 // types the kit builds on): the only fields 1.28 lacks are those of the features the target has GA.
 import { Testing } from 'cdk8s';
-import { KubernetesVersion } from '../../lib';
 import { validateApp } from '../../lib/synthesis';
 import { fieldsUnknownTo128 } from '../support/kubernetes-1-28';
 import { K8sObject } from '../support/objects';
@@ -22,7 +21,7 @@ function unknownTo128(objects: readonly K8sObject[]): string[] {
 
 describe.each(CASES)('$label', ({ version, reference, environment }) => {
   const app = Testing.app();
-  const platform = reference.build(app, environment, version as KubernetesVersion);
+  const platform = reference.build(app, environment, version);
   const objects = Testing.synth(platform) as K8sObject[];
 
   test('passes the kit\'s validation: the 1.34 schemas with unknown fields refused, and the minor\'s served APIs', () => {
