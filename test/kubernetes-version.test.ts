@@ -98,6 +98,20 @@ describe('features by version: 1.32 against 1.34', () => {
     expect(validateApp(rollout.app).report.errors).toEqual([]);
   });
 
+  test('the schema check (Kubernetes 1.34) validates the sleep action: a bad value or a misspelt field is refused', () => {
+    const { platform } = testPlatform();
+    new ResilientMicroservice(platform, 'orders', { image: IMAGE });
+    const deployment = findObject(synth(platform), 'Deployment', 'orders');
+    const withPreStop = (preStop: unknown) => {
+      const copy = JSON.parse(JSON.stringify(deployment));
+      copy.spec.template.spec.containers[0].lifecycle = { preStop };
+      return checkPolicies([copy]).errors.map((f) => `${f.ruleId} ${f.fieldPath}`);
+    };
+    expect(withPreStop({ sleep: { seconds: 5 } }).filter((f) => f.startsWith('schema'))).toEqual([]);
+    expect(withPreStop({ sleep: { seconds: 'five' } })).toContain('schema spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds');
+    expect(withPreStop({ sleep: { secs: 5 } })).toContain('schema/unknown-field spec.template.spec.containers[0].lifecycle.preStop.sleep.secs');
+  });
+
   test('the 1.32 output (exec pause, plain sidecar) passes validation too', () => {
     expect(validateApp(service('1.32').app).report.errors).toEqual([]);
   });
