@@ -1,7 +1,7 @@
 // The blog platform of seed 001: a React frontend and four services behind an nginx gateway, PostgreSQL and Redis.
 import { App } from 'cdk8s';
 import {
-  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, PlatformAlerts, PlatformDashboard,
+  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, KubernetesVersion, Platform, PlatformAlerts, PlatformDashboard,
   PlatformEdge, PlatformSecret, ResilientMicroservice, SecretSource, StatefulDatabase,
 } from '../lib';
 
@@ -9,12 +9,12 @@ import {
 const AUTOSCALING = { targetCpuUtilization: 70, targetMemoryUtilization: 80 };
 const REGISTRY = 'registry.example.com/blog';
 
-/** Builds the blog platform for one environment. */
-export function blogPlatform(app: App, environment: Environment): Platform {
+/** Builds the blog platform for one environment and, unless the Platform's default, a Kubernetes minor. */
+export function blogPlatform(app: App, environment: Environment, kubernetesVersion?: KubernetesVersion): Platform {
   // The blog owns its edge: a Gateway of Envoy Gateway's class in its namespace, one HTTPS listener per host with
   // a certificate cert-manager issues from the Gateway's annotation (ACME HTTP-01 through the HTTP listener).
   const blog = new Platform(app, `blog-${environment.name}`, {
-    name: 'blog', namespace: 'blog-platform', environment,
+    name: 'blog', namespace: 'blog-platform', environment, kubernetesVersion,
     edge: PlatformEdge.gatewayApi({ create: { className: 'eg' }, acmeSolver: 'http01' }),
     secretStore: { name: 'platform-secrets', kind: 'ClusterSecretStore' },
   });

@@ -1,21 +1,21 @@
 // The e-commerce platform grown from seed 001's user-service: catalog, cart, orders, payments and a storefront.
 import { App, Duration } from 'cdk8s';
 import {
-  ApiGateway, ClusterDns, DatabaseCredentials, DatabaseEngine, Environment, ExternalService, GatewayDataPlane, GatewayTls,
+  ApiGateway, ClusterDns, DatabaseCredentials, DatabaseEngine, Environment, ExternalService, GatewayDataPlane, GatewayTls, KubernetesVersion,
   Platform, PlatformAlerts, PlatformDashboard, PlatformEdge, PlatformSecret, Probe, Release, ResilientMicroservice,
   ScheduledJob, SecretSource, StatefulDatabase,
 } from '../lib';
 
 const REGISTRY = 'registry.example.com/ecommerce';
 
-/** Builds the e-commerce platform for one environment. */
-export function ecommercePlatform(app: App, environment: Environment): Platform {
+/** Builds the e-commerce platform for one environment and, unless the Platform's default, a Kubernetes minor. */
+export function ecommercePlatform(app: App, environment: Environment, kubernetesVersion?: KubernetesVersion): Platform {
   // The shop attaches to the cluster's shared Gateway (Envoy Gateway, namespace `gateway-system`), whose HTTPS
   // listener admits routes of the namespace and names the shop's certificate Secrets: cert-manager issues them
   // from Certificates here by DNS-01, and a ReferenceGrant lets the Gateway read them. Its nodes run NodeLocal
   // DNSCache, so pods resolve at 169.254.20.10 (kube-dns behind it).
   const shop = new Platform(app, `ecommerce-${environment.name}`, {
-    name: 'ecommerce', namespace: 'ecommerce', environment,
+    name: 'ecommerce', namespace: 'ecommerce', environment, kubernetesVersion,
     dns: ClusterDns.nodeLocal(),
     secretStore: { name: 'shop-secrets', kind: 'ClusterSecretStore' },
     edge: PlatformEdge.gatewayApi({

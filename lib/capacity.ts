@@ -1,6 +1,8 @@
 // Workload footprints: what each workload may consume at its minimum and maximum scale.
+import { IConstruct } from 'constructs';
 import { INetworkPeer } from './network/wiring-graph';
-import { CpuQuantity, formatBytes, formatCpu, MemoryQuantity, ResolvedResources } from './pod/resources';
+import { checkInteger } from './private/prop-checks';
+import { CpuQuantity, formatBytes, formatCpu, MemoryQuantity, parseBytes, parseCpu, ResolvedResources } from './pod/resources';
 
 /** What one workload registers with its Platform, for the quota and the capacity report. */
 export interface WorkloadFootprint {
@@ -167,4 +169,14 @@ export interface QuotaProps {
   readonly pods?: number;
   /** Sum of persistent storage requests. @default - the platform at maximum scale, plus 25 % */
   readonly storage?: MemoryQuantity;
+}
+
+/** Checks the quantities of a Platform's `quota` prop. */
+export function checkQuotaProps(scope: IConstruct, q: QuotaProps): void {
+  if (q.pods !== undefined) checkInteger(scope, 'quota.pods', q.pods, 1, 1_000_000);
+  if (q.requestsCpu !== undefined) parseCpu(scope, 'quota.requestsCpu', q.requestsCpu);
+  if (q.requestsMemory !== undefined) parseBytes(scope, 'quota.requestsMemory', q.requestsMemory);
+  if (q.limitsCpu !== undefined) parseCpu(scope, 'quota.limitsCpu', q.limitsCpu);
+  if (q.limitsMemory !== undefined) parseBytes(scope, 'quota.limitsMemory', q.limitsMemory);
+  if (q.storage !== undefined) parseBytes(scope, 'quota.storage', q.storage);
 }

@@ -2,10 +2,11 @@
 import { Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { CapacityTotals, maximumScale, quotaDimensions, QuotaProps, WorkloadFootprint } from './capacity';
+import { CapacityTotals, checkQuotaProps, maximumScale, quotaDimensions, QuotaProps, WorkloadFootprint } from './capacity';
 import { Compatibility } from './compatibility';
 import { Environment } from './environment';
 import { PatternError } from './errors';
+import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION, KubernetesVersion, podSecurityVersion } from './kubernetes-version';
 import { LabelKeys, MANAGED_BY } from './labels';
 import { Edge } from './edge/edge';
 import { PlatformEdge } from './edge/platform-edge';
@@ -18,7 +19,7 @@ import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, res
 import { ContainerResources, formatBytes, formatCpu, parseBytes, parseCpu, resolveResources } from './pod/resources';
 import { routeAppSynth } from './private/app-synth-hook';
 import { checkPlusUsesSameCdk8s, checkSameCopies } from './private/peer-copies';
-import { checkDnsLabel, checkInteger, checkValueOf } from './private/prop-checks';
+import { checkDnsLabel, checkValueOf } from './private/prop-checks';
 import { Validation } from './validation/rule';
 
 /** Props of a Platform. */
@@ -102,14 +103,17 @@ export interface PlatformProps {
    * @see https://kubernetes.io/docs/concepts/scheduling-eviction/pod-priority-preemption/
    */
   readonly priorityClasses?: PriorityClassProvision;
+  /**
+   * The Kubernetes minor of the target clusters: the Pod Security version the namespace pins, the features the pods
+   * use (native sidecars from 1.33, the `sleep` preStop action from 1.34, each where GA), and the API versions
+   * validation accepts.
+   * @default '1.34'
+   * @see https://kubernetes.io/releases/
+   */
+  readonly kubernetesVersion?: KubernetesVersion;
 }
 
 const QUOTA_HEADROOM = 1.25;
-/**
- * The Kubernetes minor the Pod Security levels are pinned to: the oldest minor the managed clusters of today run
- * (1.32–1.35), so a later change to the "restricted" profile cannot start refusing pods on an upgrade unannounced.
- */
-const POD_SECURITY_VERSION = 'v1.32';
 const PLATFORM_SYMBOL = Symbol.for('cdk8s-patterns.Platform');
 
 /**
@@ -137,6 +141,8 @@ export class Platform extends Chart {
   public readonly platformName: string;
   public readonly environment: Environment;
   public readonly compatibility: Compatibility;
+  /** The Kubernetes minor of the target clusters. */
+  public readonly kubernetesVersion: KubernetesVersion;
   public readonly monitoringNamespace: string;
   /** Labels on every ServiceMonitor, PodMonitor and PrometheusRule, checked by rule `monitoring/selector-labels`. */
   public readonly monitorSelectorLabels: Readonly<Record<string, string>>;
@@ -189,6 +195,8 @@ export class Platform extends Chart {
     this.platformName = name;
     this.environment = environment;
     this.compatibility = props.compatibility ?? Compatibility.ALL_CHECKERS;
+    this.kubernetesVersion = checkKubernetesVersion(this, 'kubernetesVersion', props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+    Validation.of(this).targetKubernetes(this.kubernetesVersion);
     this.monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     checkDnsLabel(this, 'monitoringNamespace', this.monitoringNamespace);
     this.monitorSelectorLabels = resolveMonitorSelectorLabels(this, props.monitoring);
@@ -201,7 +209,7 @@ export class Platform extends Chart {
     this.secretStore = props.secretStore;
     this.apiServer = props.apiServer === undefined ? undefined : checkApiServer(this, props.apiServer);
     this.quotaProps = props.quota ?? {};
-    this.checkQuotaProps();
+    checkQuotaProps(this, this.quotaProps);
 
     this.priorityClassProvision = props.priorityClasses ?? 'emit';
     checkPriorityClassProvision(this, this.priorityClassProvision);
@@ -317,19 +325,20 @@ export class Platform extends Chart {
     return rendered;
   }
 
-  /** The namespace, with Pod Security "restricted" enforced, audited and warned. */
+  /** The namespace, Pod Security "restricted" enforced, audited and warned, pinned to the target minor's version. */
   private createNamespace(): k8s.KubeNamespace {
+    const version = podSecurityVersion(this.kubernetesVersion);
     const namespace = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.namespaceName,
         labels: {
           ...this.platformLabels('namespace'),
           'pod-security.kubernetes.io/enforce': 'restricted',
-          'pod-security.kubernetes.io/enforce-version': POD_SECURITY_VERSION,
+          'pod-security.kubernetes.io/enforce-version': version,
           'pod-security.kubernetes.io/audit': 'restricted',
-          'pod-security.kubernetes.io/audit-version': POD_SECURITY_VERSION,
+          'pod-security.kubernetes.io/audit-version': version,
           'pod-security.kubernetes.io/warn': 'restricted',
-          'pod-security.kubernetes.io/warn-version': POD_SECURITY_VERSION,
+          'pod-security.kubernetes.io/warn-version': version,
         },
       },
     });
@@ -368,16 +377,6 @@ export class Platform extends Chart {
         }],
       },
     });
-  }
-
-  private checkQuotaProps(): void {
-    const q = this.quotaProps;
-    if (q.pods !== undefined) checkInteger(this, 'quota.pods', q.pods, 1, 1_000_000);
-    if (q.requestsCpu !== undefined) parseCpu(this, 'quota.requestsCpu', q.requestsCpu);
-    if (q.requestsMemory !== undefined) parseBytes(this, 'quota.requestsMemory', q.requestsMemory);
-    if (q.limitsCpu !== undefined) parseCpu(this, 'quota.limitsCpu', q.limitsCpu);
-    if (q.limitsMemory !== undefined) parseBytes(this, 'quota.limitsMemory', q.limitsMemory);
-    if (q.storage !== undefined) parseBytes(this, 'quota.storage', q.storage);
   }
 
   /** Synth fails when the platform at maximum scale cannot fit its own quota. */

@@ -172,9 +172,11 @@ export interface ResilientMicroserviceProps extends PodOptions {
    */
   readonly terminationGracePeriod?: Duration;
   /**
-   * A pause before SIGTERM (preStop `sleep`), so endpoints are removed before the app stops accepting; 0 for none.
-   * The image must have a `sleep` binary.
+   * A pause before SIGTERM (preStop), so endpoints are removed before the app stops accepting; 0 for none. From
+   * Kubernetes 1.34 (the Platform's kubernetesVersion) the kubelet's `sleep` action pauses; before, an exec of
+   * `sleep`, which the image must have.
    * @default Duration.seconds(5)
+   * @see https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-implementations
    */
   readonly preStopDelay?: Duration;
   /**

@@ -14,16 +14,15 @@ import { Probe } from './pod/probes';
 import { initContainerCharges, renderSidecars, SMALL_CONTAINER } from './pod/sidecars';
 import { workloadPodTemplate } from './pod/workload-pod';
 import {
-  checkAbsolutePath, checkDnsLabel, checkEnvName, checkPort, checkProps, checkUnique, checkWholeSeconds,
+  checkAbsolutePath, checkEnvName, checkPort, checkProps, checkUnique, checkWholeSeconds,
 } from './private/prop-checks';
 import { createReleaseObjects, ReleasedWorkload } from './release/release-objects';
 import { IRelease, PodVariant, ReleasePlan } from './release/release-plan';
 import { Release } from './release/release-strategy';
 import { resolveReplicaBounds } from './scaling/horizontal-autoscaler';
 import { ResilientMicroserviceProps } from './resilient-microservice-props';
-import { addSecretEnv, SecretFileMount } from './pod/secret-refs';
+import { addSecretEnv, mountSecretFiles } from './pod/secret-refs';
 import { markInsecureOptIn } from './insecure-opt-in';
-import { Validation } from './validation/rule';
 import { Workload } from './workload';
 
 const MAIN_CONTAINER = 'app';
@@ -130,6 +129,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       singleLabelSelector: { podSelector: this.podSelector, label: this.policySelector },
     });
     this.workloads = released.workloads;
+    this.adoptPodControllers(this.workloads.map((w) => w.apiObject));
     this.routes = expose ? exposeService(this, expose, this.releasePlan.routes, { edge: this.platform.edge, port: this.port }) : [];
     [this.service, ...this.releaseServices] = released.services;
     this.hpas = released.hpas;
@@ -199,7 +199,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     main.container.volumeMounts!.push(...side.mounts);
     volumes.push(...side.volumes);
     addSecretEnv(this, main, props.secretEnv);
-    volumes.push(...this.mountSecretFiles(main, props.secretFiles ?? []));
+    volumes.push(...mountSecretFiles(this, 'secretFiles', main, props.secretFiles, 'secret-'));
     const annotations: Record<string, string> = {
       [CONFIG_HASH_ANNOTATION]: configHash(config, props.configFiles, props.insecurePlaintextSecrets),
       ...(this.metricsPort ? this.exposeMetrics(this.metricsPort, this.metricsPath!) : {}),
@@ -253,23 +253,8 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       livenessProbe: liveness.render(this, 'probes.liveness', 'http'),
       readinessProbe: readiness.render(this, 'probes.readiness', 'http'),
       startupProbe: startup === false ? undefined : startup.render(this, 'probes.startup', 'http'),
-      lifecycle: delay > 0 ? { preStop: { exec: { command: ['sleep', String(delay)] } } } : undefined,
+      lifecycle: this.preStopPause(delay),
     };
-  }
-
-  /** Mounts existing Secrets into the main container; returns their volumes. */
-  private mountSecretFiles(main: RenderedContainer, mounts: readonly SecretFileMount[]): k8s.Volume[] {
-    return mounts.map((mount, i) => {
-      checkDnsLabel(this, `secretFiles[${i}].secretName`, mount.secretName, 253);
-      checkAbsolutePath(this, `secretFiles[${i}].mountPath`, mount.mountPath);
-      Validation.of(this).declareExternal('Secret', mount.secretName);
-      const volume = `secret-${i}`;
-      main.container.volumeMounts!.push({ name: volume, mountPath: mount.mountPath, readOnly: true });
-      return {
-        name: volume,
-        secret: { secretName: mount.secretName, defaultMode: 0o440, items: mount.keys?.map((key) => ({ key, path: key })) },
-      };
-    });
   }
 
   private addPlaintextSecrets(plaintext: Readonly<Record<string, string>>): k8s.KubeSecret | undefined {

@@ -1,5 +1,6 @@
 // Workload: what every workload construct shares — identity, ServiceAccount, hardening, NetworkPolicy, metrics,
 // footprint and the wiring verbs. A workload kind extends it and builds only what is its own.
+import { ApiObject } from 'cdk8s';
 import { INetworkPolicyPeer, IPodSelector, k8s, LabelSelector, NetworkPolicyPeerConfig, PodSelectorConfig } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { WorkloadFootprint } from './capacity';
@@ -11,6 +12,7 @@ import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { Platform } from './platform';
 import { addEnv, HardeningContext, RenderedContainer } from './pod/container';
 import { hardeningContext } from './pod/hardening-context';
+import { hasSleepAction, keepSleepActions, preStopPause } from './pod/lifecycle';
 import { PodOptions, ResolvedPodOptions, resolvePodOptions } from './pod/pod-options';
 import { PriorityTier } from './platform-priority';
 import { checkDnsLabel, checkEnvName, checkLabelValue } from './private/prop-checks';
@@ -124,6 +126,8 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   public apiRole?: k8s.KubeRole;
   /** Binds `apiRole` to the workload's ServiceAccount. */
   public apiRoleBinding?: k8s.KubeRoleBinding;
+  /** Whether a container of the workload pauses with the `sleep` action, which its pod controllers must keep. */
+  private sleepActions = false;
 
   protected constructor(scope: Construct, id: string, identity: WorkloadIdentityProps) {
     super(scope, id);
@@ -140,6 +144,7 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     this.connectionKind = identity.connectionKind ?? 'service';
     this.hardening = identity.hardening ?? hardeningContext(this, {
       compatibility: this.platform.compatibility, environment: this.platform.environment, runAsUser: identity.runAsUser,
+      kubernetesVersion: this.platform.kubernetesVersion,
     });
     this.podOptions = resolvePodOptions(reportOn, identity.podOptions ?? {},
       this.platform.priorityClassFor(identity.priorityTier ?? 'service'));
@@ -260,6 +265,21 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     WiringGraph.of(this).addExternal({
       peer: this, direction: 'egress', ports: target.ports, description: `external ${target.name}`, others,
     });
+  }
+
+  /**
+   * The pause of a container before SIGTERM, as the Platform's Kubernetes minor runs it: the `sleep` action from 1.34
+   * (no `sleep` binary needed in the image), an exec of `sleep` before; none for 0 seconds.
+   */
+  protected preStopPause(seconds: number): k8s.Lifecycle | undefined {
+    const lifecycle = preStopPause(seconds, this.hardening.kubernetesVersion);
+    this.sleepActions = this.sleepActions || hasSleepAction(lifecycle);
+    return lifecycle;
+  }
+
+  /** Declares the workload's pod controllers, once built, so that fields newer than cdk8s-plus-28's L1 reach the output. */
+  protected adoptPodControllers(objects: readonly ApiObject[]): void {
+    if (this.sleepActions) objects.forEach(keepSleepActions);
   }
 
   /** Metadata of one of the workload's objects: `name` (the workload's by default) and its labels. */

@@ -6,17 +6,17 @@ import { synthesizeCharts } from '../lib/synthesis';
 import { findObject, K8sObject, objectsOfKind, synth, testPlatform } from './support/objects';
 
 describe('Platform', () => {
-  test('emits its Namespace, cluster-scoped, enforcing, auditing and warning Pod Security "restricted" of v1.32', () => {
+  test('emits its Namespace, cluster-scoped, enforcing, auditing and warning Pod Security "restricted" at the target minor (1.34 by default)', () => {
     const { platform } = testPlatform({ namespace: 'blog-platform', name: 'blog' });
     const ns = findObject(synth(platform), 'Namespace', 'blog-platform');
     expect(ns.metadata.namespace).toBeUndefined();
     expect(ns.metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
-      'pod-security.kubernetes.io/enforce-version': 'v1.32',
+      'pod-security.kubernetes.io/enforce-version': 'v1.34',
       'pod-security.kubernetes.io/audit': 'restricted',
-      'pod-security.kubernetes.io/audit-version': 'v1.32',
+      'pod-security.kubernetes.io/audit-version': 'v1.34',
       'pod-security.kubernetes.io/warn': 'restricted',
-      'pod-security.kubernetes.io/warn-version': 'v1.32',
+      'pod-security.kubernetes.io/warn-version': 'v1.34',
     });
   });
 

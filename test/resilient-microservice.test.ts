@@ -132,7 +132,8 @@ describe('ResilientMicroservice: Deployment', () => {
     const { objects } = build({ terminationGracePeriod: Duration.seconds(45), preStopDelay: Duration.seconds(10) });
     const pod = podSpecOf(findObject(objects, 'Deployment', 'orders'));
     expect(pod.terminationGracePeriodSeconds).toBe(45);
-    expect(pod.containers[0].lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+    // Kubernetes 1.34 (the default target) has the sleep action GA: no sleep binary needed in the image.
+    expect(pod.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 10 } } });
   });
 
   test('images are pulled Always under the default compatibility profile', () => {
@@ -142,7 +143,7 @@ describe('ResilientMicroservice: Deployment', () => {
 
   test('sidecars and init containers are hardened like the main container', () => {
     const { objects } = build({
-      sidecars: [{ name: 'log-shipper', image: 'fluent/fluent-bit:3.1.9' }],
+      sidecars: [{ name: 'log-shipper', image: 'fluent/fluent-bit:3.1.9', native: false }],
       initContainers: [{ name: 'wait-for-db', image: 'busybox:1.36.1', command: ['sh', '-c', 'until nc -z db 5432; do sleep 1; done'] }],
     });
     const pod = podSpecOf(findObject(objects, 'Deployment', 'orders'));
@@ -366,7 +367,9 @@ describe('ResilientMicroservice: sidecars and the kit\'s validation', () => {
     });
     const { charts, report } = validateApp(app);
     expect(report.errors).toEqual([]);
-    const proxy = podSpecOf(findObject(charts[0].objects as K8sObject[], 'Deployment', 'orders')).containers[2];
+    // Native sidecars by default on Kubernetes 1.34: both are init containers with restartPolicy Always.
+    const proxy = podSpecOf(findObject(charts[0].objects as K8sObject[], 'Deployment', 'orders')).initContainers
+      .find((c: K8sObject) => c.name === 'proxy');
     expect(proxy.livenessProbe).toMatchObject({ tcpSocket: { port: 'proxy' } });
     expect(proxy.readinessProbe).toMatchObject({ httpGet: { path: '/ready', port: 15001 } });
   });
@@ -378,9 +381,10 @@ describe('ResilientMicroservice: sidecars and the kit\'s validation', () => {
       sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.2', ports: [{ name: 'proxy', port: 15001 }] }],
     });
     const { report } = validateApp(app);
+    // A native sidecar runs all along the main container: it needs probes like one beside it.
     expect(report.errors.map((f) => `${f.ruleId} ${f.fieldPath}`)).toEqual([
-      'policy/probes spec.template.spec.containers[1].livenessProbe',
-      'policy/probes spec.template.spec.containers[1].readinessProbe',
+      'policy/probes spec.template.spec.initContainers[0].livenessProbe',
+      'policy/probes spec.template.spec.initContainers[0].readinessProbe',
     ]);
   });
 });

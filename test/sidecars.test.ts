@@ -14,7 +14,7 @@ describe('sidecars', () => {
     // when
     new ResilientMicroservice(platform, 'orders', {
       image: IMAGE,
-      sidecars: [{ ...PROXY, native: true }, { name: 'shipper', image: 'registry.example.com/shipper:1.0.0' }],
+      sidecars: [{ ...PROXY, native: true }, { name: 'shipper', image: 'registry.example.com/shipper:1.0.0', native: false }],
       initContainers: [{ name: 'migrate', image: 'registry.example.com/migrate:1.0.0' }],
     });
     const spec = podSpecOf(findObject(synth(platform), 'Deployment', 'orders'));
@@ -61,6 +61,68 @@ describe('sidecars', () => {
   });
 });
 
+describe('sidecar secret files', () => {
+  const TLS = { secretName: 'proxy-tls', mountPath: '/etc/proxy/tls', keys: ['tls.crt', 'tls.key'] };
+
+  test('a Secret\'s selected keys mounted read-only into that sidecar only, mode 0440 for the pod\'s fsGroup', () => {
+    const { app, platform } = testPlatform();
+    new ResilientMicroservice(platform, 'orders', { image: IMAGE, sidecars: [{ ...PROXY, secretFiles: [TLS] }] });
+    const spec = podSpecOf(findObject(synth(platform), 'Deployment', 'orders'));
+    expect(spec.volumes).toContainEqual({
+      name: 'sidecar-0-secret-0',
+      secret: { secretName: 'proxy-tls', defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] },
+    });
+    const proxy = spec.initContainers.find((c: any) => c.name === 'proxy');
+    expect(proxy.volumeMounts).toContainEqual({ name: 'sidecar-0-secret-0', mountPath: '/etc/proxy/tls', readOnly: true });
+    expect(spec.containers[0].volumeMounts.map((m: any) => m.name)).not.toContain('sidecar-0-secret-0');
+    // The kubelet gives secret files to root and the fsGroup; the sidecar runs with that very gid, so 0440 reads.
+    expect(proxy.securityContext.runAsGroup).toBe(spec.securityContext.fsGroup);
+    // The Secret is declared external: the reference checks accept it.
+    expect(validateApp(app).report.errors).toEqual([]);
+  });
+
+  test('every key when none are selected; two sidecars get volumes of their own', () => {
+    const { platform } = testPlatform();
+    new ResilientMicroservice(platform, 'orders', {
+      image: IMAGE,
+      sidecars: [
+        { ...PROXY, secretFiles: [{ secretName: 'proxy-tls', mountPath: '/etc/tls' }] },
+        { name: 'shipper', image: 'registry.example.com/shipper:1.0.0', secretFiles: [{ secretName: 'shipper-token', mountPath: '/var/run/token' }] },
+      ],
+    });
+    const spec = podSpecOf(findObject(synth(platform), 'Deployment', 'orders'));
+    expect(spec.volumes).toContainEqual({ name: 'sidecar-0-secret-0', secret: { secretName: 'proxy-tls', defaultMode: 0o440 } });
+    expect(spec.volumes).toContainEqual({ name: 'sidecar-1-secret-0', secret: { secretName: 'shipper-token', defaultMode: 0o440 } });
+  });
+
+  test('on a ScheduledJob and a StatefulDatabase as on a service', () => {
+    const { app, platform } = testPlatform();
+    new ScheduledJob(platform, 'report', { image: IMAGE, schedule: '@daily', sidecars: [{ ...PROXY, secretFiles: [TLS] }] });
+    new StatefulDatabase(platform, 'pg', {
+      engine: DatabaseEngine.postgres({ version: '16.4', databaseName: 'app' }), storage: '1Gi',
+      credentials: DatabaseCredentials.fromExistingSecret('pg-credentials'), sidecars: [{ ...PROXY, secretFiles: [TLS] }],
+    });
+    const objects = synth(platform);
+    for (const spec of [podSpecOf(findObject(objects, 'CronJob', 'report')), podSpecOf(findObject(objects, 'StatefulSet', 'pg'))]) {
+      expect(spec.volumes.find((v: any) => v.name === 'sidecar-0-secret-0').secret).toMatchObject({ secretName: 'proxy-tls', defaultMode: 0o440 });
+      expect(spec.initContainers.find((c: any) => c.name === 'proxy').volumeMounts).toContainEqual({ name: 'sidecar-0-secret-0', mountPath: '/etc/proxy/tls', readOnly: true });
+    }
+    expect(validateApp(app).report.errors).toEqual([]);
+  });
+
+  test('bad secret files are refused, naming the sidecar and the field', () => {
+    const { platform } = testPlatform();
+    const svc = (id: string, secretFiles: any) => new ResilientMicroservice(platform, id, { image: IMAGE, sidecars: [{ ...PROXY, secretFiles }] });
+    expect(() => svc('a', { secretName: 'x', mountPath: '/x' })).toThrow('[shop/a] sidecars[0].secretFiles ({"secretName":"x","mountPath":"/x"}) must be a list of { secretName, mountPath, keys? }');
+    expect(() => svc('b', [{ secretName: 'Bad_Name', mountPath: '/x' }])).toThrow('[shop/b] sidecars[0].secretFiles[0].secretName ("Bad_Name")');
+    expect(() => svc('c', [{ secretName: 'tls', mountPath: 'etc/tls' }])).toThrow('[shop/c] sidecars[0].secretFiles[0].mountPath ("etc/tls") must be an absolute path such as "/etc/secrets"');
+    expect(() => svc('d', [{ secretName: 'tls', mountPath: '/x', keys: [] }])).toThrow('[shop/d] sidecars[0].secretFiles[0].keys ([]) must list at least one key of the Secret');
+    expect(() => svc('e', [{ secretName: 'tls', mountPath: '/x', keys: ['a/b'] }])).toThrow('[shop/e] sidecars[0].secretFiles[0].keys[0] ("a/b") must be a Secret key');
+    expect(() => svc('f', [{ secretName: 'tls', mountPath: '/x', keys: ['a', 'a'] }])).toThrow('[shop/f] sidecars[0].secretFiles[0].keys ("a") appears twice');
+    expect(() => svc('g', [{ secretName: 'tls', mountPath: '/tmp' }])).toThrow('[shop/g] sidecars[0].secretFiles.mountPath ("/tmp") appears twice');
+  });
+});
+
 describe('sidecars of jobs and databases', () => {
   test('a ScheduledJob\'s sidecars are always native, so its runs complete; they count in the footprint', () => {
     const { app, platform } = testPlatform();
@@ -81,7 +143,7 @@ describe('sidecars of jobs and databases', () => {
     new StatefulDatabase(platform, 'pg', {
       engine: DatabaseEngine.postgres({ version: '16.4', databaseName: 'app' }), storage: '1Gi', metrics: true,
       credentials: DatabaseCredentials.fromExistingSecret('pg-credentials'),
-      sidecars: [{ name: 'audit', image: 'registry.example.com/audit:1.0.0' }, { ...PROXY, native: true }],
+      sidecars: [{ name: 'audit', image: 'registry.example.com/audit:1.0.0', native: false }, { ...PROXY, native: true }],
       sharedVolumes: [{ name: 'logs', mountPath: '/var/log/audit' }],
     });
     const spec = podSpecOf(findObject(synth(platform), 'StatefulSet', 'pg'));

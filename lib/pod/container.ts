@@ -3,6 +3,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import { KubernetesVersion } from '../kubernetes-version';
 import { checkDnsLabel, checkEnvName, checkPinnedImage, checkPort, checkPortName, checkUnique } from '../private/prop-checks';
 import { Probe } from './probes';
 import { ContainerResources, renderResources, ResolvedResources, resolveResources } from './resources';
@@ -67,6 +68,8 @@ export interface HardeningContext {
   readonly cpuLimits: boolean;
   readonly resourceScale: number;
   readonly readOnlyRootFilesystem: boolean;
+  /** The target Kubernetes minor, which decides the features containers use (native sidecars, the sleep action). */
+  readonly kubernetesVersion: KubernetesVersion;
 }
 
 /** Fields of the main container that only its construct knows: probes, shutdown, config, a command decided at synth. */

@@ -2,6 +2,7 @@
 import { IConstruct } from 'constructs';
 import { Compatibility } from '../compatibility';
 import { Environment } from '../environment';
+import { KubernetesVersion } from '../kubernetes-version';
 import { checkInteger } from '../private/prop-checks';
 import { HardeningContext } from './container';
 
@@ -9,6 +10,8 @@ import { HardeningContext } from './container';
 export interface HardeningContextProps {
   readonly compatibility: Compatibility;
   readonly environment: Environment;
+  /** The Platform's target Kubernetes minor. */
+  readonly kubernetesVersion: KubernetesVersion;
   /** The workload's `runAsUser` prop, if any; the compatibility profile's uid otherwise. */
   readonly runAsUser?: number;
 }
@@ -23,5 +26,6 @@ export function hardeningContext(scope: IConstruct, props: HardeningContextProps
     cpuLimits: props.compatibility.cpuLimits,
     resourceScale: props.environment.resourceScale,
     readOnlyRootFilesystem: true,
+    kubernetesVersion: props.kubernetesVersion,
   };
 }

@@ -1,8 +1,9 @@
 // Secret references: workloads read secrets from Secrets that exist in the cluster, never from values in YAML.
+import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { addEnv, RenderedContainer } from './container';
-import { checkDnsLabel } from '../private/prop-checks';
+import { checkAbsolutePath, checkDataKey, checkDnsLabel, checkUnique } from '../private/prop-checks';
 import { Validation } from '../validation/rule';
 
 /** One key of an existing Secret. */
@@ -13,7 +14,11 @@ export interface SecretKeyRef {
   readonly key: string;
 }
 
-/** An existing Secret mounted as files. */
+/**
+ * An existing Secret mounted as files, read-only. Each file is mode 0440 (`defaultMode`): the kubelet gives secret
+ * files to root and to the pod's fsGroup, which is the gid every container of the pod runs as, so the containers read
+ * them through the group and nobody can write them.
+ */
 export interface SecretFileMount {
   /** The Secret's name. */
   readonly secretName: string;
@@ -41,4 +46,39 @@ export function addSecretEnv(scope: IConstruct, container: RenderedContainer,
     Validation.of(scope).declareExternal('Secret', ref.secretName);
     addEnv(scope, container, { name, valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } } });
   }
+}
+
+/** The mode of mounted secret files: read by owner (root) and group (the pod's fsGroup), nothing for others. */
+const SECRET_FILE_MODE = 0o440;
+
+/**
+ * Mounts existing Secrets into a container, read-only, checking each mount and declaring the Secret as external to
+ * the kit's validation; returns the volumes, named `<volumePrefix><i>`.
+ */
+export function mountSecretFiles(scope: IConstruct, prop: string, container: RenderedContainer,
+  mounts: readonly SecretFileMount[] | undefined, volumePrefix: string): k8s.Volume[] {
+  if (mounts === undefined) return [];
+  if (!Array.isArray(mounts)) {
+    throw PatternError.invalidProp(scope, prop, mounts, 'must be a list of { secretName, mountPath, keys? }');
+  }
+  const paths = [...(container.container.volumeMounts ?? []).map((m) => m.mountPath), ...mounts.map((m) => m?.mountPath)];
+  const volumes = mounts.map((mount, i) => {
+    checkDnsLabel(scope, `${prop}[${i}].secretName`, mount?.secretName, 253);
+    checkAbsolutePath(scope, `${prop}[${i}].mountPath`, mount.mountPath, '/etc/secrets');
+    const keys: readonly string[] | undefined = mount.keys;
+    if (keys !== undefined && (!Array.isArray(keys) || keys.length === 0)) {
+      throw PatternError.invalidProp(scope, `${prop}[${i}].keys`, keys, 'must list at least one key of the Secret (or be left out for every key)');
+    }
+    keys?.forEach((key, k) => checkDataKey(scope, `${prop}[${i}].keys[${k}]`, key));
+    if (keys) checkUnique(scope, `${prop}[${i}].keys`, keys);
+    Validation.of(scope).declareExternal('Secret', mount.secretName);
+    const name = `${volumePrefix}${i}`;
+    container.container.volumeMounts!.push({ name, mountPath: mount.mountPath, readOnly: true });
+    return {
+      name,
+      secret: { secretName: mount.secretName, defaultMode: SECRET_FILE_MODE, items: keys?.map((key) => ({ key, path: key })) },
+    };
+  });
+  checkUnique(scope, `${prop}.mountPath`, paths);
+  return volumes;
 }

@@ -4,16 +4,18 @@ import { k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { ContainerSpec, HardeningContext, renderContainer, RenderedContainer } from './container';
 import { ContainerResources, formatBytes, parseBytes, ResolvedResources } from './resources';
+import { kubernetesFeatures } from '../kubernetes-version';
+import { PatternError } from '../errors';
 import { checkAbsolutePath, checkDnsLabel, checkUnique } from '../private/prop-checks';
-import { addSecretEnv, SecretKeyRef } from './secret-refs';
+import { addSecretEnv, mountSecretFiles, SecretFileMount, SecretKeyRef } from './secret-refs';
 
 /** A sidecar: a container beside the main one. */
 export interface SidecarSpec extends ContainerSpec {
   /**
-   * Run it as a native sidecar (an init container with `restartPolicy: Always`, on by default since Kubernetes
-   * 1.29): it starts before the init containers and the main container, and stops after them. A ScheduledJob's
-   * sidecars are always native, so that its runs complete.
-   * @default false
+   * Run it as a native sidecar (an init container with `restartPolicy: Always`; GA in Kubernetes 1.33, beta and on
+   * by default since 1.29): it starts before the init containers and the main container, and stops after them. A
+   * ScheduledJob's sidecars are always native, so that its runs complete.
+   * @default - true where the Platform's kubernetesVersion has native sidecars GA (1.33 and later), false on 1.32
    * @see https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/
    */
   readonly native?: boolean;
@@ -22,6 +24,13 @@ export interface SidecarSpec extends ContainerSpec {
    * @default - none
    */
   readonly secretEnv?: Readonly<Record<string, SecretKeyRef>>;
+  /**
+   * Existing Secrets (or some of their keys) mounted into this sidecar only, read-only, files mode 0440 (readable
+   * through the pod's fsGroup).
+   * @default - none
+   * @see https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-files-from-a-pod
+   */
+  readonly secretFiles?: readonly SecretFileMount[];
 }
 
 /** An emptyDir shared by the main container and the sidecars. */
@@ -59,17 +68,23 @@ export function renderSidecars(scope: IConstruct, specs: readonly SidecarSpec[],
     checkAbsolutePath(scope, `sharedVolumes[${i}].mountPath`, v.mountPath, '/var/run/app');
   });
   checkUnique(scope, 'sharedVolumes', shared.map((v) => v.name));
-  const volumes = shared.map((v, i) => ({
+  const volumes: k8s.Volume[] = shared.map((v, i) => ({
     name: `shared-${v.name}`,
     emptyDir: { sizeLimit: k8s.Quantity.fromString(formatBytes(parseBytes(scope, `sharedVolumes[${i}].sizeLimit`, v.sizeLimit ?? '64Mi'))) },
   }));
   const mounts = shared.map((v) => ({ name: `shared-${v.name}`, mountPath: v.mountPath }));
   const plain: RenderedContainer[] = [];
   const native: RenderedContainer[] = [];
+  const nativeByDefault = kubernetesFeatures(hardening.kubernetesVersion).nativeSidecars;
   specs.forEach((spec, i) => {
-    const rendered = renderContainer(scope, `sidecars[${i}]`, spec, hardening, SMALL_CONTAINER, { volumeMounts: mounts });
+    if (spec.native !== undefined && typeof spec.native !== 'boolean') {
+      throw PatternError.invalidProp(scope, `sidecars[${i}].native`, spec.native, 'must be true or false');
+    }
+    const rendered = renderContainer(scope, `sidecars[${i}]`, spec, hardening, SMALL_CONTAINER, { volumeMounts: [...mounts] });
     addSecretEnv(scope, rendered, spec.secretEnv);
-    if (spec.native || forceNative) native.push({ ...rendered, container: { ...rendered.container, restartPolicy: 'Always' } });
+    const secretVolumes = mountSecretFiles(scope, `sidecars[${i}].secretFiles`, rendered, spec.secretFiles, `sidecar-${i}-secret-`);
+    volumes.push(...secretVolumes);
+    if (forceNative || (spec.native ?? nativeByDefault)) native.push({ ...rendered, container: { ...rendered.container, restartPolicy: 'Always' } });
     else plain.push(rendered);
   });
   return { plain, native, volumes, mounts };

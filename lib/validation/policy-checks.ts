@@ -134,9 +134,10 @@ function checkContainers(template: PodTemplate): Finding[] {
       }
     });
     // Only containers that serve ports take traffic or can hang on it; a portless sidecar (a log shipper) has
-    // nothing a probe could ask.
+    // nothing a probe could ask. A native sidecar (an init container with restartPolicy Always) runs all along.
     const serves = Array.isArray(container.ports) && container.ports.length > 0;
-    if (!init && !runsToCompletion && serves) {
+    const runsAlongside = !init || container.restartPolicy === 'Always';
+    if (runsAlongside && !runsToCompletion && serves) {
       for (const probe of ['readinessProbe', 'livenessProbe']) {
         if (!container[probe]) add(PolicyRules.PROBES, probe, undefined, 'a probe, so that Kubernetes routes traffic only to ready pods and restarts stuck ones');
       }

@@ -2,6 +2,7 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import { checkKubernetesVersion, KubernetesVersion } from '../kubernetes-version';
 import { FindingLike, KubeObject, Severity } from './finding';
 import { InsecureOptIn, insecureOptInsOf } from './insecure-opt-ins';
 
@@ -59,6 +60,13 @@ export interface KindDeclaration {
   readonly scopePath?: string;
 }
 
+/** The Kubernetes minor the objects under a scope are for (a Platform's `kubernetesVersion`). */
+export interface KubernetesTarget {
+  readonly version: KubernetesVersion;
+  /** Construct path of the scope; objects under it are checked against the version. */
+  readonly scopePath: string;
+}
+
 /** A user rule with the scope it applies to. */
 export interface ScopedRule {
   readonly rule: ValidationRule;
@@ -74,6 +82,8 @@ export interface UserPolicy {
   readonly kinds: readonly KindDeclaration[];
   /** The insecure opt-ins the kit's constructs recorded on their objects. */
   readonly insecureOptIns: readonly InsecureOptIn[];
+  /** The Kubernetes minors the Platforms under the root target. */
+  readonly kubernetesTargets: readonly KubernetesTarget[];
 }
 
 /** The annotation a waived object carries: `cdk8s-patterns.io/waived-<rule id, '/' written as '.'>`. */
@@ -113,6 +123,7 @@ export class Validation {
     const externals: ExternalDeclaration[] = [];
     const kinds: KindDeclaration[] = [];
     const insecureOptIns: InsecureOptIn[] = [];
+    const kubernetesTargets: KubernetesTarget[] = [];
     for (const node of root.node.findAll()) {
       insecureOptIns.push(...insecureOptInsOf(node));
       const registry = REGISTRIES.get(node);
@@ -121,8 +132,9 @@ export class Validation {
       waivers.push(...registry._waivers);
       externals.push(...registry._externals);
       kinds.push(...registry._kinds);
+      if (registry._kubernetesVersion) kubernetesTargets.push({ version: registry._kubernetesVersion, scopePath: node.node.path });
     }
-    return { rules, waivers, externals, kinds, insecureOptIns };
+    return { rules, waivers, externals, kinds, insecureOptIns, kubernetesTargets };
   }
 
   private readonly _rules: ValidationRule[] = [];
@@ -130,6 +142,7 @@ export class Validation {
   private readonly _externals: ExternalDeclaration[] = [];
   private readonly _externalKeys = new Set<string>();
   private readonly _kinds: KindDeclaration[] = [];
+  private _kubernetesVersion?: KubernetesVersion;
 
   private constructor(public readonly scope: IConstruct) {}
 
@@ -188,6 +201,14 @@ export class Validation {
     }
     if (this._kinds.some((k) => k.apiVersion === apiVersion && k.kind === kind)) return;
     this._kinds.push({ apiVersion, kind, scopePath: this.scope.node.path });
+  }
+
+  /**
+   * Declares the Kubernetes minor the scope's objects are for: validation then refuses API versions that minor does
+   * not serve. A Platform declares its `kubernetesVersion`.
+   */
+  public targetKubernetes(version: KubernetesVersion): void {
+    this._kubernetesVersion = checkKubernetesVersion(this.scope, 'targetKubernetes', version);
   }
 
   /** The kinds declared here. */

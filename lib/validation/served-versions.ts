@@ -1,9 +1,10 @@
-// Which apiVersion/kind pairs a cluster serves: the built-in APIs every Kubernetes from 1.32 to 1.35 serves, the
+// Which apiVersion/kind pairs a cluster serves: the built-in APIs of the target Kubernetes minor (1.32 to 1.35), the
 // custom resources of the operators the kit emits for (at their current releases), CRDs in the output, and kinds
 // the user declared. Anything else would be refused by `kubectl apply` ("no matches for kind"), so it is an error.
+import { KUBERNETES_VERSIONS, kubernetesMinor, KubernetesVersion } from '../kubernetes-version';
 import { Finding, finding, foundText } from './finding';
 import { IndexedObject, ObjectIndex } from './object-index';
-import { isUnder, KindDeclaration } from './rule';
+import { isUnder, KindDeclaration, KubernetesTarget } from './rule';
 import { closest } from './schema-check';
 import { schemaModel } from './schema-models';
 
@@ -13,6 +14,8 @@ export const ServedVersionRules = {
   UNKNOWN_KIND: 'api/unknown-kind',
   /** An apiVersion that Kubernetes (or the operator) no longer serves. */
   REMOVED_VERSION: 'api/removed-version',
+  /** A built-in kind that the target Kubernetes minor does not serve yet (GA in a later minor). */
+  NOT_YET_SERVED: 'api/not-yet-served',
 } as const;
 
 /** The built-in API groups and versions every Kubernetes from 1.32 to 1.35 serves, with their kinds. */
@@ -41,6 +44,33 @@ const BUILT_IN: Readonly<Record<string, readonly string[]>> = {
   'storage.k8s.io/v1': ['CSIDriver', 'CSINode', 'CSIStorageCapacity', 'StorageClass', 'VolumeAttachment'],
 };
 
+/**
+ * Built-in kinds that became GA within the range, with the first minor serving them by default (their beta
+ * versions are off by default, so earlier minors refuse them).
+ */
+const SERVED_FROM: Readonly<Record<string, Readonly<Record<string, KubernetesVersion>>>> = {
+  'networking.k8s.io/v1': { IPAddress: '1.33', ServiceCIDR: '1.33' },
+  'resource.k8s.io/v1': { DeviceClass: '1.34', ResourceClaim: '1.34', ResourceClaimTemplate: '1.34', ResourceSlice: '1.34' },
+  'storage.k8s.io/v1': { VolumeAttributesClass: '1.34' },
+};
+
+/** Built-in versions no target serves, with the minor that stopped serving them (the deprecation guide's). */
+const REMOVED_IN: Readonly<Record<string, string>> = {
+  'flowcontrol.apiserver.k8s.io/v1beta3': '1.32',
+  'flowcontrol.apiserver.k8s.io/v1beta2': '1.29',
+  'storage.k8s.io/v1beta1': '1.27',
+  'flowcontrol.apiserver.k8s.io/v1beta1': '1.26',
+  'autoscaling/v2beta2': '1.26',
+  'autoscaling/v2beta1': '1.25',
+  'batch/v1beta1': '1.25',
+  'discovery.k8s.io/v1beta1': '1.25',
+  'events.k8s.io/v1beta1': '1.25',
+  'node.k8s.io/v1beta1': '1.25',
+  'policy/v1beta1': '1.25',
+  'networking.k8s.io/v1beta1': '1.22',
+  'extensions/v1beta1': '1.22',
+};
+
 /** Built-in groups: a version of theirs that the table lacks is removed (or not yet served by every target). */
 const BUILT_IN_GROUPS = new Set([...Object.keys(BUILT_IN).map(groupOf), 'extensions']);
 
@@ -62,12 +92,16 @@ const REMOVED_CUSTOM: Readonly<Record<string, string>> = {
 
 /** Kinds by name, for "use <apiVersion>" and "did you mean". */
 const SERVED_BY_KIND = new Map<string, string[]>();
-for (const [apiVersion, kinds] of Object.entries(BUILT_IN)) {
+for (const [apiVersion, kinds] of [...Object.entries(BUILT_IN), ...Object.entries(SERVED_FROM).map(([v, k]) => [v, Object.keys(k)] as const)]) {
   for (const kind of kinds) SERVED_BY_KIND.set(kind, [...(SERVED_BY_KIND.get(kind) ?? []), apiVersion]);
 }
 
-/** Reports every object whose apiVersion/kind the target clusters do not serve. */
-export function checkServedVersions(index: ObjectIndex, declared: readonly KindDeclaration[] = []): Finding[] {
+/**
+ * Reports every object whose apiVersion/kind the target clusters do not serve: the minor of the Platform it is in,
+ * or every minor of the range for objects outside one.
+ */
+export function checkServedVersions(index: ObjectIndex, declared: readonly KindDeclaration[] = [],
+  targets: readonly KubernetesTarget[] = []): Finding[] {
   const fromCrds = crdKinds(index);
   const findings: Finding[] = [];
   for (const object of index.all) {
@@ -75,24 +109,43 @@ export function checkServedVersions(index: ObjectIndex, declared: readonly KindD
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !kind) continue; // the schema check reports it
     if (fromCrds.has(`${apiVersion}/${kind}`)) continue;
     if (declared.some((d) => d.apiVersion === apiVersion && d.kind === kind && isUnder(object.constructPath, d.scopePath ?? ''))) continue;
-    const problem = BUILT_IN_GROUPS.has(groupOf(apiVersion)) ? builtInProblem(object, apiVersion, kind) : customProblem(object, apiVersion, kind);
+    const problem = BUILT_IN_GROUPS.has(groupOf(apiVersion))
+      ? builtInProblem(object, apiVersion, kind, targetOf(object.constructPath, targets)) : customProblem(object, apiVersion, kind);
     if (problem) findings.push(problem);
   }
   return findings;
 }
 
-function builtInProblem(object: IndexedObject, apiVersion: string, kind: string): Finding | undefined {
+/** The minor of the innermost target scope an object is under; undefined outside every Platform. */
+function targetOf(path: string, targets: readonly KubernetesTarget[]): KubernetesVersion | undefined {
+  let best: KubernetesTarget | undefined;
+  for (const t of targets) {
+    const under = t.scopePath !== '' && (path === t.scopePath || path.startsWith(`${t.scopePath}/`));
+    if (under && (!best || t.scopePath.length > best.scopePath.length)) best = t;
+  }
+  return best?.version;
+}
+
+function builtInProblem(object: IndexedObject, apiVersion: string, kind: string, target: KubernetesVersion | undefined): Finding | undefined {
   if (BUILT_IN[apiVersion]?.includes(kind)) return undefined;
+  const targetText = target ? `Kubernetes ${target} (the Platform's kubernetesVersion)` : `every Kubernetes from ${KUBERNETES_VERSIONS[0]}`;
+  const from = SERVED_FROM[apiVersion]?.[kind];
+  if (from) {
+    if (kubernetesMinor(target ?? KUBERNETES_VERSIONS[0]) >= kubernetesMinor(from)) return undefined;
+    return finding(ServedVersionRules.NOT_YET_SERVED, 'error', object, 'apiVersion', apiVersion,
+      `a kind ${targetText} serves: ${apiVersion} ${kind} is served from Kubernetes ${from}; target kubernetesVersion '${from}' or later`);
+  }
   const served = SERVED_BY_KIND.get(kind);
   if (served) {
+    const removed = REMOVED_IN[apiVersion] ? ` (removed in Kubernetes ${REMOVED_IN[apiVersion]})` : '';
     return finding(ServedVersionRules.REMOVED_VERSION, 'error', object, 'apiVersion', apiVersion,
-      `${served.join(' or ')}: Kubernetes 1.32–1.35 do not serve ${kind} in ${apiVersion}`);
+      `${served.join(' or ')}: ${targetText} does not serve ${kind} in ${apiVersion}${removed}`);
   }
   if (kind === 'PodSecurityPolicy') {
     return finding(ServedVersionRules.REMOVED_VERSION, 'error', object, 'apiVersion', apiVersion,
       'no PodSecurityPolicy: removed in Kubernetes 1.25; Pod Security admission (namespace labels) replaces it');
   }
-  const known = new Set([...Object.values(BUILT_IN).flat()]);
+  const known = new Set(SERVED_BY_KIND.keys());
   const suggestion = closest(kind, known);
   return finding(ServedVersionRules.UNKNOWN_KIND, 'error', object, 'kind', kind,
     `a kind the Kubernetes API serves${suggestion ? ` (did you mean "${suggestion}"?)` : ''}, or one declared with Validation.of(scope).declareKind('${apiVersion}', '${kind}')`);

@@ -11,7 +11,7 @@ import { checkPolicy } from './policy-checks';
 import { checkPorts } from './port-rules';
 import { checkQuantities } from './quantity-rules';
 import { checkReferences, ExternalLookup } from './reference-checks';
-import { ExternalDeclaration, isUnder, KindDeclaration, ScopedRule, ValidationRule, Waiver, waiverMatches } from './rule';
+import { ExternalDeclaration, isUnder, KindDeclaration, KubernetesTarget, ScopedRule, ValidationRule, Waiver, waiverMatches } from './rule';
 import { checkDroppedEdits, SchemaChecker, SchemaChecks } from './schema-check';
 import { checkServedVersions } from './served-versions';
 
@@ -42,6 +42,12 @@ export interface ValidationOptions {
    * @default - none
    */
   readonly insecureOptIns?: readonly InsecureOptIn[];
+  /**
+   * The Kubernetes minor of the objects under each scope (`Validation.of(scope).targetKubernetes`; a Platform
+   * declares its `kubernetesVersion`).
+   * @default - every minor from 1.32 to 1.35 must serve each object's API version
+   */
+  readonly kubernetesTargets?: readonly KubernetesTarget[];
 }
 
 /** Rule ids of validation's own bookkeeping. */
@@ -70,7 +76,7 @@ export function validateObjects(objects: readonly ValidationInput[], options: Va
   findings.push(...checkMonitoring(index));
   findings.push(...checkApiServerRules(index), ...checkGatewayApiRules(index), ...checkPorts(index), ...checkQuantities(index));
   findings.push(...checkPodUniqueness(index), ...checkDisruptionBudgetOverlap(index));
-  findings.push(...checkServedVersions(index, options.kinds ?? []));
+  findings.push(...checkServedVersions(index, options.kinds ?? [], options.kubernetesTargets ?? []));
   findings.push(...checkPlaintextAndOptIns(index, options.insecureOptIns ?? []));
   for (const entry of options.rules ?? []) findings.push(...runUserRule(index, entry));
   const schema = schemaCheckedElsewhere?.() ?? checkSchemas(index.all);

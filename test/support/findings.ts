@@ -1,6 +1,6 @@
 // Test helpers: the findings of one rule, one line each (`[construct path] <finding line>`).
 import { App } from 'cdk8s';
-import { Platform } from '../../lib';
+import { Platform, PlatformProps } from '../../lib';
 import { validateApp } from '../../lib/synthesis';
 import { formatFinding, InsecureOptInRules } from '../../lib/validation';
 import { testPlatform } from './objects';
@@ -18,9 +18,9 @@ export function optInFindings(app: App): string[] {
   return ruleFindings(app, InsecureOptInRules.INSECURE_OPT_IN);
 }
 
-/** The findings of `ruleId` once `arrange` has added to a fresh platform (namespace `shop`, production). */
-export function findingsOf(ruleId: string, arrange: (platform: Platform, app: App) => void): string[] {
-  const { app, platform } = testPlatform();
+/** The findings of `ruleId` once `arrange` has added to a fresh platform (namespace `shop`, production, `props`). */
+export function findingsOf(ruleId: string, arrange: (platform: Platform, app: App) => void, props: PlatformProps = {}): string[] {
+  const { app, platform } = testPlatform(props);
   arrange(platform, app);
   return ruleFindings(app, ruleId);
 }

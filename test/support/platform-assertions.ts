@@ -1,7 +1,7 @@
 // Cross-checks for the reference platforms' tests: pod templates and selectors, NetworkPolicy allows as
 // (from, to, port) triples, the gateway's nginx routes and Kubernetes quantities, read from synthesized objects.
 import { App, Testing } from 'cdk8s';
-import { Environment, Platform } from '../../lib';
+import { Environment, KubernetesVersion, Platform } from '../../lib';
 import { blogPlatform } from '../../apps/blog';
 import { ecommercePlatform } from '../../apps/ecommerce';
 import { K8sObject } from './objects';
@@ -9,7 +9,7 @@ import { K8sObject } from './objects';
 /** A reference platform of `apps/`, by the name its output folder has. */
 export interface ReferencePlatform {
   readonly name: 'blog' | 'ecommerce';
-  readonly build: (app: App, environment: Environment) => Platform;
+  readonly build: (app: App, environment: Environment, kubernetesVersion?: KubernetesVersion) => Platform;
 }
 
 export const REFERENCE_PLATFORMS: readonly ReferencePlatform[] = [

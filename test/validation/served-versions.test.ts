@@ -8,13 +8,13 @@ const object = (p: Platform, apiVersion: string, kind: string, id = 'X') => new 
 
 describe('removed versions name the one to use', () => {
   test.each([
-    ['autoscaling/v2beta2', 'HorizontalPodAutoscaler', /found "autoscaling\/v2beta2"; expected autoscaling\/v1 or autoscaling\/v2: Kubernetes 1\.32–1\.35 do not serve HorizontalPodAutoscaler in autoscaling\/v2beta2/],
+    ['autoscaling/v2beta2', 'HorizontalPodAutoscaler', /found "autoscaling\/v2beta2"; expected autoscaling\/v1 or autoscaling\/v2: Kubernetes 1\.34 \(the Platform's kubernetesVersion\) does not serve HorizontalPodAutoscaler in autoscaling\/v2beta2 \(removed in Kubernetes 1\.26\)/],
     ['policy/v1beta1', 'PodDisruptionBudget', /found "policy\/v1beta1"; expected policy\/v1:/],
     ['batch/v1beta1', 'CronJob', /found "batch\/v1beta1"; expected batch\/v1:/],
     ['networking.k8s.io/v1beta1', 'Ingress', /expected networking\.k8s\.io\/v1:/],
     ['extensions/v1beta1', 'Deployment', /found "extensions\/v1beta1"; expected apps\/v1:/],
     ['extensions/v1beta1', 'Ingress', /expected networking\.k8s\.io\/v1:/],
-    ['flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema', /expected flowcontrol\.apiserver\.k8s\.io\/v1:/],
+    ['flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema', /expected flowcontrol\.apiserver\.k8s\.io\/v1: .* \(removed in Kubernetes 1\.32\)/],
     ['flowcontrol.apiserver.k8s.io/v1beta2', 'PriorityLevelConfiguration', /expected flowcontrol\.apiserver\.k8s\.io\/v1:/],
     ['policy/v1beta1', 'PodSecurityPolicy', /expected no PodSecurityPolicy: removed in Kubernetes 1\.25; Pod Security admission/],
     ['external-secrets.io/v1beta1', 'ExternalSecret', /expected external-secrets\.io\/v1 \(External Secrets Operator 0\.17 and later serve only v1\)/],
