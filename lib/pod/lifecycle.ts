@@ -34,6 +34,7 @@ export function hasSleepAction(lifecycle: k8s.Lifecycle | undefined): boolean {
  * schema check (kubernetes-models, Kubernetes 1.34) validates the result like any other field.
  */
 export function keepSleepActions<T extends ApiObject>(object: T): T {
+  AMENDED.add(object);
   const typedJson = object.toJson.bind(object);
   Object.defineProperty(object, 'toJson', {
     configurable: true,
@@ -44,6 +45,17 @@ export function keepSleepActions<T extends ApiObject>(object: T): T {
     },
   });
   return object;
+}
+
+/** Objects whose own toJson only puts back what the converters dropped (see `restoresDroppedFieldsOnly`). */
+const AMENDED = new WeakSet<ApiObject>();
+
+/**
+ * Whether the object's own toJson is keepSleepActions', which only puts back fields cdk8s-plus-28's converters
+ * dropped: resolution without the converters (synthesis/plain-resolution.ts) gives the same without it.
+ */
+export function restoresDroppedFieldsOnly(object: ApiObject): boolean {
+  return AMENDED.has(object);
 }
 
 type Json = Record<string, any>;

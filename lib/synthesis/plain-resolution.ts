@@ -5,6 +5,7 @@
 // way (docs/adr/0014-plain-resolution.md).
 import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { restoresDroppedFieldsOnly } from '../pod/lifecycle';
 
 /**
  * Field names cdk8s-plus-28's converters spell differently from their TypeScript names (`clusterIp` becomes
@@ -46,8 +47,9 @@ const defaultResolvers = new WeakMap<App, boolean>();
 /**
  * The object's JSON, as `o.toJson()` returns it. Plain data of a cdk8s-plus-28 typed class of the kit's kinds, or
  * of a bare ApiObject, in an app with cdk8s's default resolvers and no JSON patches on the object, is resolved,
- * sanitized and converted in one walk; everything else (patches, custom resolvers, subclasses with their own
- * toJson, renamed fields, values that are neither plain nor Lazy nor a token nor a union) by its own toJson().
+ * sanitized and converted in one walk; everything else (patches, custom resolvers, subclasses or instances with
+ * their own toJson, renamed fields, values that are neither plain nor Lazy nor a token nor a union) by its own
+ * toJson().
  */
 export function resolveObject(o: ApiObject): Record<string, any> {
   return plainObjectJson(o) ?? o.toJson();
@@ -58,6 +60,9 @@ export function plainObjectJson(o: ApiObject): Record<string, any> | undefined {
   const cls = Object.getPrototypeOf(o)?.constructor;
   const typed = TYPED_CLASSES.has(cls);
   if (!typed && cls !== ApiObject) return undefined;
+  // An object's own toJson is honoured, unless all it does is put back fields the converters drop, as this walk
+  // never drops them.
+  if (Object.prototype.hasOwnProperty.call(o, 'toJson') && !restoresDroppedFieldsOnly(o)) return undefined;
   if (process.env.CDK8S_DISABLE_SORT || !hasDefaultResolvers(o)) return undefined;
   // Private fields of cdk8s, read defensively: a release that renames them only turns the shortcut off.
   const internals = o as unknown as { props?: Record<string, unknown>; patches?: unknown[] };

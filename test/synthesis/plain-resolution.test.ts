@@ -8,6 +8,7 @@ import { CONVERTED_FIELD_NAMES, plainObjectJson, resolveObject } from '../../lib
 import { blogPlatform } from '../../apps/blog';
 import { ecommercePlatform } from '../../apps/ecommerce';
 import { testPlatform } from '../support/objects';
+import { keepSleepActions, preStopPause } from '../../lib/pod/lifecycle';
 
 function apiObjects(app: App): ApiObject[] {
   return app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
@@ -92,6 +93,22 @@ describe('plain resolution', () => {
     } finally {
       delete process.env.CDK8S_DISABLE_SORT;
     }
+  });
+
+  test('honours an instance\'s own toJson, unless it only puts back the sleep actions the converters drop', () => {
+    const chart = Testing.chart();
+    const template = (lifecycle?: k8s.Lifecycle) => ({
+      selector: { matchLabels: { a: 'b' } },
+      template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i:1', lifecycle }] } },
+    });
+    const own = new k8s.KubeDeployment(chart, 'own', { spec: template() });
+    Object.defineProperty(own, 'toJson', { value: () => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mine' } }) });
+    expect(plainObjectJson(own)).toBeUndefined();
+    expect(resolveObject(own).metadata.name).toBe('mine');
+    const sleeping = keepSleepActions(new k8s.KubeDeployment(chart, 'sleeping', { spec: template(preStopPause(5, '1.34')) }));
+    expect(plainObjectJson(sleeping)).toBeDefined();
+    sameAsOwn(sleeping);
+    expect(resolveObject(sleeping).spec.template.spec.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
   });
 
   test('knows every field name cdk8s-plus-28\'s converters rename', () => {
