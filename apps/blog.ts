@@ -1,16 +1,17 @@
 // The blog platform of seed 001: a React frontend and four services behind an nginx gateway, PostgreSQL and Redis.
 import { App } from 'cdk8s';
 import {
-  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, KubernetesVersion, Platform, PlatformAlerts, PlatformDashboard,
+  ApiGateway, DatabaseCredentials, DatabaseEngine, Environment, GatewayTls, Platform, PlatformAlerts, PlatformDashboard,
   PlatformEdge, PlatformSecret, ResilientMicroservice, SecretSource, StatefulDatabase,
 } from '../lib';
+import type { PlatformProps } from '../lib';
 
 /** HPA targets from the seed: CPU 70 %, memory 80 %; bounds come from the environment (2–10 in production). */
 const AUTOSCALING = { targetCpuUtilization: 70, targetMemoryUtilization: 80 };
 const REGISTRY = 'registry.example.com/blog';
 
 /** Builds the blog platform for one environment and, unless the Platform's default, a Kubernetes minor. */
-export function blogPlatform(app: App, environment: Environment, kubernetesVersion?: KubernetesVersion): Platform {
+export function blogPlatform(app: App, environment: Environment, kubernetesVersion?: PlatformProps['kubernetesVersion']): Platform {
   // The blog owns its edge: a Gateway of Envoy Gateway's class in its namespace, one HTTPS listener per host with
   // a certificate cert-manager issues from the Gateway's annotation (ACME HTTP-01 through the HTTP listener).
   const blog = new Platform(app, `blog-${environment.name}`, {

@@ -1,15 +1,16 @@
 // The e-commerce platform grown from seed 001's user-service: catalog, cart, orders, payments and a storefront.
 import { App, Duration } from 'cdk8s';
 import {
-  ApiGateway, ClusterDns, DatabaseCredentials, DatabaseEngine, Environment, ExternalService, GatewayDataPlane, GatewayTls, KubernetesVersion,
+  ApiGateway, ClusterDns, DatabaseCredentials, DatabaseEngine, Environment, ExternalService, GatewayDataPlane, GatewayTls,
   Platform, PlatformAlerts, PlatformDashboard, PlatformEdge, PlatformSecret, Probe, Release, ResilientMicroservice,
   ScheduledJob, SecretSource, StatefulDatabase,
 } from '../lib';
+import type { PlatformProps } from '../lib';
 
 const REGISTRY = 'registry.example.com/ecommerce';
 
 /** Builds the e-commerce platform for one environment and, unless the Platform's default, a Kubernetes minor. */
-export function ecommercePlatform(app: App, environment: Environment, kubernetesVersion?: KubernetesVersion): Platform {
+export function ecommercePlatform(app: App, environment: Environment, kubernetesVersion?: PlatformProps['kubernetesVersion']): Platform {
   // The shop attaches to the cluster's shared Gateway (Envoy Gateway, namespace `gateway-system`), whose HTTPS
   // listener admits routes of the namespace and names the shop's certificate Secrets: cert-manager issues them
   // from Certificates here by DNS-01, and a ReferenceGrant lets the Gateway read them. Its nodes run NodeLocal

@@ -11,7 +11,6 @@ export { LabelKeys } from './labels';
 export { Platform } from './platform';
 export { PlatformApp } from './platform-app';
 export type { PlatformProps } from './platform';
-export type { KubernetesVersion } from './kubernetes-version';
 export type { QuotaProps } from './capacity';
 export type { ApiServerEndpoints } from './network/api-server';
 export type { MonitoringProps } from './platform-monitoring';

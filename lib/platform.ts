@@ -181,11 +181,7 @@ export class Platform extends Chart {
     const environment = props.environment ?? Environment.PRODUCTION;
     super(scope, id, {
       namespace,
-      labels: {
-        [LabelKeys.PART_OF]: name,
-        [LabelKeys.MANAGED_BY]: MANAGED_BY,
-        [LabelKeys.ENVIRONMENT]: environment.name,
-      },
+      labels: { [LabelKeys.PART_OF]: name, [LabelKeys.MANAGED_BY]: MANAGED_BY, [LabelKeys.ENVIRONMENT]: environment.name },
     });
     Object.defineProperty(this, PLATFORM_SYMBOL, { value: true });
     checkDnsLabel(this, 'namespace', namespace);

@@ -1,7 +1,8 @@
 // A Platform's kubernetesVersion: the Pod Security version, the features its pods use, the API versions it accepts.
 import { ApiObject } from 'cdk8s';
 import { Duration } from 'cdk8s';
-import { KubernetesVersion, Release, ResilientMicroservice, ScheduledJob } from '../lib';
+import { Release, ResilientMicroservice, ScheduledJob } from '../lib';
+import { KubernetesVersion } from '../lib/kubernetes-version';
 import { validateApp } from '../lib/synthesis';
 import { checkPolicies, ServedVersionRules, Validation } from '../lib/validation';
 import { findingsOf } from './support/findings';

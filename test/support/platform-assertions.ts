@@ -1,7 +1,8 @@
 // Cross-checks for the reference platforms' tests: pod templates and selectors, NetworkPolicy allows as
 // (from, to, port) triples, the gateway's nginx routes and Kubernetes quantities, read from synthesized objects.
 import { App, Testing } from 'cdk8s';
-import { Environment, KubernetesVersion, Platform } from '../../lib';
+import { Environment, Platform } from '../../lib';
+import { KubernetesVersion } from '../../lib/kubernetes-version';
 import { blogPlatform } from '../../apps/blog';
 import { ecommercePlatform } from '../../apps/ecommerce';
 import { K8sObject } from './objects';
