@@ -68,7 +68,7 @@ test.each(APPS)('the same bytes with and without the writer thread: %s', (title,
   // given the thread's work is observed
   const finish = jest.spyOn(BackgroundYamlWriter.prototype, 'finish');
   // when the same app is synthesized with the thread and on the calling thread
-  synthesize(build(), { outdir: join(parent, 'thread'), warn: () => undefined });
+  synthesize(build(), { outdir: join(parent, 'thread'), warn: () => undefined, writerThread: true });
   synthesize(build(), { outdir: join(parent, 'caller'), warn: () => undefined, writerThread: false });
   // then the thread wrote the first (unless a patch moved an object, when the calling thread takes over)
   const moved = title.includes('JSON patch');
@@ -77,4 +77,18 @@ test.each(APPS)('the same bytes with and without the writer thread: %s', (title,
   const files = fileTree(join(parent, 'thread'));
   expect(Object.keys(files).length).toBeGreaterThan(0);
   expect(files).toEqual(fileTree(join(parent, 'caller')));
+});
+
+describe('whether the thread is used by default', () => {
+  test.each([
+    ['not for a small app (79 objects: starting it would cost more than it saves)', 1, 0],
+    ['for an app of at least 256 objects (60 services)', 60, 1],
+  ])('%s', (_title, services, threads) => {
+    const start = jest.spyOn(BackgroundYamlWriter, 'start');
+    const app = Testing.app();
+    const platform = new Platform(app, 'shop', { environment: Environment.PRODUCTION });
+    for (let i = 0; i < services; i++) new ResilientMicroservice(platform, `svc-${i}`, { image: `registry.example.com/shop/svc-${i}:1.0.0` });
+    synthesize(app, { outdir: join(parent, 'out'), warn: () => undefined });
+    expect(start).toHaveBeenCalledTimes(threads);
+  });
 });
