@@ -73,3 +73,13 @@ test('ConfigMaps: over 1 MiB of data is an error, over 256 KiB a warning about c
 test('a binaryData value counts decoded', () => {
   expect(configMapBytes({ binaryData: { k: Buffer.alloc(30).toString('base64') } })).toBe(31);
 });
+
+test('an expression is parsed once, however many rules repeat it', () => {
+  const parser = require('@prometheus-io/lezer-promql').parser as { parse: (text: string) => unknown };
+  const parse = jest.spyOn(parser, 'parse');
+  const expr = 'sum(rate(http_requests_total{job="memo-test"}[5m])) > 1';
+  expect(promqlError(expr)).toBeUndefined();
+  expect(promqlError(expr)).toBeUndefined();
+  expect(parse.mock.calls.filter(([text]) => text === expr)).toHaveLength(1);
+  expect(promqlError('sum(rate(x[5m]) >')).toEqual(expect.objectContaining({ near: expect.any(String) }));
+});
