@@ -1,19 +1,19 @@
 // Serializes YAML, and schema-checks the objects, on a second thread while the caller goes on (synthesize resolves
 // the objects and runs the checks across them meanwhile): on a machine with two cores, writing and schema-checking
 // then cost the main thread little more than handing the objects over (as JSON text: a tenth of what dumping them
-// costs). Both dump YAML: when the thread falls WINDOW chunks behind, the caller dumps the newest of them itself
+// costs). Both dump and check: when the thread falls WINDOW chunks behind, the caller takes the newest of them itself
 // rather than wait (it waits only when nothing is left to take, so memory stays bounded whatever the output's size),
 // and once done with its own work it takes the chunks the thread has not reached, from the last back, so that both
-// cores work until the end.
+// cores work until the end. A chunk is taken whole: whoever dumps it also checks it.
 //
 // `synthesize` is synchronous, so the answers are awaited synchronously: the main thread blocks on a shared count of
 // replies (Atomics.wait) and reads each with receiveMessageOnPort; it never needs its event loop.
 import { extname, join } from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import type { SchemaChecks } from '../validation/schema-check';
+import { SchemaChecker, SchemaChecks } from '../validation/schema-check';
 import { claimChunk, claimOf, DUMPED_BY_CALLER, DUMPED_BY_WRITER, newClaims } from './chunk-claims';
 import { yamlDocument } from './yaml11-safe-schema';
-import type { WriterMessage, WriterReply } from './yaml-writer-thread';
+import type { ChunkChecks, WriterMessage, WriterReply } from './yaml-writer-thread';
 
 /** Objects per message: small enough that the thread starts early and holds little, large enough to be cheap. */
 const CHUNK = 256;
@@ -79,11 +79,13 @@ export class BackgroundYamlWriter {
    * thread has finished with.
    */
   private readonly signal = new Int32Array(new SharedArrayBuffer(12));
-  /** Which thread dumps each chunk sent (chunk-claims.ts). */
+  /** Which thread dumps and checks each chunk sent (chunk-claims.ts). */
   private readonly claims = newClaims();
   private readonly pending = new Map<string, Chunk>();
   /** Every chunk sent, in order, for the main thread to take those the thread has not reached. */
   private readonly sentChunks: SentChunk[] = [];
+  /** The schema check of each chunk taken here. */
+  private readonly checkedHere: ChunkChecks[] = [];
   /** Files that have been sent a chunk with at least one object. */
   private readonly begunFiles = new Set<string>();
   private replies = 0;
@@ -128,7 +130,7 @@ export class BackgroundYamlWriter {
     // While the thread is WINDOW chunks behind, dump the newest of them here; wait only when the thread has taken all
     // the others, unless it posted a reply nobody asked for (it could not start).
     while (this.sentChunks.length - Atomics.load(this.signal, 2) >= WINDOW && Atomics.load(this.signal, 0) === this.replies) {
-      if (!this.dumpNewest(WINDOW)) Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
+      if (!this.takeNewest(WINDOW)) Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
     }
     const startsFile = !this.begunFiles.has(path);
     if (chunk.objects.length > 0) this.begunFiles.add(path);
@@ -137,28 +139,35 @@ export class BackgroundYamlWriter {
   }
 
   /**
-   * The schema check of every object appended so far (what validation's own would find), done on the thread. Until
-   * the thread has it, the caller dumps the YAML of the chunks the thread has not reached, one at a time from the
-   * last back, until the thread's and the caller's meet, and sends the text for the thread to write in its place.
-   * Undefined when the thread could not check, and the caller checks everything itself.
+   * The schema check of every object appended so far (what validation's own would find, in the same order). Until
+   * the thread has it, the caller takes the chunks the thread has not reached, one at a time from the last back,
+   * until the thread's and the caller's meet: each is checked here, and its YAML dumped here and sent to the thread,
+   * which writes it in its place. Undefined when the thread could not check its part, and the caller checks
+   * everything itself.
    */
   public schemaChecks(): SchemaChecks | undefined {
     if (this.unavailable || this.finished) return undefined;
     for (const path of this.pending.keys()) this.send(path);
-    while (this.dumpNewest(this.sentChunks.length)) { /* until the threads meet */ }
-    return this.request({ type: 'checks' }).checks;
+    while (this.takeNewest(this.sentChunks.length)) { /* until the threads meet */ }
+    const onThread = this.request({ type: 'checks' }).checks;
+    if (!onThread) return undefined;
+    const byChunk = [...onThread, ...this.checkedHere].sort((x, y) => x.chunk - y.chunk);
+    return { findings: byChunk.flatMap((c) => c.findings), unchecked: byChunk.flatMap((c) => c.unchecked) };
   }
 
   /**
-   * Claims and dumps here the newest chunk neither thread has taken, among the last `depth` sent, and sends its text
-   * to the thread; false when the thread has reached the newest not taken here.
+   * Claims the newest chunk neither thread has taken, among the last `depth` sent: checks it here, dumps its YAML
+   * and sends the text to the thread. False when the thread has reached the newest not taken here.
    */
-  private dumpNewest(depth: number): boolean {
+  private takeNewest(depth: number): boolean {
     for (let i = this.sentChunks.length - 1; i >= Math.max(0, this.sentChunks.length - depth); i--) {
       const owner = claimOf(this.claims, i);
       if (owner === DUMPED_BY_CALLER) continue;
       if (owner === DUMPED_BY_WRITER || !claimChunk(this.claims, i, DUMPED_BY_CALLER)) return false;
       const chunk = this.sentChunks[i];
+      const schema = new SchemaChecker();
+      schema.checkObjects(chunk.objects, chunk.constructPaths);
+      this.checkedHere.push({ chunk: i, findings: schema.findings, unchecked: schema.unchecked });
       let text = '';
       chunk.objects.forEach((object, j) => { text += yamlDocument(object, chunk.startsFile && j === 0); });
       this.post({ type: 'text', chunk: i, text });

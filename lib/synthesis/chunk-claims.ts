@@ -1,6 +1,6 @@
-// Which thread dumps the YAML of which chunk of objects: the writer thread goes through the chunks from the first,
-// the main thread, once its own work is done, from the last; each chunk is claimed with one atomic compare-and-swap,
-// so exactly one of them dumps it.
+// Which thread dumps the YAML of which chunk of objects, and schema-checks it: the writer thread goes through the
+// chunks from the first, the main thread, when the writer lags and once its own work is done, from the last; each
+// chunk is claimed with one atomic compare-and-swap, so exactly one of them takes it.
 
 /** Chunks with a claim slot; later ones (an output of over two million objects) are always the writer thread's. */
 export const CLAIMABLE_CHUNKS = 8192;

@@ -1,12 +1,11 @@
 // The worker side of BackgroundYamlWriter (background-yaml-writer.ts): receives objects in chunks, appends them to
 // their files as YAML documents and schema-checks them (the one part of validation that needs nothing but the object
-// itself). A chunk's YAML is dumped here only if the main thread has not claimed it first (`claims`): when this
+// itself). A chunk is dumped and checked here only if the main thread has not claimed it first (`claims`): when this
 // thread falls behind, and once the main thread is done with its own work, that thread takes the newest chunks,
-// dumps their YAML and sends the text, so neither thread waits long on the other; each file gets its documents in
-// order all the same, a chunk whose text is still to come holding back the ones after it. Every chunk is
-// schema-checked here: the main thread never loads the schemas. It answers two requests, each once, through the port
-// and a count of replies in the shared signal the main thread waits on: `checks` (the schema check of every chunk)
-// and `finish` (files written and closed). Each chunk received is counted (signal[2]: the main thread's flow
+// checks them, dumps their YAML and sends the text, so neither thread waits long on the other; each file gets its
+// documents in order all the same, a chunk whose text is still to come holding back the ones after it. It answers
+// two requests, each once, through the port and a count of replies in the shared signal the main thread waits on:
+// `checks` (the schema check of each chunk it took) and `finish` (files written and closed). Each chunk received is counted (signal[2]: the main thread's flow
 // control); chunks still queued when the main thread abandons the files (signal[1]) are skipped. Runs only inside
 // that worker.
 import { closeSync, openSync } from 'fs';
@@ -40,8 +39,13 @@ export interface WriterReply {
   readonly failure?: string;
   /** The thread could not load this module at all: the main thread writes the files itself. */
   readonly unavailable?: boolean;
-  /** The schema check of the chunks this thread checked, in the order received; absent when checking failed. */
-  readonly checks?: SchemaChecks;
+  /** The schema check of each chunk this thread took, by its number; absent when checking failed. */
+  readonly checks?: readonly ChunkChecks[];
+}
+
+/** The schema check of one chunk, by its number in the order chunks were sent. */
+export interface ChunkChecks extends SchemaChecks {
+  readonly chunk: number;
 }
 
 /** A file being written: its chunks' texts in order, those still to come from the main thread undefined. */
@@ -55,7 +59,7 @@ const { port, signal, claims } = workerData as { port: MessagePort; signal: Int3
 const files = new Map<string, OpenFile>();
 /** The file of each chunk whose text the main thread sends. */
 const awaited = new Map<number, OpenFile>();
-const schema = new SchemaChecker();
+const checked: ChunkChecks[] = [];
 let failure: string | undefined;
 let checkFailure: string | undefined;
 let chunks = 0;
@@ -75,7 +79,7 @@ port.on('message', (message: WriterMessage) => {
     }
   } else if (message.type === 'checks') {
     // Plain data: the findings and the list cross to the main thread as they are.
-    reply(checkFailure === undefined ? { checks: { findings: schema.findings, unchecked: schema.unchecked } } : {});
+    reply(checkFailure === undefined ? { checks: checked } : {});
   } else {
     if (awaited.size > 0) failure ??= `the text of ${awaited.size} chunk(s) never arrived`;
     for (const { fd } of files.values()) {
@@ -93,19 +97,25 @@ port.on('message', (message: WriterMessage) => {
 function receive(message: Extract<WriterMessage, { type: 'chunk' }>): void {
   const chunk = chunks++;
   const file = fileOf(message.path);
+  if (!claimChunk(claims, chunk, DUMPED_BY_WRITER)) {
+    if (file) {
+      file.queue.push({ chunk });
+      awaited.set(chunk, file);
+    }
+    return;
+  }
   const objects = message.objects ?? JSON.parse(message.json!) as Record<string, any>[];
-  if (file && claimChunk(claims, chunk, DUMPED_BY_WRITER)) {
+  if (file) {
     let text = '';
     objects.forEach((object, i) => { text += yamlDocument(object, message.startsFile && i === 0); });
     file.queue.push({ chunk, text });
     flush(file);
-  } else if (file) {
-    file.queue.push({ chunk });
-    awaited.set(chunk, file);
   }
   if (checkFailure !== undefined) return;
   try {
+    const schema = new SchemaChecker();
     schema.checkObjects(objects, message.constructPaths);
+    checked.push({ chunk, findings: schema.findings, unchecked: schema.unchecked });
   } catch (error) {
     // The main thread checks the objects itself.
     checkFailure = (error as Error).message;
