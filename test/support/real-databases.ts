@@ -2,9 +2,9 @@
 // generates, in a temporary directory, as an unprivileged user when we are root.
 import { ChildProcess, spawn, spawnSync, SpawnSyncReturns } from 'child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import * as net from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { freePort } from './free-port';
 import { findObject, K8sObject, podSpecOf } from './objects';
 
 /** Programs a real-engine suite needs, and which of them are missing. */
@@ -60,14 +60,7 @@ export function checkPrograms(...programs: string[]): ProgramCheck {
   return { missing: programs.filter((p) => spawnSync('sh', ['-c', `command -v ${p}`]).status !== 0) };
 }
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 /** The uid/gid the servers run as: `postgres` when we are root (PostgreSQL refuses root), else ourselves. */
 function unprivilegedIdentity(): { uid: number; gid: number } | undefined {

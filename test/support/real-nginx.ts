@@ -79,14 +79,7 @@ export function toLoopback(config: string, mapping: LoopbackMapping): string {
   return out.join('\n').replace(/ \/tmp\//g, ` ${mapping.runtimeDir}/`);
 }
 
-/** A free TCP port on 127.0.0.1 (free when asked; the window for a race is tiny on a test machine). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from './free-port';
 
 /** A private directory nginx may write to; owned by `nobody` when we are root. */
 export class NginxSandbox {
