@@ -130,7 +130,7 @@ export class BackgroundYamlWriter {
     // While the thread is WINDOW chunks behind, dump the newest of them here; wait only when the thread has taken all
     // the others, unless it posted a reply nobody asked for (it could not start).
     while (this.sentChunks.length - Atomics.load(this.signal, 2) >= WINDOW && Atomics.load(this.signal, 0) === this.replies) {
-      if (!this.takeNewest(WINDOW)) Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
+      if (this.takeFromEnd(WINDOW, 1) === 0) Atomics.wait(this.signal, 2, Atomics.load(this.signal, 2), 1000);
     }
     const startsFile = !this.begunFiles.has(path);
     if (chunk.objects.length > 0) this.begunFiles.add(path);
@@ -148,7 +148,7 @@ export class BackgroundYamlWriter {
   public schemaChecks(): SchemaChecks | undefined {
     if (this.unavailable || this.finished) return undefined;
     for (const path of this.pending.keys()) this.send(path);
-    while (this.takeNewest(this.sentChunks.length)) { /* until the threads meet */ }
+    this.takeFromEnd(this.sentChunks.length, Infinity);
     const onThread = this.request({ type: 'checks' }).checks;
     if (!onThread) return undefined;
     const byChunk = [...onThread, ...this.checkedHere].sort((x, y) => x.chunk - y.chunk);
@@ -156,14 +156,16 @@ export class BackgroundYamlWriter {
   }
 
   /**
-   * Claims the newest chunk neither thread has taken, among the last `depth` sent: checks it here, dumps its YAML
-   * and sends the text to the thread. False when the thread has reached the newest not taken here.
+   * Takes chunks here, from the newest of the last `depth` sent back, passing over those taken here already, until
+   * `count` are taken or the next is the thread's: each is checked here, and its YAML dumped here and sent to the
+   * thread. Returns how many it took.
    */
-  private takeNewest(depth: number): boolean {
-    for (let i = this.sentChunks.length - 1; i >= Math.max(0, this.sentChunks.length - depth); i--) {
+  private takeFromEnd(depth: number, count: number): number {
+    let taken = 0;
+    for (let i = this.sentChunks.length - 1; i >= Math.max(0, this.sentChunks.length - depth) && taken < count; i--) {
       const owner = claimOf(this.claims, i);
       if (owner === DUMPED_BY_CALLER) continue;
-      if (owner === DUMPED_BY_WRITER || !claimChunk(this.claims, i, DUMPED_BY_CALLER)) return false;
+      if (owner === DUMPED_BY_WRITER || !claimChunk(this.claims, i, DUMPED_BY_CALLER)) break;
       const chunk = this.sentChunks[i];
       const schema = new SchemaChecker();
       schema.checkObjects(chunk.objects, chunk.constructPaths);
@@ -171,9 +173,9 @@ export class BackgroundYamlWriter {
       let text = '';
       chunk.objects.forEach((object, j) => { text += yamlDocument(object, chunk.startsFile && j === 0); });
       this.post({ type: 'text', chunk: i, text });
-      return true;
+      taken++;
     }
-    return false;
+    return taken;
   }
 
   /**

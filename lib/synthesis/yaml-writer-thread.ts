@@ -48,17 +48,23 @@ export interface ChunkChecks extends SchemaChecks {
   readonly chunk: number;
 }
 
+/** A chunk's place in its file: its text, once dumped here or sent by the main thread. */
+interface QueuedText {
+  readonly chunk: number;
+  text?: string;
+}
+
 /** A file being written: its chunks' texts in order, those still to come from the main thread undefined. */
 interface OpenFile {
   readonly path: string;
   readonly fd: number;
-  readonly queue: { readonly chunk: number; text?: string }[];
+  readonly queue: QueuedText[];
 }
 
 const { port, signal, claims } = workerData as { port: MessagePort; signal: Int32Array; claims: Int32Array };
 const files = new Map<string, OpenFile>();
-/** The file of each chunk whose text the main thread sends. */
-const awaited = new Map<number, OpenFile>();
+/** Each chunk whose text the main thread sends: its file and its place in the file's queue. */
+const awaited = new Map<number, { readonly file: OpenFile; readonly entry: QueuedText }>();
 const checked: ChunkChecks[] = [];
 let failure: string | undefined;
 let checkFailure: string | undefined;
@@ -70,12 +76,11 @@ port.on('message', (message: WriterMessage) => {
     Atomics.add(signal, 2, 1);
     Atomics.notify(signal, 2);
   } else if (message.type === 'text') {
-    const file = awaited.get(message.chunk);
+    const wait = awaited.get(message.chunk);
     awaited.delete(message.chunk);
-    const entry = file?.queue.find((e) => e.chunk === message.chunk);
-    if (file && entry) {
-      entry.text = message.text;
-      flush(file);
+    if (wait) {
+      wait.entry.text = message.text;
+      flush(wait.file);
     }
   } else if (message.type === 'checks') {
     // Plain data: the findings and the list cross to the main thread as they are.
@@ -99,8 +104,9 @@ function receive(message: Extract<WriterMessage, { type: 'chunk' }>): void {
   const file = fileOf(message.path);
   if (!claimChunk(claims, chunk, DUMPED_BY_WRITER)) {
     if (file) {
-      file.queue.push({ chunk });
-      awaited.set(chunk, file);
+      const entry: QueuedText = { chunk };
+      file.queue.push(entry);
+      awaited.set(chunk, { file, entry });
     }
     return;
   }
