@@ -18,6 +18,8 @@ const YAML11_LOOKALIKE = new RegExp('^(?:'
   + '|[-+]?[0-9_]*\\.?[0-9_]*(?:[eE][-+]?[0-9]+)?'
   + '|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN)'
   + '|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]*)?(?:[ \\t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?'
+  // js-yaml's own "compat mode" base 60 (looser than YAML 1.1's), so that mode can be off with the same output.
+  + '|[-+]?[0-9_]+(?::[0-9_]+)+(?:\\.[0-9_]*)?'
   + ')$');
 
 const YAML11_TYPE = new jsYaml.Type('tag:cdk8s-patterns,2024:yaml11-lookalike', {
@@ -26,11 +28,32 @@ const YAML11_TYPE = new jsYaml.Type('tag:cdk8s-patterns,2024:yaml11-lookalike', 
   construct: (data: string) => data,
 });
 
-/** js-yaml's default schema, plus quoting of YAML 1.1 look-alikes. */
-export const YAML11_SAFE_SCHEMA = jsYaml.DEFAULT_SCHEMA.extend({ implicit: [YAML11_TYPE] });
+/**
+ * js-yaml's default schema for writing: its own types still represent numbers, booleans and null, but whether a
+ * string needs quotes is asked of the look-alike pattern alone. It matches every string any default resolver
+ * (null, bool, int, float, timestamp, merge) or js-yaml's compat mode would read as something else, so the text is
+ * the same as with the default schema, while js-yaml tests one pattern per string instead of seven resolvers
+ * (~20 % of the dump at N=1000). test/synthesis/yaml-documents.test.ts holds the two to the same text.
+ */
+const DEFAULTS = jsYaml.DEFAULT_SCHEMA as unknown as CompiledSchema;
+const DUMP_SCHEMA = new jsYaml.Schema({
+  implicit: [YAML11_TYPE, ...DEFAULTS.compiledImplicit.map(neverResolving)],
+  explicit: DEFAULTS.compiledExplicit,
+});
+
+/** The type lists a js-yaml schema compiles (what its dumper reads; not in @types/js-yaml). */
+interface CompiledSchema {
+  readonly compiledImplicit: jsYaml.Type[];
+  readonly compiledExplicit: jsYaml.Type[];
+}
+
+/** A type as it is, representing its values, except that it never claims a string. */
+function neverResolving(type: jsYaml.Type): jsYaml.Type {
+  return Object.assign(Object.create(type) as jsYaml.Type, { resolve: () => false });
+}
 
 /** How every document is written: block style, no anchors, no line folding. */
-export const DUMP_OPTIONS: jsYaml.DumpOptions = { noRefs: true, lineWidth: -1, schema: YAML11_SAFE_SCHEMA };
+export const DUMP_OPTIONS: jsYaml.DumpOptions = { noRefs: true, lineWidth: -1, noCompatMode: true, schema: DUMP_SCHEMA };
 
 /**
  * One document of a multi-document YAML stream: every document after the first starts with its `---` line. The

@@ -1,5 +1,6 @@
 // toYaml: what YAML 1.1 readers (kubectl) and js-yaml read back, for tricky strings and any JSON-like documents.
 import * as fc from 'fast-check';
+import * as jsYaml from 'js-yaml';
 import { load, loadAll } from 'js-yaml';
 import { parse, parseAllDocuments } from 'yaml';
 import { toYaml, yamlDocuments } from '../../lib/synthesis';
@@ -51,6 +52,42 @@ describe('toYaml quoting for YAML 1.1 readers', () => {
     const read = parse(toYaml([object]), { version: '1.1' });
     // then
     expect(read).toEqual({ replicas: 3, ratio: 0.5, big: 1e21, negativeZero: -0, enabled: false, none: null, empty: {}, list: [] });
+  });
+});
+
+describe('toYaml quoting against js-yaml\'s own', () => {
+  /** js-yaml's default resolvers, which its default schema asks whether a plain string would read as another type. */
+  const RESOLVERS = ['null', 'bool', 'int', 'float', 'timestamp', 'merge']
+    .map((name) => (jsYaml as unknown as { types: Record<string, jsYaml.Type> }).types[name]);
+  /** js-yaml's compat mode (on by default) also quotes these YAML 1.1 booleans and base-60 numbers. */
+  const COMPAT = /^(?:y|Y|yes|Yes|YES|on|On|ON|n|N|no|No|NO|off|Off|OFF|[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?)$/;
+  const numberish = fc.string({
+    unit: fc.constantFrom('0', '1', '7', '9', '_', '.', ':', '-', '+', 'e', 'E', 'x', 'o', 'b', 'T', 't', 'Z', ' ', '~',
+      '<', 'n', 'N', 'a', 'l', 'u', 'f', 'y', 'O', 'i'),
+    maxLength: 12,
+  });
+
+  test('every string js-yaml\'s default schema would quote is quoted the same way', () => {
+    const digitsAndColons = fc.string({ unit: fc.constantFrom('0', '5', '9', '_', ':', '.', '-', '+'), maxLength: 8 });
+    fc.assert(fc.property(fc.oneof(numberish, digitsAndColons, fc.constantFrom(...LOOKALIKES)), (value) => {
+      // given a single-line string with no quote in it, which js-yaml's default schema would quote
+      fc.pre(!/[\n']/.test(value) && (RESOLVERS.some((type) => type.resolve(value)) || COMPAT.test(value)));
+      // when / then: the kit's text is js-yaml's default text
+      expect(toYaml([{ [value]: [value] }])).toBe(jsYaml.dump({ [value]: [value] }, { noRefs: true, lineWidth: -1 }));
+    }), { seed: 20261203, numRuns: 2000 });
+  });
+
+  test('a string js-yaml would write plain stays plain unless a YAML 1.1 reader misreads it', () => {
+    fc.assert(fc.property(numberish, (value) => {
+      // given
+      const text = toYaml([{ k: value }]);
+      // when js-yaml writes it plain but the kit quotes it
+      fc.pre(!value.includes('\n') && text !== jsYaml.dump({ k: value }, { noRefs: true, lineWidth: -1 }));
+      // then a YAML 1.1 reader of the plain form would not get the string back, or it is one the kit quotes on
+      // purpose (a loose float look-alike such as "_", "." or "e1")
+      const plain = parse(`k: ${value}\n`, { version: '1.1' }) as { k: unknown } | null;
+      expect(plain?.k !== value || /^[-+]?[0-9_]*\.?[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9_]+(?::[0-9_]+)+/.test(value)).toBe(true);
+    }), { seed: 20261203, numRuns: 300 });
   });
 });
 
