@@ -3,7 +3,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PatternError } from './errors';
-import { LabelKeys } from './labels';
+import { LabelKeys, mergeLabels } from './labels';
 import { checkExposeOptions, exposeService, releaseRoute } from './edge/service-exposure';
 import { ServiceIngress } from './network/service-ingress';
 import { IConnectable } from './network/wiring-graph';
@@ -24,8 +24,19 @@ import { ResilientMicroserviceProps } from './resilient-microservice-props';
 import { addSecretEnv, mountSecretFiles } from './pod/secret-refs';
 import { markInsecureOptIn } from './insecure-opt-in';
 import { Workload } from './workload';
+import { sharedPart } from './pod/shared-parts';
 
 const MAIN_CONTAINER = 'app';
+
+/** The startup probe's timings, on the liveness check: every 5 s, for up to 150 s. */
+const STARTUP_TIMINGS = { initialDelay: Duration.seconds(0), period: Duration.seconds(5), failureThreshold: 30 };
+const DEFAULT_LIVENESS = Probe.http('/health');
+/** The probes of a service whose props give none. */
+const DEFAULT_PROBES = {
+  liveness: DEFAULT_LIVENESS,
+  readiness: Probe.http('/ready', { period: Duration.seconds(5) }),
+  startup: DEFAULT_LIVENESS.withTimings(STARTUP_TIMINGS),
+};
 
 /** The main container and what the pod needs around it, before any object is built. */
 interface PodParts {
@@ -222,11 +233,11 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     };
     const version = imageVersion(variant.image);
     return workloadPodTemplate({
-      labels: { ...this.platform.labels, ...this.labels, ...variant.selector, ...(version ? { [LabelKeys.VERSION]: version } : {}) },
-      annotations: {
-        ...parts.annotations,
-        [CONFIG_HASH_ANNOTATION]: configHash(variant.config ?? parts.config, props.configFiles, props.insecurePlaintextSecrets),
-      },
+      labels: mergeLabels(this.platform.labels, this.labels, variant.selector, version ? { [LabelKeys.VERSION]: version } : undefined),
+      // A variant of the service's config gets its own hash; the others have the parts' hash already.
+      annotations: variant.config === undefined ? parts.annotations : mergeLabels(parts.annotations, {
+        [CONFIG_HASH_ANNOTATION]: configHash(variant.config, props.configFiles, props.insecurePlaintextSecrets),
+      }),
       serviceAccountName: this.serviceAccount.name,
       containers: [main, ...parts.sidecars],
       initContainers: parts.initContainers,
@@ -234,27 +245,36 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       identity: this.hardening.identity,
       terminationGracePeriodSeconds: parts.terminationGracePeriodSeconds,
       // Spread all the service's pods together, whatever their track or colour.
-      spreadSelector: { ...this.podSelector },
+      spreadSelector: this.podSelector,
       options: this.podOptions,
     });
   }
 
-  private servicePorts(): k8s.ServicePort[] {
+  /** The ports of every Service of the release; services on the same ports share them (see sharedPart). */
+  private servicePorts(): readonly k8s.ServicePort[] {
     const ports = [{ name: 'http', port: this.port }, ...(this.metricsPort ? [{ name: 'metrics', port: this.metricsPort }] : [])];
-    return ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' }));
+    return sharedPart(`service-ports:${this.port}/${this.metricsPort}`,
+      () => ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })));
   }
 
   private probesAndShutdown(props: ResilientMicroserviceProps): ContainerExtras {
-    const liveness = props.probes?.liveness ?? Probe.http('/health');
-    const readiness = props.probes?.readiness ?? Probe.http('/ready', { period: Duration.seconds(5) });
-    const startup = props.probes?.startup ?? liveness.withTimings({ initialDelay: Duration.seconds(0), period: Duration.seconds(5), failureThreshold: 30 });
+    const liveness = props.probes?.liveness ?? DEFAULT_PROBES.liveness;
+    const readiness = props.probes?.readiness ?? DEFAULT_PROBES.readiness;
+    const startup = props.probes?.startup
+      ?? (liveness === DEFAULT_PROBES.liveness ? DEFAULT_PROBES.startup : liveness.withTimings(STARTUP_TIMINGS));
     const delay = checkWholeSeconds(this, 'preStopDelay', props.preStopDelay ?? Duration.seconds(5));
     return {
-      livenessProbe: liveness.render(this, 'probes.liveness', 'http'),
-      readinessProbe: readiness.render(this, 'probes.readiness', 'http'),
-      startupProbe: startup === false ? undefined : startup.render(this, 'probes.startup', 'http'),
+      livenessProbe: this.renderProbe(liveness, 'probes.liveness'),
+      readinessProbe: this.renderProbe(readiness, 'probes.readiness'),
+      startupProbe: startup === false ? undefined : this.renderProbe(startup, 'probes.startup'),
       lifecycle: this.preStopPause(delay),
     };
+  }
+
+  /** A probe against the `http` port; the default ones are rendered once and shared (see sharedPart). */
+  private renderProbe(probe: Probe, prop: string): k8s.Probe {
+    const isDefault = probe === DEFAULT_PROBES.liveness || probe === DEFAULT_PROBES.readiness || probe === DEFAULT_PROBES.startup;
+    return isDefault ? sharedPart(`default-probe:${prop}`, () => probe.render(this, prop, 'http')) : probe.render(this, prop, 'http');
   }
 
   private addPlaintextSecrets(plaintext: Readonly<Record<string, string>>): k8s.KubeSecret | undefined {

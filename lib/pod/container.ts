@@ -8,6 +8,7 @@ import { checkDnsLabel, checkEnvName, checkPinnedImage, checkPort, checkPortName
 import { Probe } from './probes';
 import { ContainerResources, renderResources, ResolvedResources, resolveResources } from './resources';
 import { PodIdentity, restrictedContainerSecurityContext } from './security';
+import { sharedPart } from './shared-parts';
 
 /** A container port. */
 export interface ContainerPort {
@@ -148,7 +149,7 @@ function writableVolumes(scope: IConstruct, prop: string, containerName: string,
       throw PatternError.invalidProp(scope, prop, path, 'must hold absolute paths below "/" such as "/tmp"');
     }
     const name = `${containerName}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
-    volumes.push({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(WRITABLE_PATH_SIZE) } });
+    volumes.push({ name, emptyDir: sharedPart('writable-path', () => ({ sizeLimit: k8s.Quantity.fromString(WRITABLE_PATH_SIZE) })) });
     mounts.push({ name, mountPath: path });
   }
   return { volumes, mounts };

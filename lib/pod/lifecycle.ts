@@ -3,6 +3,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { kubernetesFeatures, KubernetesVersion } from '../kubernetes-version';
+import { sharedPart } from './shared-parts';
 
 /** A lifecycle handler as Kubernetes 1.34 defines it: cdk8s-plus-28's, plus the `sleep` action. */
 interface SleepingHandler extends k8s.LifecycleHandler {
@@ -15,10 +16,12 @@ interface SleepingHandler extends k8s.LifecycleHandler {
  */
 export function preStopPause(seconds: number, version: KubernetesVersion): k8s.Lifecycle | undefined {
   if (seconds <= 0) return undefined;
-  const handler: SleepingHandler = kubernetesFeatures(version).sleepAction
-    ? { sleep: { seconds } }
-    : { exec: { command: ['sleep', String(seconds)] } };
-  return { preStop: handler };
+  const sleepAction = kubernetesFeatures(version).sleepAction;
+  // One per pause, shared by every container that has it (see sharedPart).
+  return sharedPart(`pre-stop:${seconds}/${sleepAction}`, () => {
+    const handler: SleepingHandler = sleepAction ? { sleep: { seconds } } : { exec: { command: ['sleep', String(seconds)] } };
+    return { preStop: handler };
+  });
 }
 
 /** Whether a lifecycle holds a `sleep` action. */
