@@ -142,7 +142,8 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     this.workloads = released.workloads;
     this.adoptPodControllers(this.workloads.map((w) => w.apiObject));
     this.routes = expose ? exposeService(this, expose, this.releasePlan.routes, { edge: this.platform.edge, port: this.port }) : [];
-    [this.service, ...this.releaseServices] = released.services;
+    this.service = released.services[0];
+    this.releaseServices = released.services.slice(1);
     this.hpas = released.hpas;
     this.hpa = released.hpas.find((hpa) => hpa.name === this.workloads[0].name);
     this.pdbs = released.pdbs;
@@ -191,26 +192,23 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   private podParts(props: ResilientMicroserviceProps): PodParts {
     const config = stringifyConfig(this, props.config);
     const hasFiles = Object.keys(props.configFiles ?? {}).length > 0;
-    const volumes: k8s.Volume[] = hasFiles ? [{ name: 'config-files', configMap: { name: `${this.workloadName}-files` } }] : [];
+    const fileVolumes: k8s.Volume[] = hasFiles ? [{ name: 'config-files', configMap: { name: `${this.workloadName}-files` } }] : [];
     const ports = [{ name: 'http', port: this.port }, ...(this.metricsPort ? [{ name: 'metrics', port: this.metricsPort }] : [])];
     const main = renderContainer(this, 'props', {
       name: MAIN_CONTAINER, image: props.image, command: props.command, args: props.args, env: props.env,
       ports, resources: props.resources, writablePaths: props.writablePaths,
-    }, { ...this.hardening, readOnlyRootFilesystem: !props.allowWritableRootFilesystem }, undefined, {
-      ...this.probesAndShutdown(props),
-      envFrom: config ? [{ configMapRef: { name: `${this.workloadName}-config` } }] : undefined,
-      volumeMounts: hasFiles ? [{ name: 'config-files', mountPath: props.configMountPath ?? '/etc/config', readOnly: true }] : [],
-    });
+    }, props.allowWritableRootFilesystem ? { ...this.hardening, readOnlyRootFilesystem: false } : this.hardening, undefined,
+    this.mainExtras(props, config !== undefined, hasFiles));
     const side = renderSidecars(this, props.sidecars ?? [], props.sharedVolumes ?? [], this.hardening);
     const sidecars = side.plain;
     const nativeSidecars = side.native;
-    const initContainers = [...nativeSidecars,
-      ...(props.initContainers ?? []).map((s, i) => renderContainer(this, `initContainers[${i}]`, s, this.hardening, SMALL_CONTAINER))];
+    // Lists the pod keeps by concat, which allocates what they hold (push and spreads keep room for 17).
+    const initContainers = nativeSidecars.concat(
+      (props.initContainers ?? []).map((s, i) => renderContainer(this, `initContainers[${i}]`, s, this.hardening, SMALL_CONTAINER)));
     checkUnique(this, 'containers', [main, ...sidecars, ...initContainers].map((c) => c.container.name));
     main.container.volumeMounts!.push(...side.mounts);
-    volumes.push(...side.volumes);
     addSecretEnv(this, main, props.secretEnv);
-    volumes.push(...mountSecretFiles(this, 'secretFiles', main, props.secretFiles, 'secret-'));
+    const volumes = fileVolumes.concat(side.volumes, mountSecretFiles(this, 'secretFiles', main, props.secretFiles, 'secret-'));
     const annotations: Record<string, string> = {
       [CONFIG_HASH_ANNOTATION]: configHash(config, props.configFiles, props.insecurePlaintextSecrets),
       ...(this.metricsPort ? this.exposeMetrics(this.metricsPort, this.metricsPath!) : {}),
@@ -257,7 +255,8 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       () => ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })));
   }
 
-  private probesAndShutdown(props: ResilientMicroserviceProps): ContainerExtras {
+  /** What only the main container has: probes, the preStop pause, the config as env and the config files. */
+  private mainExtras(props: ResilientMicroserviceProps, hasConfig: boolean, hasFiles: boolean): ContainerExtras {
     const liveness = props.probes?.liveness ?? DEFAULT_PROBES.liveness;
     const readiness = props.probes?.readiness ?? DEFAULT_PROBES.readiness;
     const startup = props.probes?.startup
@@ -268,6 +267,8 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       readinessProbe: this.renderProbe(readiness, 'probes.readiness'),
       startupProbe: startup === false ? undefined : this.renderProbe(startup, 'probes.startup'),
       lifecycle: this.preStopPause(delay),
+      envFrom: hasConfig ? [{ configMapRef: { name: `${this.workloadName}-config` } }] : undefined,
+      volumeMounts: hasFiles ? [{ name: 'config-files', mountPath: props.configMountPath ?? '/etc/config', readOnly: true }] : [],
     };
   }
 
@@ -318,7 +319,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       minReplicas: sum(this.workloads.map((w) => w.minReplicas)),
       maxReplicas: sum(this.workloads.map((w) => w.maxReplicas)),
       surge: sum(this.workloads.map((w) => w.surge)),
-      containers: [this.mainContainer.resources, ...parts.sidecars.map((s) => s.resources), ...natives],
+      containers: [this.mainContainer.resources].concat(parts.sidecars.map((s) => s.resources), natives),
       initContainers,
       storageBytesPerReplica: 0,
       claimsPerReplica: 0,

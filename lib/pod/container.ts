@@ -116,7 +116,7 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     imagePullPolicy: context.imagePullPolicy,
     command: extras.command ?? (spec.command ? [...spec.command] : undefined),
     args: spec.args ? [...spec.args] : undefined,
-    ports: ports.length ? ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })) : undefined,
+    ports: ports.length ? containerPorts(ports) : undefined,
     env: Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[],
     resources: renderResources(resources),
     securityContext: restrictedContainerSecurityContext(context.identity, context.readOnlyRootFilesystem),
@@ -125,7 +125,7 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     startupProbe: extras.startupProbe,
     lifecycle: extras.lifecycle,
     envFrom: extras.envFrom,
-    volumeMounts: [...writable.mounts, ...(extras.volumeMounts ?? [])],
+    volumeMounts: writable.mounts.concat(extras.volumeMounts ?? []),
   };
   return { container, env, volumes: writable.volumes, resources };
 }
@@ -142,15 +142,22 @@ export function addEnv(scope: IConstruct, rendered: RenderedContainer, variable:
 
 function writableVolumes(scope: IConstruct, prop: string, containerName: string, paths: readonly string[]) {
   checkUnique(scope, prop, paths);
-  const volumes: k8s.Volume[] = [];
-  const mounts: k8s.VolumeMount[] = [];
-  for (const path of paths) {
+  // The volume and its mount are the same for every container of that name and path (see sharedPart).
+  const parts = paths.map((path) => {
     if (!/^\/[A-Za-z0-9._\-/]*$/.test(path) || path === '/') {
       throw PatternError.invalidProp(scope, prop, path, 'must hold absolute paths below "/" such as "/tmp"');
     }
-    const name = `${containerName}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
-    volumes.push({ name, emptyDir: sharedPart('writable-path', () => ({ sizeLimit: k8s.Quantity.fromString(WRITABLE_PATH_SIZE) })) });
-    mounts.push({ name, mountPath: path });
-  }
-  return { volumes, mounts };
+    return sharedPart(`writable-path:${containerName}:${path}`, () => {
+      const name = `${containerName}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
+      return { volume: { name, emptyDir: { sizeLimit: k8s.Quantity.fromString(WRITABLE_PATH_SIZE) } }, mount: { name, mountPath: path } };
+    });
+  });
+  // Lists by map and concat, which allocate what they hold: a list built by push or a spread keeps room for 17.
+  return { volumes: parts.map((p) => p.volume), mounts: parts.map((p) => p.mount) };
+}
+
+/** The ports of a container; containers with the same ports share the list (see sharedPart). */
+function containerPorts(ports: readonly ContainerPort[]): k8s.ContainerPort[] {
+  const key = ports.map((p) => `${p.name}/${p.port}`).join(',');
+  return sharedPart(`container-ports:${key}`, () => ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })));
 }

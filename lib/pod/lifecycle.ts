@@ -38,16 +38,20 @@ export function hasSleepAction(lifecycle: k8s.Lifecycle | undefined): boolean {
  */
 export function keepSleepActions<T extends ApiObject>(object: T): T {
   AMENDED.add(object);
-  const typedJson = object.toJson.bind(object);
-  Object.defineProperty(object, 'toJson', {
-    configurable: true,
-    value: () => {
-      const output = typedJson();
-      restoreSleep(ApiObject.prototype.toJson.call(object), output);
-      return output;
-    },
-  });
+  // One function for every object whose toJson is its class's (the usual case), a closure over any other.
+  const own = Object.prototype.hasOwnProperty.call(object, 'toJson') ? object.toJson.bind(object) : undefined;
+  Object.defineProperty(object, 'toJson', { configurable: true, value: own ? () => amendJson(object, own()) : amendedToJson });
   return object;
+}
+
+/** An object's own toJson, with the `sleep` actions put back (see keepSleepActions). */
+function amendedToJson(this: ApiObject): Json {
+  return amendJson(this, Object.getPrototypeOf(this).toJson.call(this));
+}
+
+function amendJson(object: ApiObject, output: Json): Json {
+  restoreSleep(ApiObject.prototype.toJson.call(object), output);
+  return output;
 }
 
 /** Objects whose own toJson only puts back what the converters dropped (see `restoresDroppedFieldsOnly`). */

@@ -33,11 +33,8 @@ export interface WorkloadPodProps {
 /** The pod template of a Deployment, StatefulSet or Job. */
 export function workloadPodTemplate(props: WorkloadPodProps): k8s.PodTemplateSpec {
   const initContainers = props.initContainers ?? [];
-  const volumes = [
-    ...(props.volumes ?? []),
-    ...props.containers.flatMap((c) => c.volumes),
-    ...initContainers.flatMap((c) => c.volumes),
-  ];
+  // concat allocates what the list holds; a spread literal keeps room for 17 (the template keeps the list).
+  const volumes = (props.volumes ?? []).concat(...props.containers.map((c) => c.volumes), ...initContainers.map((c) => c.volumes));
   const options = props.options;
   const podAntiAffinity = props.spreadSelector ? nodeAntiAffinity(props.spreadSelector).podAntiAffinity : undefined;
   const affinity = options?.nodeAffinity || podAntiAffinity ? { nodeAffinity: options?.nodeAffinity, podAntiAffinity } : undefined;

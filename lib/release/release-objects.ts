@@ -90,25 +90,23 @@ export function createReleaseObjects(scope: Construct, props: ReleaseObjectsProp
     metadata: { name: service.name, labels: sharedLabels(labels) },
     spec: { type: 'ClusterIP', selector: sharedLabels(service.selector), ports },
   }));
-  const hpas: k8s.KubeHorizontalPodAutoscalerV2[] = [];
-  const pdbs: k8s.KubePodDisruptionBudget[] = [];
-  workloads.forEach((workload, i) => {
+  // Lists the service keeps by map, which allocates what they hold (push, filter and spreads keep room for 17).
+  const scaling = workloads.map((workload, i) => {
     // The stable controller keeps the ids `Hpa` and `Pdb`; the others get theirs under a scope named for their role.
     const owner = workload.role === 'stable' ? scope : new Construct(scope, ROLE_SCOPES[workload.role]);
     const metadata = metadatas[i];
-    if (props.autoscaling && workload.autoscaled) {
-      hpas.push(horizontalAutoscaler(owner, {
-        metadata,
-        scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
-        minReplicas: workload.minReplicas,
-        maxReplicas: workload.maxReplicas,
-        options: props.autoscaling,
-      }));
-    }
-    pdbs.push(disruptionBudget(owner, { metadata, selector: pdbSelector(props, workload.selector) }));
+    const hpa = props.autoscaling && workload.autoscaled ? horizontalAutoscaler(owner, {
+      metadata,
+      scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
+      minReplicas: workload.minReplicas,
+      maxReplicas: workload.maxReplicas,
+      options: props.autoscaling,
+    }) : undefined;
+    return { hpa, pdb: disruptionBudget(owner, { metadata, selector: pdbSelector(props, workload.selector) }) };
   });
+  const hpas = scaling.filter((s) => s.hpa !== undefined).map((s) => s.hpa!);
   const canaryIngress = plan.canaryIngress && createCanaryIngress(scope, props);
-  return { workloads, services, hpas, pdbs, canaryIngress };
+  return { workloads, services, hpas, pdbs: scaling.map((s) => s.pdb), canaryIngress };
 }
 
 /** A controller's PDB selector: the workload's one label where the controller runs all the workload's pods. */
