@@ -24,12 +24,14 @@ import { ResilientMicroserviceProps } from './resilient-microservice-props';
 import { addSecretEnv, mountSecretFiles } from './pod/secret-refs';
 import { markInsecureOptIn } from './insecure-opt-in';
 import { Workload } from './workload';
-import { sharedPart } from './pod/shared-parts';
+import { sharedPart, sharedPartOf } from './pod/shared-parts';
 
 const MAIN_CONTAINER = 'app';
 
 /** The startup probe's timings, on the liveness check: every 5 s, for up to 150 s. */
 const STARTUP_TIMINGS = { initialDelay: Duration.seconds(0), period: Duration.seconds(5), failureThreshold: 30 };
+/** The release of a service whose props name none; one for all, as a release holds no state of a service. */
+const DEFAULT_RELEASE = Release.rollingUpdate();
 const DEFAULT_LIVENESS = Probe.http('/health');
 /** The probes of a service whose props give none. */
 const DEFAULT_PROBES = {
@@ -105,7 +107,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     checkPort(this, 'port', port);
     this.port = port;
     this.host = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
-    this.release = props.release ?? Release.rollingUpdate();
+    this.release = props.release ?? DEFAULT_RELEASE;
     if (props.configMountPath !== undefined) checkAbsolutePath(this, 'configMountPath', props.configMountPath);
     const bounds = resolveReplicaBounds(this, props.autoscaling, props.replicas, this.platform.environment);
     this.replicas = bounds.replicas;
@@ -272,10 +274,10 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     };
   }
 
-  /** A probe against the `http` port; the default ones are rendered once and shared (see sharedPart). */
+  /** A probe against the `http` port; the default ones are rendered once and shared (see sharedPartOf). */
   private renderProbe(probe: Probe, prop: string): k8s.Probe {
     const isDefault = probe === DEFAULT_PROBES.liveness || probe === DEFAULT_PROBES.readiness || probe === DEFAULT_PROBES.startup;
-    return isDefault ? sharedPart(`default-probe:${prop}`, () => probe.render(this, prop, 'http')) : probe.render(this, prop, 'http');
+    return isDefault ? sharedPartOf(probe, 'http', () => probe.render(this, prop, 'http')) : probe.render(this, prop, 'http');
   }
 
   private addPlaintextSecrets(plaintext: Readonly<Record<string, string>>): k8s.KubeSecret | undefined {

@@ -8,7 +8,7 @@ import { checkDnsLabel, checkEnvName, checkPinnedImage, checkPort, checkPortName
 import { Probe } from './probes';
 import { ContainerResources, renderResources, ResolvedResources, resolveResources } from './resources';
 import { PodIdentity, restrictedContainerSecurityContext } from './security';
-import { sharedPart } from './shared-parts';
+import { sharedPart, sharedPartOf } from './shared-parts';
 
 /** A container port. */
 export interface ContainerPort {
@@ -105,9 +105,7 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     if (typeof spec.env![name] !== 'string') throw PatternError.invalidProp(scope, `${prop}.env.${name}`, spec.env![name], 'must be a string');
   }
 
-  const resources = resolveResources(scope, spec.resources ?? defaultResources, {
-    scale: context.resourceScale, cpuLimits: context.cpuLimits, prop: `${prop}.resources`,
-  });
+  const { resources, rendered: renderedResources } = containerResources(scope, prop, spec.resources, context, defaultResources);
   const writable = writableVolumes(scope, `${prop}.writablePaths`, spec.name, spec.writablePaths ?? ['/tmp']);
   const env: k8s.EnvVar[] = envNames.map((name) => ({ name, value: spec.env![name] }));
   const container: k8s.Container = {
@@ -118,7 +116,7 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     args: spec.args ? [...spec.args] : undefined,
     ports: ports.length ? containerPorts(ports) : undefined,
     env: Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[],
-    resources: renderResources(resources),
+    resources: renderedResources,
     securityContext: restrictedContainerSecurityContext(context.identity, context.readOnlyRootFilesystem),
     livenessProbe: extras.livenessProbe ?? spec.probes?.liveness?.render(scope, `${prop}.probes.liveness`, ports[0]?.name ?? 'http'),
     readinessProbe: extras.readinessProbe ?? spec.probes?.readiness?.render(scope, `${prop}.probes.readiness`, ports[0]?.name ?? 'http'),
@@ -128,6 +126,20 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     volumeMounts: writable.mounts.concat(extras.volumeMounts ?? []),
   };
   return { container, env, volumes: writable.volumes, resources };
+}
+
+/**
+ * A container's resources, resolved and rendered. Without resources of its own they follow from the context and the
+ * kind's defaults alone, so the containers of one context share them (see sharedPartOf).
+ */
+function containerResources(scope: IConstruct, prop: string, own: ContainerResources | undefined, context: HardeningContext,
+  defaults: ContainerResources | undefined): { resources: ResolvedResources; rendered: k8s.ResourceRequirements } {
+  const resolve = () => {
+    const resources = resolveResources(scope, own ?? defaults, { scale: context.resourceScale, cpuLimits: context.cpuLimits, prop: `${prop}.resources` });
+    return { resources, rendered: renderResources(resources) };
+  };
+  if (own !== undefined) return resolve();
+  return sharedPartOf(defaults ?? context, defaults ? `resources:${context.resourceScale}/${context.cpuLimits}` : 'resources', resolve);
 }
 
 /** Adds an env var to a rendered container, refusing a name it already has. */

@@ -19,6 +19,27 @@ export function sharedPart<T>(key: string, build: () => T): T {
   return part;
 }
 
+/** Parts that depend on an object (an identity, a probe) and a few fixed words, by that object. */
+const PARTS_OF = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * The part of `key` for `owner`, built the first time and frozen: for the parts of shared objects, a lookup by the
+ * object is much quicker than building and hashing a key of its values (a microsecond each, thousands of times).
+ */
+export function sharedPartOf<T>(owner: object, key: string, build: () => T): T {
+  let parts = PARTS_OF.get(owner);
+  if (parts === undefined) {
+    parts = new Map();
+    PARTS_OF.set(owner, parts);
+  }
+  let part = parts.get(key) as T | undefined;
+  if (part === undefined) {
+    part = deepFreeze(build());
+    parts.set(key, part);
+  }
+  return part;
+}
+
 /** Freezes a plain value and everything it holds (class instances such as IntOrString too: they never change). */
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {

@@ -4,6 +4,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { LabelKeys, mergeLabels, sharedLabels } from '../labels';
+import { sharedPartOf } from '../pod/shared-parts';
 import { disruptionBudget } from '../scaling/disruption-budget';
 import { AutoscalingOptions, horizontalAutoscaler } from '../scaling/horizontal-autoscaler';
 import { ControllerPlan, PodVariant, ReleaseIngress, ReleaseLabels, ReleasePlan, ReleaseRole } from './release-plan';
@@ -140,7 +141,8 @@ function createController(scope: Construct, props: ReleaseObjectsProps, plan: Co
       apiVersion: ARGO_ROLLOUTS_API_VERSION, kind: 'Rollout', metadata, spec: controllerSpec(plan, template, plan.rolloutStrategy),
     })
     : new k8s.KubeDeployment(scope, plan.id, {
-      metadata, spec: controllerSpec(plan, template, plan.strategy.render(scope, 'release.strategy')),
+      // A strategy never changes: the services that share one share its rendering (see sharedPartOf).
+      metadata, spec: controllerSpec(plan, template, sharedPartOf(plan.strategy, 'rendered', () => plan.strategy.render(scope, 'release.strategy'))),
     });
   return {
     role: plan.role,
