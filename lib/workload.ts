@@ -155,7 +155,9 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     const serviceAccountAnnotations = this.podOptions.serviceAccountAnnotations;
     const hasAnnotations = Object.keys(serviceAccountAnnotations).length > 0;
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: hasAnnotations ? { ...this.ownMetadata, annotations: { ...serviceAccountAnnotations } } : this.ownMetadata,
+      metadata: hasAnnotations
+        ? { name: this.workloadName, labels: this.labels as Record<string, string>, annotations: { ...serviceAccountAnnotations } }
+        : this.ownMetadata,
       automountServiceAccountToken: false,
     });
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
