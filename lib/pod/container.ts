@@ -115,7 +115,7 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     command: extras.command ?? (spec.command ? [...spec.command] : undefined),
     args: spec.args ? [...spec.args] : undefined,
     ports: ports.length ? containerPorts(ports) : undefined,
-    env: Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[],
+    env: openEnv(env),
     resources: renderedResources,
     securityContext: restrictedContainerSecurityContext(context.identity, context.readOnlyRootFilesystem),
     livenessProbe: extras.livenessProbe ?? spec.probes?.liveness?.render(scope, `${prop}.probes.liveness`, ports[0]?.name ?? 'http'),
@@ -140,6 +140,15 @@ function containerResources(scope: IConstruct, prop: string, own: ContainerResou
   };
   if (own !== undefined) return resolve();
   return sharedPartOf(defaults ?? context, defaults ? `resources:${context.resourceScale}/${context.cpuLimits}` : 'resources', resolve);
+}
+
+/**
+ * The env of a container, read at synth (wiring adds to it until then); none when it stays empty. A function of its
+ * own, so that the closure holds the list alone: one made in renderContainer would keep its whole scope (the spec
+ * and the extras) alive with the construct tree.
+ */
+function openEnv(env: k8s.EnvVar[]): k8s.EnvVar[] {
+  return Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[];
 }
 
 /** Adds an env var to a rendered container, refusing a name it already has. */
