@@ -114,7 +114,8 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     imagePullPolicy: context.imagePullPolicy,
     command: extras.command ?? (spec.command ? [...spec.command] : undefined),
     args: spec.args ? [...spec.args] : undefined,
-    ports: ports.length ? containerPorts(ports) : undefined,
+    // Not shared: the list is the main container's own, which its users may add to (`mainContainer`).
+    ports: ports.length ? ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })) : undefined,
     env: openEnv(env),
     resources: renderedResources,
     securityContext: restrictedContainerSecurityContext(context.identity, context.readOnlyRootFilesystem),
@@ -175,10 +176,4 @@ function writableVolumes(scope: IConstruct, prop: string, containerName: string,
   });
   // Lists by map and concat, which allocate what they hold: a list built by push or a spread keeps room for 17.
   return { volumes: parts.map((p) => p.volume), mounts: parts.map((p) => p.mount) };
-}
-
-/** The ports of a container; containers with the same ports share the list (see sharedPart). */
-function containerPorts(ports: readonly ContainerPort[]): k8s.ContainerPort[] {
-  const key = ports.map((p) => `${p.name}/${p.port}`).join(',');
-  return sharedPart(`container-ports:${key}`, () => ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })));
 }
