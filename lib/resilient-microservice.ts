@@ -3,7 +3,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PatternError } from './errors';
-import { LabelKeys } from './labels';
+import { LabelKeys, mergeLabels } from './labels';
 import { checkExposeOptions, exposeService, releaseRoute } from './edge/service-exposure';
 import { ServiceIngress } from './network/service-ingress';
 import { IConnectable } from './network/wiring-graph';
@@ -24,8 +24,21 @@ import { ResilientMicroserviceProps } from './resilient-microservice-props';
 import { addSecretEnv, mountSecretFiles } from './pod/secret-refs';
 import { markInsecureOptIn } from './insecure-opt-in';
 import { Workload } from './workload';
+import { sharedPart, sharedPartOf } from './pod/shared-parts';
 
 const MAIN_CONTAINER = 'app';
+
+/** The startup probe's timings, on the liveness check: every 5 s, for up to 150 s. */
+const STARTUP_TIMINGS = { initialDelay: Duration.seconds(0), period: Duration.seconds(5), failureThreshold: 30 };
+/** The release of a service whose props name none; one for all, as a release holds no state of a service. */
+const DEFAULT_RELEASE = Release.rollingUpdate();
+const DEFAULT_LIVENESS = Probe.http('/health');
+/** The probes of a service whose props give none. */
+const DEFAULT_PROBES = {
+  liveness: DEFAULT_LIVENESS,
+  readiness: Probe.http('/ready', { period: Duration.seconds(5) }),
+  startup: DEFAULT_LIVENESS.withTimings(STARTUP_TIMINGS),
+};
 
 /** The main container and what the pod needs around it, before any object is built. */
 interface PodParts {
@@ -94,7 +107,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     checkPort(this, 'port', port);
     this.port = port;
     this.host = `${this.workloadName}.${this.namespace}.svc.cluster.local`;
-    this.release = props.release ?? Release.rollingUpdate();
+    this.release = props.release ?? DEFAULT_RELEASE;
     if (props.configMountPath !== undefined) checkAbsolutePath(this, 'configMountPath', props.configMountPath);
     const bounds = resolveReplicaBounds(this, props.autoscaling, props.replicas, this.platform.environment);
     this.replicas = bounds.replicas;
@@ -131,7 +144,8 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     this.workloads = released.workloads;
     this.adoptPodControllers(this.workloads.map((w) => w.apiObject));
     this.routes = expose ? exposeService(this, expose, this.releasePlan.routes, { edge: this.platform.edge, port: this.port }) : [];
-    [this.service, ...this.releaseServices] = released.services;
+    this.service = released.services[0];
+    this.releaseServices = released.services.slice(1);
     this.hpas = released.hpas;
     this.hpa = released.hpas.find((hpa) => hpa.name === this.workloads[0].name);
     this.pdbs = released.pdbs;
@@ -180,26 +194,23 @@ export class ResilientMicroservice extends Workload implements IConnectable {
   private podParts(props: ResilientMicroserviceProps): PodParts {
     const config = stringifyConfig(this, props.config);
     const hasFiles = Object.keys(props.configFiles ?? {}).length > 0;
-    const volumes: k8s.Volume[] = hasFiles ? [{ name: 'config-files', configMap: { name: `${this.workloadName}-files` } }] : [];
+    const fileVolumes: k8s.Volume[] = hasFiles ? [{ name: 'config-files', configMap: { name: `${this.workloadName}-files` } }] : [];
     const ports = [{ name: 'http', port: this.port }, ...(this.metricsPort ? [{ name: 'metrics', port: this.metricsPort }] : [])];
     const main = renderContainer(this, 'props', {
       name: MAIN_CONTAINER, image: props.image, command: props.command, args: props.args, env: props.env,
       ports, resources: props.resources, writablePaths: props.writablePaths,
-    }, { ...this.hardening, readOnlyRootFilesystem: !props.allowWritableRootFilesystem }, undefined, {
-      ...this.probesAndShutdown(props),
-      envFrom: config ? [{ configMapRef: { name: `${this.workloadName}-config` } }] : undefined,
-      volumeMounts: hasFiles ? [{ name: 'config-files', mountPath: props.configMountPath ?? '/etc/config', readOnly: true }] : [],
-    });
+    }, props.allowWritableRootFilesystem ? { ...this.hardening, readOnlyRootFilesystem: false } : this.hardening, undefined,
+    this.mainExtras(props, config !== undefined, hasFiles));
     const side = renderSidecars(this, props.sidecars ?? [], props.sharedVolumes ?? [], this.hardening);
     const sidecars = side.plain;
     const nativeSidecars = side.native;
-    const initContainers = [...nativeSidecars,
-      ...(props.initContainers ?? []).map((s, i) => renderContainer(this, `initContainers[${i}]`, s, this.hardening, SMALL_CONTAINER))];
+    // Lists the pod keeps by concat, which allocates what they hold (push and spreads keep room for 17).
+    const initContainers = nativeSidecars.concat(
+      (props.initContainers ?? []).map((s, i) => renderContainer(this, `initContainers[${i}]`, s, this.hardening, SMALL_CONTAINER)));
     checkUnique(this, 'containers', [main, ...sidecars, ...initContainers].map((c) => c.container.name));
     main.container.volumeMounts!.push(...side.mounts);
-    volumes.push(...side.volumes);
     addSecretEnv(this, main, props.secretEnv);
-    volumes.push(...mountSecretFiles(this, 'secretFiles', main, props.secretFiles, 'secret-'));
+    const volumes = fileVolumes.concat(side.volumes, mountSecretFiles(this, 'secretFiles', main, props.secretFiles, 'secret-'));
     const annotations: Record<string, string> = {
       [CONFIG_HASH_ANNOTATION]: configHash(config, props.configFiles, props.insecurePlaintextSecrets),
       ...(this.metricsPort ? this.exposeMetrics(this.metricsPort, this.metricsPath!) : {}),
@@ -222,11 +233,11 @@ export class ResilientMicroservice extends Workload implements IConnectable {
     };
     const version = imageVersion(variant.image);
     return workloadPodTemplate({
-      labels: { ...this.platform.labels, ...this.labels, ...variant.selector, ...(version ? { [LabelKeys.VERSION]: version } : {}) },
-      annotations: {
-        ...parts.annotations,
-        [CONFIG_HASH_ANNOTATION]: configHash(variant.config ?? parts.config, props.configFiles, props.insecurePlaintextSecrets),
-      },
+      labels: mergeLabels(this.platform.labels, this.labels, variant.selector, version ? { [LabelKeys.VERSION]: version } : undefined),
+      // A variant of the service's config gets its own hash; the others have the parts' hash already.
+      annotations: variant.config === undefined ? parts.annotations : mergeLabels(parts.annotations, {
+        [CONFIG_HASH_ANNOTATION]: configHash(variant.config, props.configFiles, props.insecurePlaintextSecrets),
+      }),
       serviceAccountName: this.serviceAccount.name,
       containers: [main, ...parts.sidecars],
       initContainers: parts.initContainers,
@@ -234,27 +245,39 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       identity: this.hardening.identity,
       terminationGracePeriodSeconds: parts.terminationGracePeriodSeconds,
       // Spread all the service's pods together, whatever their track or colour.
-      spreadSelector: { ...this.podSelector },
+      spreadSelector: this.podSelector,
       options: this.podOptions,
     });
   }
 
-  private servicePorts(): k8s.ServicePort[] {
+  /** The ports of every Service of the release; services on the same ports share them (see sharedPart). */
+  private servicePorts(): readonly k8s.ServicePort[] {
     const ports = [{ name: 'http', port: this.port }, ...(this.metricsPort ? [{ name: 'metrics', port: this.metricsPort }] : [])];
-    return ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' }));
+    return sharedPart(`service-ports:${this.port}/${this.metricsPort}`,
+      () => ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: 'TCP' })));
   }
 
-  private probesAndShutdown(props: ResilientMicroserviceProps): ContainerExtras {
-    const liveness = props.probes?.liveness ?? Probe.http('/health');
-    const readiness = props.probes?.readiness ?? Probe.http('/ready', { period: Duration.seconds(5) });
-    const startup = props.probes?.startup ?? liveness.withTimings({ initialDelay: Duration.seconds(0), period: Duration.seconds(5), failureThreshold: 30 });
+  /** What only the main container has: probes, the preStop pause, the config as env and the config files. */
+  private mainExtras(props: ResilientMicroserviceProps, hasConfig: boolean, hasFiles: boolean): ContainerExtras {
+    const liveness = props.probes?.liveness ?? DEFAULT_PROBES.liveness;
+    const readiness = props.probes?.readiness ?? DEFAULT_PROBES.readiness;
+    const startup = props.probes?.startup
+      ?? (liveness === DEFAULT_PROBES.liveness ? DEFAULT_PROBES.startup : liveness.withTimings(STARTUP_TIMINGS));
     const delay = checkWholeSeconds(this, 'preStopDelay', props.preStopDelay ?? Duration.seconds(5));
     return {
-      livenessProbe: liveness.render(this, 'probes.liveness', 'http'),
-      readinessProbe: readiness.render(this, 'probes.readiness', 'http'),
-      startupProbe: startup === false ? undefined : startup.render(this, 'probes.startup', 'http'),
+      livenessProbe: this.renderProbe(liveness, 'probes.liveness'),
+      readinessProbe: this.renderProbe(readiness, 'probes.readiness'),
+      startupProbe: startup === false ? undefined : this.renderProbe(startup, 'probes.startup'),
       lifecycle: this.preStopPause(delay),
+      envFrom: hasConfig ? [{ configMapRef: { name: `${this.workloadName}-config` } }] : undefined,
+      volumeMounts: hasFiles ? [{ name: 'config-files', mountPath: props.configMountPath ?? '/etc/config', readOnly: true }] : [],
     };
+  }
+
+  /** A probe against the `http` port; the default ones are rendered once and shared (see sharedPartOf). */
+  private renderProbe(probe: Probe, prop: string): k8s.Probe {
+    const isDefault = probe === DEFAULT_PROBES.liveness || probe === DEFAULT_PROBES.readiness || probe === DEFAULT_PROBES.startup;
+    return isDefault ? sharedPartOf(probe, 'http', () => probe.render(this, prop, 'http')) : probe.render(this, prop, 'http');
   }
 
   private addPlaintextSecrets(plaintext: Readonly<Record<string, string>>): k8s.KubeSecret | undefined {
@@ -298,7 +321,7 @@ export class ResilientMicroservice extends Workload implements IConnectable {
       minReplicas: sum(this.workloads.map((w) => w.minReplicas)),
       maxReplicas: sum(this.workloads.map((w) => w.maxReplicas)),
       surge: sum(this.workloads.map((w) => w.surge)),
-      containers: [this.mainContainer.resources, ...parts.sidecars.map((s) => s.resources), ...natives],
+      containers: [this.mainContainer.resources].concat(parts.sidecars.map((s) => s.resources), natives),
       initContainers,
       storageBytesPerReplica: 0,
       claimsPerReplica: 0,

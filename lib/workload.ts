@@ -5,7 +5,7 @@ import { INetworkPolicyPeer, IPodSelector, k8s, LabelSelector, NetworkPolicyPeer
 import { Construct, IConstruct } from 'constructs';
 import { WorkloadFootprint } from './capacity';
 import { PatternError } from './errors';
-import { LabelKeys, selectorLabels } from './labels';
+import { LabelKeys, selectorLabels, workloadLabels } from './labels';
 import { ExternalService } from './network/external-service';
 import { EdgeKind, IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
 import { WorkloadNetworkPolicy } from './network/workload-network-policy';
@@ -126,6 +126,8 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   public apiRole?: k8s.KubeRole;
   /** Binds `apiRole` to the workload's ServiceAccount. */
   public apiRoleBinding?: k8s.KubeRoleBinding;
+  /** The metadata of the objects named after the workload, shared by them (frozen). */
+  private readonly ownMetadata: { readonly name: string; readonly labels: Record<string, string> };
   /** Whether a container of the workload pauses with the `sleep` action, which its pod controllers must keep. */
   private sleepActions = false;
 
@@ -137,9 +139,11 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     checkLabelValue(reportOn, 'component', identity.component);
     this.workloadName = identity.name;
     this.namespace = this.platform.namespaceName;
-    this.podSelector = selectorLabels(this.workloadName);
-    this.policySelector = { [LabelKeys.INSTANCE]: this.workloadName };
-    this.labels = { ...this.podSelector, [LabelKeys.COMPONENT]: identity.component };
+    // Frozen, so that the workload's objects share them instead of holding copies (see sharedLabels).
+    this.podSelector = Object.freeze(selectorLabels(this.workloadName));
+    this.policySelector = Object.freeze({ [LabelKeys.INSTANCE]: this.workloadName });
+    this.labels = Object.freeze(workloadLabels(this.workloadName, identity.component));
+    this.ownMetadata = Object.freeze({ name: this.workloadName, labels: this.labels as Record<string, string> });
     this.connectionPorts = identity.connectionPorts ?? [];
     this.connectionKind = identity.connectionKind ?? 'service';
     this.hardening = identity.hardening ?? hardeningContext(this, {
@@ -149,11 +153,11 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     this.podOptions = resolvePodOptions(reportOn, identity.podOptions ?? {},
       this.platform.priorityClassFor(identity.priorityTier ?? 'service'));
     const serviceAccountAnnotations = this.podOptions.serviceAccountAnnotations;
+    const hasAnnotations = Object.keys(serviceAccountAnnotations).length > 0;
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        ...this.metadata(),
-        annotations: Object.keys(serviceAccountAnnotations).length ? { ...serviceAccountAnnotations } : undefined,
-      },
+      metadata: hasAnnotations
+        ? { name: this.workloadName, labels: this.labels as Record<string, string>, annotations: { ...serviceAccountAnnotations } }
+        : this.ownMetadata,
       automountServiceAccountToken: false,
     });
     this.networkPolicy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
@@ -282,9 +286,13 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
     if (this.sleepActions) objects.forEach(keepSleepActions);
   }
 
-  /** Metadata of one of the workload's objects: `name` (the workload's by default) and its labels. */
+  /**
+   * Metadata of one of the workload's objects: `name` (the workload's by default) and its labels. The labels are the
+   * frozen `labels` themselves: cdk8s copies them into each object's own metadata (which its escape hatches change),
+   * and never reads the props' copy again, so the objects need no copy each.
+   */
   protected metadata(name: string = this.workloadName): { name: string; labels: Record<string, string> } {
-    return { name, labels: { ...this.labels } };
+    return name === this.workloadName ? this.ownMetadata : { name, labels: this.labels as Record<string, string> };
   }
 
   /**

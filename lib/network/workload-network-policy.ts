@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ClusterDns } from './cluster-dns';
 import { ExternalFlow, INetworkPeer, NetworkPort, WiringEdge, WiringGraph } from './wiring-graph';
 import { compareCodePoints } from '../private/ordering';
+import { sharedLabels } from '../labels';
 
 /** Props of a WorkloadNetworkPolicy. */
 export interface WorkloadNetworkPolicyProps {
@@ -21,6 +22,9 @@ export interface WorkloadNetworkPolicyProps {
    */
   readonly selector?: Readonly<Record<string, string>>;
 }
+
+/** Both directions, the same (frozen) list for every policy. */
+const POLICY_TYPES: readonly string[] = Object.freeze(['Ingress', 'Egress']);
 
 /**
  * The policy of one workload. Rules are sorted by peer, so the order in which wiring was declared does not
@@ -40,8 +44,8 @@ export class WorkloadNetworkPolicy extends Construct {
     this.apiObject = new k8s.KubeNetworkPolicy(this, 'Resource', {
       metadata: props.metadata,
       spec: {
-        podSelector: { matchLabels: { ...(props.selector ?? props.peer.podSelector) } },
-        policyTypes: ['Ingress', 'Egress'],
+        podSelector: { matchLabels: sharedLabels(props.selector ?? props.peer.podSelector) },
+        policyTypes: POLICY_TYPES as string[],
         ingress: Lazy.any({ produce: () => this.ingressRules() }),
         egress: Lazy.any({ produce: () => this.egressRules() }),
       },

@@ -8,6 +8,7 @@ import { checkDnsLabel, checkEnvName, checkPinnedImage, checkPort, checkPortName
 import { Probe } from './probes';
 import { ContainerResources, renderResources, ResolvedResources, resolveResources } from './resources';
 import { PodIdentity, restrictedContainerSecurityContext } from './security';
+import { sharedPart, sharedPartOf } from './shared-parts';
 
 /** A container port. */
 export interface ContainerPort {
@@ -104,9 +105,7 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     if (typeof spec.env![name] !== 'string') throw PatternError.invalidProp(scope, `${prop}.env.${name}`, spec.env![name], 'must be a string');
   }
 
-  const resources = resolveResources(scope, spec.resources ?? defaultResources, {
-    scale: context.resourceScale, cpuLimits: context.cpuLimits, prop: `${prop}.resources`,
-  });
+  const { resources, rendered: renderedResources } = containerResources(scope, prop, spec.resources, context, defaultResources);
   const writable = writableVolumes(scope, `${prop}.writablePaths`, spec.name, spec.writablePaths ?? ['/tmp']);
   const env: k8s.EnvVar[] = envNames.map((name) => ({ name, value: spec.env![name] }));
   const container: k8s.Container = {
@@ -115,18 +114,42 @@ export function renderContainer(scope: IConstruct, prop: string, spec: Container
     imagePullPolicy: context.imagePullPolicy,
     command: extras.command ?? (spec.command ? [...spec.command] : undefined),
     args: spec.args ? [...spec.args] : undefined,
+    // Not shared: the list is the main container's own, which its users may add to (`mainContainer`).
     ports: ports.length ? ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })) : undefined,
-    env: Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[],
-    resources: renderResources(resources),
+    env: openEnv(env),
+    resources: renderedResources,
     securityContext: restrictedContainerSecurityContext(context.identity, context.readOnlyRootFilesystem),
     livenessProbe: extras.livenessProbe ?? spec.probes?.liveness?.render(scope, `${prop}.probes.liveness`, ports[0]?.name ?? 'http'),
     readinessProbe: extras.readinessProbe ?? spec.probes?.readiness?.render(scope, `${prop}.probes.readiness`, ports[0]?.name ?? 'http'),
     startupProbe: extras.startupProbe,
     lifecycle: extras.lifecycle,
     envFrom: extras.envFrom,
-    volumeMounts: [...writable.mounts, ...(extras.volumeMounts ?? [])],
+    volumeMounts: writable.mounts.concat(extras.volumeMounts ?? []),
   };
   return { container, env, volumes: writable.volumes, resources };
+}
+
+/**
+ * A container's resources, resolved and rendered. Without resources of its own they follow from the context and the
+ * kind's defaults alone, so the containers of one context share them (see sharedPartOf).
+ */
+function containerResources(scope: IConstruct, prop: string, own: ContainerResources | undefined, context: HardeningContext,
+  defaults: ContainerResources | undefined): { resources: ResolvedResources; rendered: k8s.ResourceRequirements } {
+  const resolve = () => {
+    const resources = resolveResources(scope, own ?? defaults, { scale: context.resourceScale, cpuLimits: context.cpuLimits, prop: `${prop}.resources` });
+    return { resources, rendered: renderResources(resources) };
+  };
+  if (own !== undefined) return resolve();
+  return sharedPartOf(defaults ?? context, defaults ? `resources:${context.resourceScale}/${context.cpuLimits}` : 'resources', resolve);
+}
+
+/**
+ * The env of a container, read at synth (wiring adds to it until then); none when it stays empty. A function of its
+ * own, so that the closure holds the list alone: one made in renderContainer would keep its whole scope (the spec
+ * and the extras) alive with the construct tree.
+ */
+function openEnv(env: k8s.EnvVar[]): k8s.EnvVar[] {
+  return Lazy.any({ produce: () => (env.length ? env : undefined) }) as unknown as k8s.EnvVar[];
 }
 
 /** Adds an env var to a rendered container, refusing a name it already has. */
@@ -141,15 +164,16 @@ export function addEnv(scope: IConstruct, rendered: RenderedContainer, variable:
 
 function writableVolumes(scope: IConstruct, prop: string, containerName: string, paths: readonly string[]) {
   checkUnique(scope, prop, paths);
-  const volumes: k8s.Volume[] = [];
-  const mounts: k8s.VolumeMount[] = [];
-  for (const path of paths) {
+  // The volume and its mount are the same for every container of that name and path (see sharedPart).
+  const parts = paths.map((path) => {
     if (!/^\/[A-Za-z0-9._\-/]*$/.test(path) || path === '/') {
       throw PatternError.invalidProp(scope, prop, path, 'must hold absolute paths below "/" such as "/tmp"');
     }
-    const name = `${containerName}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
-    volumes.push({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(WRITABLE_PATH_SIZE) } });
-    mounts.push({ name, mountPath: path });
-  }
-  return { volumes, mounts };
+    return sharedPart(`writable-path:${containerName}:${path}`, () => {
+      const name = `${containerName}-${path.slice(1).replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
+      return { volume: { name, emptyDir: { sizeLimit: k8s.Quantity.fromString(WRITABLE_PATH_SIZE) } }, mount: { name, mountPath: path } };
+    });
+  });
+  // Lists by map and concat, which allocate what they hold: a list built by push or a spread keeps room for 17.
+  return { volumes: parts.map((p) => p.volume), mounts: parts.map((p) => p.mount) };
 }

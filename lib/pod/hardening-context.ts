@@ -5,6 +5,7 @@ import { Environment } from '../environment';
 import { KubernetesVersion } from '../kubernetes-version';
 import { checkInteger } from '../private/prop-checks';
 import { HardeningContext } from './container';
+import { sharedPart } from './shared-parts';
 
 /** What a workload's context is derived from. */
 export interface HardeningContextProps {
@@ -20,12 +21,15 @@ export interface HardeningContextProps {
 export function hardeningContext(scope: IConstruct, props: HardeningContextProps): HardeningContext {
   const uid = props.runAsUser ?? props.compatibility.runAsUser;
   checkInteger(scope, 'runAsUser', uid, 1, 2_147_483_647);
-  return {
+  const { imagePullPolicy, cpuLimits } = props.compatibility;
+  const { resourceScale } = props.environment;
+  // The workloads of a platform mostly run as one uid: they share one context (see sharedPart).
+  return sharedPart(`hardening:${uid}/${imagePullPolicy}/${cpuLimits}/${resourceScale}/${props.kubernetesVersion}`, () => ({
     identity: { runAsUser: uid, runAsGroup: uid, fsGroup: uid },
-    imagePullPolicy: props.compatibility.imagePullPolicy,
-    cpuLimits: props.compatibility.cpuLimits,
-    resourceScale: props.environment.resourceScale,
+    imagePullPolicy,
+    cpuLimits,
+    resourceScale,
     readOnlyRootFilesystem: true,
     kubernetesVersion: props.kubernetesVersion,
-  };
+  }));
 }

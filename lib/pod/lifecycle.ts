@@ -3,6 +3,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { kubernetesFeatures, KubernetesVersion } from '../kubernetes-version';
+import { sharedPart } from './shared-parts';
 
 /** A lifecycle handler as Kubernetes 1.34 defines it: cdk8s-plus-28's, plus the `sleep` action. */
 interface SleepingHandler extends k8s.LifecycleHandler {
@@ -15,10 +16,12 @@ interface SleepingHandler extends k8s.LifecycleHandler {
  */
 export function preStopPause(seconds: number, version: KubernetesVersion): k8s.Lifecycle | undefined {
   if (seconds <= 0) return undefined;
-  const handler: SleepingHandler = kubernetesFeatures(version).sleepAction
-    ? { sleep: { seconds } }
-    : { exec: { command: ['sleep', String(seconds)] } };
-  return { preStop: handler };
+  const sleepAction = kubernetesFeatures(version).sleepAction;
+  // One per pause, shared by every container that has it (see sharedPart).
+  return sharedPart(`pre-stop:${seconds}/${sleepAction}`, () => {
+    const handler: SleepingHandler = sleepAction ? { sleep: { seconds } } : { exec: { command: ['sleep', String(seconds)] } };
+    return { preStop: handler };
+  });
 }
 
 /** Whether a lifecycle holds a `sleep` action. */
@@ -35,16 +38,20 @@ export function hasSleepAction(lifecycle: k8s.Lifecycle | undefined): boolean {
  */
 export function keepSleepActions<T extends ApiObject>(object: T): T {
   AMENDED.add(object);
-  const typedJson = object.toJson.bind(object);
-  Object.defineProperty(object, 'toJson', {
-    configurable: true,
-    value: () => {
-      const output = typedJson();
-      restoreSleep(ApiObject.prototype.toJson.call(object), output);
-      return output;
-    },
-  });
+  // One function for every object whose toJson is its class's (the usual case), a closure over any other.
+  const own = Object.prototype.hasOwnProperty.call(object, 'toJson') ? object.toJson.bind(object) : undefined;
+  Object.defineProperty(object, 'toJson', { configurable: true, value: own ? () => amendJson(object, own()) : amendedToJson });
   return object;
+}
+
+/** An object's own toJson, with the `sleep` actions put back (see keepSleepActions). */
+function amendedToJson(this: ApiObject): Json {
+  return amendJson(this, Object.getPrototypeOf(this).toJson.call(this));
+}
+
+function amendJson(object: ApiObject, output: Json): Json {
+  restoreSleep(ApiObject.prototype.toJson.call(object), output);
+  return output;
 }
 
 /** Objects whose own toJson only puts back what the converters dropped (see `restoresDroppedFieldsOnly`). */

@@ -8,6 +8,7 @@ import { checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkU
 import { Validation } from '../validation/rule';
 import { ApiAccessRule, renderApiAccess } from './api-access';
 import { CONFIG_HASH_ANNOTATION } from './config-hash';
+import { sharedPart } from './shared-parts';
 
 /** How a toleration matches a taint's value. */
 export type TolerationOperator = 'Equal' | 'Exists';
@@ -171,6 +172,12 @@ export interface ResolvedPodOptions {
   readonly apiAccess?: k8s.PolicyRule[];
 }
 
+/** Every pod option (the compiler asks for each), for the check that a workload sets none. */
+const POD_OPTION_KEYS = Object.keys({
+  apiAccess: true, tolerations: true, nodeSelector: true, nodeAffinity: true, imagePullSecrets: true, podLabels: true,
+  podAnnotations: true, serviceAccountAnnotations: true, runtimeClassName: true, priorityClassName: true,
+} satisfies Record<keyof PodOptions, true>) as (keyof PodOptions)[];
+
 /** Workload identity annotations of the three clouds, with the form of their values. */
 const IDENTITY_ANNOTATIONS: Record<string, { readonly pattern: RegExp; readonly expected: string }> = {
   'eks.amazonaws.com/role-arn': {
@@ -194,6 +201,12 @@ const NODE_OPERATORS: readonly NodeLabelOperator[] = ['In', 'NotIn', 'Exists', '
 
 /** Checks a workload's pod options and returns them in Kubernetes shapes; errors name the prop on `scope`. */
 export function resolvePodOptions(scope: IConstruct, options: PodOptions, defaultPriorityClassName?: string): ResolvedPodOptions {
+  // Most workloads set none: they share one frozen resolution per PriorityClass (see sharedPart).
+  if (POD_OPTION_KEYS.every((key) => options[key] === undefined)) {
+    return sharedPart(`pod-options:${defaultPriorityClassName}`, () => ({
+      labels: {}, annotations: {}, serviceAccountAnnotations: {}, priorityClassName: defaultPriorityClassName,
+    }));
+  }
   const serviceAccountAnnotations = checkServiceAccountAnnotations(scope, options.serviceAccountAnnotations ?? {});
   const labels = checkPodLabels(scope, options.podLabels ?? {});
   if (serviceAccountAnnotations['azure.workload.identity/client-id'] !== undefined) labels[AZURE_USE_LABEL] = 'true';

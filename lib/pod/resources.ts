@@ -3,6 +3,7 @@ import { Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import { sharedPart } from './shared-parts';
 
 /** CPU as `Cpu.millis(250)` or a Kubernetes quantity string (`"250m"`, `"0.5"`, `"2"`). */
 export type CpuQuantity = Cpu | string;
@@ -126,8 +127,14 @@ function checkNotBelow(scope: IConstruct, prop: string, limit: number, request: 
   }
 }
 
-/** The `resources` field of a container. */
+/** The `resources` field of a container; containers of the same resources share one (see sharedPart). */
 export function renderResources(resources: ResolvedResources): k8s.ResourceRequirements {
+  const { requests: r, limits: l } = resources;
+  const key = `resources:${r.cpuMillis}/${r.memoryBytes}/${r.ephemeralBytes}/${l.cpuMillis}/${l.memoryBytes}/${l.ephemeralBytes}`;
+  return sharedPart(key, () => buildResources(resources));
+}
+
+function buildResources(resources: ResolvedResources): k8s.ResourceRequirements {
   const limits: Record<string, k8s.Quantity> = {};
   if (resources.limits.cpuMillis !== undefined) limits.cpu = k8s.Quantity.fromString(formatCpu(resources.limits.cpuMillis));
   limits.memory = k8s.Quantity.fromString(formatBytes(resources.limits.memoryBytes));

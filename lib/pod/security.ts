@@ -1,5 +1,6 @@
 // Pod hardening: the security contexts every pod of the kit gets (Pod Security Standards "restricted").
 import { k8s } from 'cdk8s-plus-28';
+import { sharedPartOf } from './shared-parts';
 
 /** The user and group a pod runs as. */
 export interface PodIdentity {
@@ -12,18 +13,19 @@ export interface PodIdentity {
 }
 
 /**
- * Pod-level context: non-root with a fixed uid/gid, volumes owned by fsGroup, seccomp RuntimeDefault.
+ * Pod-level context (one per identity object, shared: see sharedPartOf): non-root with a fixed uid/gid, volumes owned
+ * by fsGroup, seccomp RuntimeDefault.
  * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
  */
 export function restrictedPodSecurityContext(identity: PodIdentity): k8s.PodSecurityContext {
-  return {
+  return sharedPartOf(identity, 'pod', () => ({
     runAsNonRoot: true,
     runAsUser: identity.runAsUser,
     runAsGroup: identity.runAsGroup,
     fsGroup: identity.fsGroup,
     fsGroupChangePolicy: 'OnRootMismatch',
     seccompProfile: { type: 'RuntimeDefault' },
-  };
+  }));
 }
 
 /**
@@ -31,7 +33,7 @@ export function restrictedPodSecurityContext(identity: PodIdentity): k8s.PodSecu
  * capabilities dropped and no privilege escalation.
  */
 export function restrictedContainerSecurityContext(identity: PodIdentity, readOnlyRootFilesystem: boolean): k8s.SecurityContext {
-  return {
+  return sharedPartOf(identity, readOnlyRootFilesystem ? 'container' : 'container-writable-root', () => ({
     runAsNonRoot: true,
     runAsUser: identity.runAsUser,
     runAsGroup: identity.runAsGroup,
@@ -40,5 +42,5 @@ export function restrictedContainerSecurityContext(identity: PodIdentity, readOn
     readOnlyRootFilesystem,
     capabilities: { drop: ['ALL'] },
     seccompProfile: { type: 'RuntimeDefault' },
-  };
+  }));
 }

@@ -1,5 +1,6 @@
 // Spreading: replicas across zones and nodes, by topology spread constraints and preferred anti-affinity.
 import { k8s } from 'cdk8s-plus-28';
+import { sharedLabels } from '../labels';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const HOSTNAME = 'kubernetes.io/hostname';
@@ -9,25 +10,21 @@ const HOSTNAME = 'kubernetes.io/hostname';
  * hard constraint would leave replicas pending.
  * @see https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/
  */
-export function topologySpread(selector: Record<string, string>): k8s.TopologySpreadConstraint[] {
-  return [ZONE, HOSTNAME].map((topologyKey) => ({
-    maxSkew: 1,
-    topologyKey,
-    whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: { ...selector } },
-  }));
+export function topologySpread(selector: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint[] {
+  const labelSelector = { matchLabels: sharedLabels(selector) };
+  return [ZONE, HOSTNAME].map((topologyKey) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector }));
 }
 
 /**
  * Preferred anti-affinity per node: the checkers that look for anti-affinity (kube-score, kube-linter) do not read
  * spread constraints, so both are emitted.
  */
-export function nodeAntiAffinity(selector: Record<string, string>): k8s.Affinity {
+export function nodeAntiAffinity(selector: Readonly<Record<string, string>>): k8s.Affinity {
   return {
     podAntiAffinity: {
       preferredDuringSchedulingIgnoredDuringExecution: [{
         weight: 100,
-        podAffinityTerm: { topologyKey: HOSTNAME, labelSelector: { matchLabels: { ...selector } } },
+        podAffinityTerm: { topologyKey: HOSTNAME, labelSelector: { matchLabels: sharedLabels(selector) } },
       }],
     },
   };

@@ -1,5 +1,6 @@
 // Assembles the pod template every workload shares: hardened containers, identity, spreading, shutdown.
 import { k8s } from 'cdk8s-plus-28';
+import { mergeLabels } from '../labels';
 import { RenderedContainer } from './container';
 import { ResolvedPodOptions } from './pod-options';
 import { PodIdentity, restrictedPodSecurityContext } from './security';
@@ -8,9 +9,9 @@ import { nodeAntiAffinity, topologySpread } from './spreading';
 /** The parts of a workload's pod. */
 export interface WorkloadPodProps {
   /** Pod labels; they include the workload's selector labels. */
-  readonly labels: Record<string, string>;
+  readonly labels: Readonly<Record<string, string>>;
   /** Pod annotations (config hash, scrape settings). */
-  readonly annotations: Record<string, string>;
+  readonly annotations: Readonly<Record<string, string>>;
   /** The workload's own ServiceAccount. */
   readonly serviceAccountName: string;
   /** Containers, the main one first. */
@@ -22,7 +23,7 @@ export interface WorkloadPodProps {
   readonly identity: PodIdentity;
   readonly terminationGracePeriodSeconds: number;
   /** When set, replicas are spread over zones and nodes by these labels. */
-  readonly spreadSelector?: Record<string, string>;
+  readonly spreadSelector?: Readonly<Record<string, string>>;
   /** Pod restart policy (Jobs need `OnFailure` or `Never`). */
   readonly restartPolicy?: string;
   /** The workload's pod options (placement, pull secrets, extra labels and annotations); the kit's own win. */
@@ -32,18 +33,15 @@ export interface WorkloadPodProps {
 /** The pod template of a Deployment, StatefulSet or Job. */
 export function workloadPodTemplate(props: WorkloadPodProps): k8s.PodTemplateSpec {
   const initContainers = props.initContainers ?? [];
-  const volumes = [
-    ...(props.volumes ?? []),
-    ...props.containers.flatMap((c) => c.volumes),
-    ...initContainers.flatMap((c) => c.volumes),
-  ];
+  // concat allocates what the list holds; a spread literal keeps room for 17 (the template keeps the list).
+  const volumes = (props.volumes ?? []).concat(...props.containers.map((c) => c.volumes), ...initContainers.map((c) => c.volumes));
   const options = props.options;
   const podAntiAffinity = props.spreadSelector ? nodeAntiAffinity(props.spreadSelector).podAntiAffinity : undefined;
   const affinity = options?.nodeAffinity || podAntiAffinity ? { nodeAffinity: options?.nodeAffinity, podAntiAffinity } : undefined;
   return {
     metadata: {
-      labels: { ...options?.labels, ...props.labels },
-      annotations: { ...options?.annotations, ...props.annotations },
+      labels: mergeLabels(options?.labels, props.labels),
+      annotations: mergeLabels(options?.annotations, props.annotations),
     },
     spec: {
       serviceAccountName: props.serviceAccountName,

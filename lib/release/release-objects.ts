@@ -3,7 +3,8 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { LabelKeys } from '../labels';
+import { LabelKeys, mergeLabels, sharedLabels } from '../labels';
+import { sharedPartOf } from '../pod/shared-parts';
 import { disruptionBudget } from '../scaling/disruption-budget';
 import { AutoscalingOptions, horizontalAutoscaler } from '../scaling/horizontal-autoscaler';
 import { ControllerPlan, PodVariant, ReleaseIngress, ReleaseLabels, ReleasePlan, ReleaseRole } from './release-plan';
@@ -78,35 +79,35 @@ export function createReleaseObjects(scope: Construct, props: ReleaseObjectsProp
   const { plan, labels } = props;
   for (const configMap of plan.configMaps) {
     new k8s.KubeConfigMap(scope, configMap.id, {
-      metadata: { name: configMap.name, labels: { ...labels, ...configMap.extraLabels } },
+      metadata: { name: configMap.name, labels: mergeLabels(labels, configMap.extraLabels) },
       data: { ...configMap.data },
     });
   }
-  const workloads = plan.controllers.map((controller) => createController(scope, props, controller));
+  // A controller, its HPA and its PDB share one (frozen) metadata.
+  const metadatas = plan.controllers.map((controller) => controllerMetadata(labels, controller));
+  const workloads = plan.controllers.map((controller, i) => createController(scope, props, controller, metadatas[i]));
+  const ports = Object.isFrozen(props.servicePorts) ? props.servicePorts as k8s.ServicePort[] : [...props.servicePorts];
   const services = plan.services.map((service) => new k8s.KubeService(scope, service.id, {
-    metadata: { name: service.name, labels: { ...labels } },
-    spec: { type: 'ClusterIP', selector: { ...service.selector }, ports: [...props.servicePorts] },
+    metadata: { name: service.name, labels: sharedLabels(labels) },
+    spec: { type: 'ClusterIP', selector: sharedLabels(service.selector), ports },
   }));
-  const hpas: k8s.KubeHorizontalPodAutoscalerV2[] = [];
-  const pdbs: k8s.KubePodDisruptionBudget[] = [];
-  plan.controllers.forEach((controller, i) => {
-    const workload = workloads[i];
+  // Lists the service keeps by map, which allocates what they hold (push, filter and spreads keep room for 17).
+  const scaling = workloads.map((workload, i) => {
     // The stable controller keeps the ids `Hpa` and `Pdb`; the others get theirs under a scope named for their role.
     const owner = workload.role === 'stable' ? scope : new Construct(scope, ROLE_SCOPES[workload.role]);
-    const metadata = { name: workload.name, labels: { ...labels, ...controller.extraLabels, [LabelKeys.INSTANCE]: workload.name } };
-    if (props.autoscaling && workload.autoscaled) {
-      hpas.push(horizontalAutoscaler(owner, {
-        metadata,
-        scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
-        minReplicas: workload.minReplicas,
-        maxReplicas: workload.maxReplicas,
-        options: props.autoscaling,
-      }));
-    }
-    pdbs.push(disruptionBudget(owner, { metadata, selector: pdbSelector(props, workload.selector) }));
+    const metadata = metadatas[i];
+    const hpa = props.autoscaling && workload.autoscaled ? horizontalAutoscaler(owner, {
+      metadata,
+      scaleTargetRef: { apiVersion: workload.apiVersion, kind: workload.kind, name: workload.name },
+      minReplicas: workload.minReplicas,
+      maxReplicas: workload.maxReplicas,
+      options: props.autoscaling,
+    }) : undefined;
+    return { hpa, pdb: disruptionBudget(owner, { metadata, selector: pdbSelector(props, workload.selector) }) };
   });
+  const hpas = scaling.filter((s) => s.hpa !== undefined).map((s) => s.hpa!);
   const canaryIngress = plan.canaryIngress && createCanaryIngress(scope, props);
-  return { workloads, services, hpas, pdbs, canaryIngress };
+  return { workloads, services, hpas, pdbs: scaling.map((s) => s.pdb), canaryIngress };
 }
 
 /** A controller's PDB selector: the workload's one label where the controller runs all the workload's pods. */
@@ -120,26 +121,28 @@ function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
   return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
 }
 
+/**
+ * The metadata of a controller and of its HPA and PDB. Each controller's instance label is its own name (a colour or
+ * track is an instance of the workload); its pods keep the workload's, which Services, policies and budgets select by.
+ */
+function controllerMetadata(labels: Readonly<Record<string, string>>, plan: ControllerPlan): ControllerMetadata {
+  const own = Object.keys(plan.extraLabels).length === 0 && labels[LabelKeys.INSTANCE] === plan.name;
+  const merged = own ? sharedLabels(labels) : mergeLabels(labels, plan.extraLabels, { [LabelKeys.INSTANCE]: plan.name });
+  return Object.freeze({ name: plan.name, labels: merged });
+}
+
+type ControllerMetadata = { readonly name: string; readonly labels: Record<string, string> };
+
 /** One controller on the kit's one spec: bounded history, a progress deadline, a short readiness soak. */
-function createController(scope: Construct, props: ReleaseObjectsProps, plan: ControllerPlan): ReleasedWorkload {
-  // Each controller's instance label is its own name (a colour or track is an instance of the workload); its pods keep
-  // the workload's, which Services, policies and budgets select by.
-  const metadata = { name: plan.name, labels: { ...props.labels, ...plan.extraLabels, [LabelKeys.INSTANCE]: plan.name } };
-  const common = {
-    replicas: plan.replicas,
-    revisionHistoryLimit: 5,
-    progressDeadlineSeconds: 600,
-    minReadySeconds: 5,
-    selector: { matchLabels: { ...plan.variant.selector } },
-  };
+function createController(scope: Construct, props: ReleaseObjectsProps, plan: ControllerPlan, metadata: ControllerMetadata): ReleasedWorkload {
   const template = props.podTemplate(plan.variant);
   const apiObject = plan.kind === 'Rollout'
     ? new RolloutObject(scope, plan.id, {
-      apiVersion: ARGO_ROLLOUTS_API_VERSION, kind: 'Rollout', metadata,
-      spec: { ...common, template, strategy: plan.rolloutStrategy },
+      apiVersion: ARGO_ROLLOUTS_API_VERSION, kind: 'Rollout', metadata, spec: controllerSpec(plan, template, plan.rolloutStrategy),
     })
     : new k8s.KubeDeployment(scope, plan.id, {
-      metadata, spec: { ...common, strategy: plan.strategy.render(scope, 'release.strategy'), template },
+      // A strategy never changes: the services that share one share its rendering (see sharedPartOf).
+      metadata, spec: controllerSpec(plan, template, sharedPartOf(plan.strategy, 'rendered', () => plan.strategy.render(scope, 'release.strategy'))),
     });
   return {
     role: plan.role,
@@ -155,6 +158,19 @@ function createController(scope: Construct, props: ReleaseObjectsProps, plan: Co
   };
 }
 
+/** The spec of a Deployment or Rollout, one literal (see mergeLabels on spreads and V8's hidden classes). */
+function controllerSpec<S>(plan: ControllerPlan, template: k8s.PodTemplateSpec, strategy: S) {
+  return {
+    replicas: plan.replicas,
+    revisionHistoryLimit: 5,
+    progressDeadlineSeconds: 600,
+    minReadySeconds: 5,
+    selector: { matchLabels: sharedLabels(plan.variant.selector) },
+    strategy,
+    template,
+  };
+}
+
 /** The nginx canary Ingress: same host and path as the stable one, a weight, the canary Service as backend. */
 function createCanaryIngress(scope: Construct, props: ReleaseObjectsProps): k8s.KubeIngress {
   const ingress = props.ingress!;
@@ -162,7 +178,7 @@ function createCanaryIngress(scope: Construct, props: ReleaseObjectsProps): k8s.
   return new k8s.KubeIngress(scope, 'CanaryIngress', {
     metadata: {
       name: `${ingress.name}-canary`,
-      labels: { ...props.labels, [ReleaseLabels.TRACK]: 'canary' },
+      labels: mergeLabels(props.labels, { [ReleaseLabels.TRACK]: 'canary' }),
       annotations: {
         'nginx.ingress.kubernetes.io/canary': 'true',
         'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight),

@@ -152,9 +152,19 @@ export interface IRelease {
   _plan(context: ReleaseContext): ReleasePlan;
 }
 
-/** The selector of one track or colour: the service's selector plus one release label. */
-export function variantSelector(context: ReleaseContext, key: string, value: string): Record<string, string> {
-  return { ...context.podSelector, [key]: value };
+/** No extra labels; one frozen map for every plan. */
+const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
+/** No ConfigMaps of a variant's own; one frozen list for every plan. */
+const NO_CONFIG_MAPS: readonly ConfigMapPlan[] = Object.freeze([]);
+
+/**
+ * The selector of one track or colour: the service's selector plus one release label. Frozen: the controller, its
+ * Services and its budget share it.
+ */
+export function variantSelector(context: ReleaseContext, key: string, value: string): Readonly<Record<string, string>> {
+  const selector: Record<string, string> = Object.assign({}, context.podSelector);
+  selector[key] = value;
+  return Object.freeze(selector);
 }
 
 /** The plan of one Deployment `<name>` serving every pod through Service `<name>`. */
@@ -163,10 +173,10 @@ export function singleDeploymentPlan(context: ReleaseContext, strategy: Deployme
   return {
     controllers: [{
       id: 'Deployment', name: context.workloadName, role: 'stable', kind: 'Deployment',
-      variant: { image: context.image, selector }, extraLabels: {}, strategy,
+      variant: { image: context.image, selector }, extraLabels: NO_LABELS, strategy,
       replicas: context.replicas, minReplicas: context.minReplicas, maxReplicas: context.maxReplicas,
     }],
     services: [{ id: 'Service', name: context.workloadName, selector: context.podSelector }],
-    configMaps: [],
+    configMaps: NO_CONFIG_MAPS,
   };
 }

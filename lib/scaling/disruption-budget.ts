@@ -1,6 +1,10 @@
 // The PodDisruptionBudget every replicated workload gets: voluntary disruptions take one pod at a time.
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { sharedLabels } from '../labels';
+
+/** `maxUnavailable: 1`; an IntOrString never changes, so every budget shares it. */
+const ONE_POD = k8s.IntOrString.fromNumber(1);
 
 /** The pods a disruption budget protects. */
 export interface DisruptionBudgetProps {
@@ -19,8 +23,8 @@ export function disruptionBudget(scope: Construct, props: DisruptionBudgetProps)
   return new k8s.KubePodDisruptionBudget(scope, 'Pdb', {
     metadata: props.metadata,
     spec: {
-      maxUnavailable: k8s.IntOrString.fromNumber(1),
-      selector: { matchLabels: { ...props.selector } },
+      maxUnavailable: ONE_POD,
+      selector: { matchLabels: sharedLabels(props.selector) },
       unhealthyPodEvictionPolicy: 'AlwaysAllow',
     },
   });

@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Environment } from '../environment';
 import { PatternError } from '../errors';
 import { checkInteger, checkWholeSeconds } from '../private/prop-checks';
+import { sharedPart } from '../pod/shared-parts';
 
 /** Horizontal autoscaling bounds and targets. */
 export interface AutoscalingOptions {
@@ -91,28 +92,38 @@ export function horizontalAutoscaler(scope: Construct, props: HorizontalAutoscal
   if (stabilization > 3600) {
     throw PatternError.invalidProp(scope, 'autoscaling.scaleDownStabilization', `${stabilization}s`, 'must be at most one hour (3600 s), the HPA\'s limit');
   }
-  const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
-    type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
-  });
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Hpa', {
     metadata: props.metadata,
     spec: {
       scaleTargetRef: props.scaleTargetRef,
       minReplicas: props.minReplicas,
       maxReplicas: props.maxReplicas,
-      metrics: [utilization('cpu', cpu), utilization('memory', memory)],
-      behavior: {
-        scaleDown: {
-          stabilizationWindowSeconds: stabilization,
-          selectPolicy: 'Max',
-          policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
-        },
-        scaleUp: {
-          stabilizationWindowSeconds: 0,
-          selectPolicy: 'Max',
-          policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }, { type: 'Pods', value: 4, periodSeconds: 30 }],
-        },
-      },
+      metrics: utilizationMetrics(cpu, memory),
+      behavior: scalingBehavior(stabilization),
     },
   });
+}
+
+/** The CPU and memory targets, shared by every HPA with the same (see sharedPart). */
+function utilizationMetrics(cpu: number, memory: number): k8s.MetricSpecV2[] {
+  const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => ({
+    type: 'Resource', resource: { name, target: { type: 'Utilization', averageUtilization } },
+  });
+  return sharedPart(`hpa-metrics:${cpu}/${memory}`, () => [utilization('cpu', cpu), utilization('memory', memory)]);
+}
+
+/** Scaling behaviour, shared by every HPA with the same stabilization window (see sharedPart). */
+function scalingBehavior(stabilization: number): k8s.HorizontalPodAutoscalerBehaviorV2 {
+  return sharedPart(`hpa-behavior:${stabilization}`, () => ({
+    scaleDown: {
+      stabilizationWindowSeconds: stabilization,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+    },
+    scaleUp: {
+      stabilizationWindowSeconds: 0,
+      selectPolicy: 'Max',
+      policies: [{ type: 'Percent', value: 100, periodSeconds: 30 }, { type: 'Pods', value: 4, periodSeconds: 30 }],
+    },
+  }));
 }

@@ -7,3 +7,7 @@ test('the hash ignores key order but not content', () => {
   expect(configHash({ ab: '' })).not.toBe(configHash({ a: 'b' }));
   expect(configHash({ a: '1' }, undefined)).not.toBe(configHash(undefined, { a: '1' }));
 });
+
+test('the digest is the one of old (a Hash object updated piece by piece), non-ASCII text included', () => {
+  expect(configHash({ B: '2', A: 'x' }, undefined, { 'f.txt': 'é' })).toBe('bbcb8c70f9e67346');
+});
