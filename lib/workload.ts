@@ -114,7 +114,11 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** Its one NetworkPolicy: ingress and egress exactly as wired. */
   public readonly networkPolicy: WorkloadNetworkPolicy;
-  /** The container that connection env vars go to, for adjustments the props do not foresee. */
+  /**
+   * The container that connection env vars go to, for adjustments the props do not foresee: its env and ports lists
+   * are its own; its security context, resources, probes and lifecycle are shared with other workloads and frozen
+   * (change those through the ApiObject's `addJsonPatch`).
+   */
   public abstract readonly mainContainer: RenderedContainer;
   /** The Platform it belongs to. */
   protected readonly platform: Platform;
