@@ -93,7 +93,7 @@ export class ObjectIndex {
       this.all.push(entry);
       const kindScope = `${entry.kind}/${entry.scope}`;
       push(this.byKindScope, kindScope, entry);
-      push(this.byKey, `${kindScope}/${entry.name}`, entry); // = key(kind, scope, name)
+      push(this.byKey, `${kindScope}/${entry.name}`, entry); // key(kind, scope, name), reusing the prefix
       push(this.byKind, entry.kind, entry);
       const template = podTemplateOf(entry);
       if (template) {

@@ -41,6 +41,7 @@ const STATELESS_KINDS = new Set(['Deployment', 'Rollout', 'ReplicaSet']);
 /** Kinds whose pods run to completion: no probes, no spreading expected. */
 const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
 const TRAFFIC_PROBES = ['readinessProbe', 'livenessProbe'];
+const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'];
 const POLICY_DIRECTIONS = ['Ingress', 'Egress'];
 const DIGEST = /@sha256:[a-f0-9]{64}$/;
 
@@ -65,7 +66,7 @@ function checkPodSecurity(template: PodTemplate, boundAccounts: ReadonlySet<stri
   const { owner, spec, specPath: sp } = template;
   const add = (rule: string, path: string, found: unknown, expected: string, severity: 'error' | 'warning' = 'error') =>
     findings.push(finding(rule, severity, owner, path, found, expected));
-  for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+  for (const field of HOST_NAMESPACE_FIELDS) {
     if (spec[field] === true) add(PolicyRules.HOST_NAMESPACES, `${sp}.${field}`, true, 'false or unset: host namespaces expose the node to the pod');
   }
   (spec.volumes ?? []).forEach((volume: KubeObject, i: number) => {

@@ -32,6 +32,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_NAMED_KINDS = new Set(['Service', 'Namespace']);
 /** CronJob names are at most 52 characters: the controller appends 11 to name each Job. */
 const NAME_LIMITS: Readonly<Record<string, number>> = { CronJob: 52 };
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 
 /** Runs every reference check over the indexed set; `replicas` are the workloads' `replicaCounts`. */
 export function checkReferences(index: ObjectIndex, isExternal: ExternalLookup, replicas: ReadonlyMap<IndexedObject, number>): Finding[] {
@@ -302,7 +303,7 @@ function checkMountsAndProbes(template: PodTemplate, findings: Finding[]): void 
       }
     });
     const portNames = new Set<string>((container.ports ?? []).map((p: KubeObject) => p?.name).filter(Boolean));
-    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    for (const probe of PROBES) {
       const handler = container[probe]?.httpGet ?? container[probe]?.tcpSocket ?? container[probe]?.grpc;
       const port = handler?.port;
       if (typeof port === 'string' && !portNames.has(port)) {
