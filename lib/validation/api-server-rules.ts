@@ -44,9 +44,12 @@ export function checkApiServerRules(index: ObjectIndex): Finding[] {
   return findings;
 }
 
+/** Stands for missing labels or annotations: most objects have no annotations. */
+const NONE: Readonly<Record<string, unknown>> = {};
+
 /** Label and annotation syntax, and the annotations' total size. */
 function checkMetadata(subject: IndexedObject, metadata: KubeObject | undefined, path: string, findings: Finding[]): void {
-  const labels = isMap(metadata?.labels) ? metadata!.labels : {};
+  const labels = isMap(metadata?.labels) ? metadata!.labels : NONE;
   for (const key of Object.keys(labels)) {
     const value = labels[key];
     if (isQualifiedName(key) && isLabelValue(value)) continue;
@@ -57,7 +60,7 @@ function checkMetadata(subject: IndexedObject, metadata: KubeObject | undefined,
         'a label value: empty, or at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit'));
     }
   }
-  const annotations = isMap(metadata?.annotations) ? metadata!.annotations : {};
+  const annotations = isMap(metadata?.annotations) ? metadata!.annotations : NONE;
   // Sizes in UTF-8 are only counted when the characters could exceed the limit (a character takes at most 3 bytes).
   let characters = 0;
   for (const key of Object.keys(annotations)) {

@@ -43,11 +43,11 @@ export function checkQuantities(index: ObjectIndex): Finding[] {
     for (const { container, path } of template.containers) checkResources(template.owner, container.resources, `${path}.resources`, findings);
   }
   for (const object of index.all) {
-    const spec = object.json.spec ?? {};
-    if (object.kind === 'ResourceQuota') nonNegative(object, spec.hard, 'spec.hard', findings);
-    if (object.kind === 'PersistentVolumeClaim') checkResources(object, spec.resources, 'spec.resources', findings);
+    const spec = object.json.spec;
+    if (object.kind === 'ResourceQuota') nonNegative(object, spec?.hard, 'spec.hard', findings);
+    if (object.kind === 'PersistentVolumeClaim') checkResources(object, spec?.resources, 'spec.resources', findings);
     if (object.kind === 'LimitRange') {
-      (spec.limits ?? []).forEach((limit: KubeObject, i: number) => {
+      (spec?.limits ?? []).forEach((limit: KubeObject, i: number) => {
         for (const field of LIMIT_FIELDS) nonNegative(object, limit?.[field], `spec.limits[${i}].${field}`, findings);
       });
     }
