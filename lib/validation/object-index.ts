@@ -125,7 +125,9 @@ export class ObjectIndex {
 
   /** Every kind/namespace/name shared by more than one object. */
   public duplicates(): IndexedObject[][] {
-    return [...this.byKey.values()].filter((group) => group.length > 1);
+    const groups: IndexedObject[][] = [];
+    for (const group of this.byKey.values()) if (group.length > 1) groups.push(group);
+    return groups;
   }
 
   /** The pod templates of a scope. */
@@ -188,18 +190,24 @@ export function isEmptySelector(selector: LabelSelector | undefined): boolean {
   return !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 }
 
+/** Each kind's template path, also dotted as findings spell it, joined once rather than for every object. */
+const TEMPLATE_LOCATIONS: Readonly<Record<string, { readonly segments: readonly string[]; readonly dotted: string; readonly specPath: string }>> =
+  Object.fromEntries(Object.entries(POD_TEMPLATE_PATHS).map(([kind, segments]) => {
+    const dotted = segments.join('.');
+    return [kind, { segments, dotted, specPath: dotted ? `${dotted}.spec` : 'spec' }];
+  }));
+
 function podTemplateOf(owner: IndexedObject): PodTemplate | undefined {
-  const path = POD_TEMPLATE_PATHS[owner.kind];
-  if (!path) return undefined;
+  const location = TEMPLATE_LOCATIONS[owner.kind];
+  if (!location) return undefined;
   let template: any = owner.json;
-  for (const segment of path) template = template?.[segment];
+  for (const segment of location.segments) template = template?.[segment];
   if (!template || typeof template !== 'object') return undefined;
-  const dotted = path.join('.');
   const spec = template.spec ?? {};
-  const specPath = dotted ? `${dotted}.spec` : 'spec';
+  const specPath = location.specPath;
   return {
     owner,
-    path: dotted,
+    path: location.dotted,
     labels: template.metadata?.labels ?? {},
     spec,
     specPath,
