@@ -38,6 +38,8 @@ export function isDnsSubdomain(value: unknown): boolean {
  */
 const validKeys = new Set<string>();
 const validValues = new Set<string>();
+/** Port names found valid: containers, probes and Services name the same few ports ("http", "metrics"). */
+const validPortNames = new Set<string>();
 const REMEMBERED = 10_000;
 
 /** A qualified name (label or annotation key): an optional DNS-subdomain prefix and '/', then a name of at most 63. */
@@ -74,8 +76,11 @@ export function isRelativeVolumePath(value: unknown): boolean {
 
 /** A named port (IANA_SVC_NAME): at most 15 lower-case alphanumerics and single '-', with at least one letter. */
 export function isPortName(value: unknown): boolean {
-  return typeof value === 'string' && value.length <= ApiLimits.PORT_NAME && IANA_SVC_NAME.test(value)
-    && LETTER.test(value) && !value.includes('--');
+  if (typeof value !== 'string') return false;
+  if (validPortNames.has(value)) return true;
+  const valid = value.length <= ApiLimits.PORT_NAME && IANA_SVC_NAME.test(value) && LETTER.test(value) && !value.includes('--');
+  if (valid && validPortNames.size < REMEMBERED) validPortNames.add(value);
+  return valid;
 }
 
 /** A port number: an integer from 1 to 65535. */
