@@ -145,13 +145,22 @@ export class ObjectIndex {
     }
     let matches = inScope.get(selector);
     if (!matches) {
-      const labels = selector.matchLabels ?? {};
-      const first = Object.keys(labels)[0];
-      const candidates = first !== undefined ? this.templatesByLabel.get(labelKey(scope, first, labels[first])) ?? [] : this.templatesIn(scope);
-      matches = candidates.filter((t) => selectorMatches(selector, t.labels));
+      matches = this.match(scope, selector);
       inScope.set(selector, matches);
     }
     return matches;
+  }
+
+  /** The pod templates of a scope whose labels include `labels` (a Service's selector, which one check asks for). */
+  public templatesLabelled(scope: string, labels: Readonly<Record<string, string>>): readonly PodTemplate[] {
+    return this.match(scope, { matchLabels: labels });
+  }
+
+  private match(scope: string, selector: LabelSelector): PodTemplate[] {
+    const labels = selector.matchLabels ?? {};
+    const first = Object.keys(labels)[0];
+    const candidates = first !== undefined ? this.templatesByLabel.get(labelKey(scope, first, labels[first])) ?? [] : this.templatesIn(scope);
+    return candidates.filter((t) => selectorMatches(selector, t.labels));
   }
 
   /** The pod template of a workload object, if it is one. */

@@ -108,7 +108,7 @@ function checkService(index: ObjectIndex, service: IndexedObject, findings: Find
   const spec = service.json.spec ?? {};
   const selector = spec.selector as Record<string, string> | undefined;
   if (spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return;
-  const templates = matchingTemplates(index, service.scope, { matchLabels: selector });
+  const templates = index.templatesLabelled(service.scope, selector);
   if (templates.length === 0) {
     findings.push(finding(ReferenceRules.SERVICE_SELECTOR, 'error', service, 'spec.selector', selector,
       `labels of some pod template in namespace "${service.namespace}" (${describeCandidates(index.templatesIn(service.scope))})`));
