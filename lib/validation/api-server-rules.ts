@@ -28,30 +28,30 @@ const QUALIFIED = 'a qualified name: an optional DNS-subdomain prefix and \'/\',
 export function checkApiServerRules(index: ObjectIndex): Finding[] {
   const findings: Finding[] = [];
   for (const object of index.all) {
-    findings.push(...checkMetadata(object, object.json.metadata, 'metadata'));
-    if (object.kind === 'ConfigMap' || object.kind === 'Secret') findings.push(...checkConfigData(object));
-    if (object.kind === 'Ingress') findings.push(...checkIngressHosts(object));
-    if (object.kind === 'HTTPRoute' || object.kind === 'GRPCRoute') findings.push(...checkRouteHostnames(object));
-    if (object.kind === 'CronJob') findings.push(...checkCronJobTimeZone(object));
+    checkMetadata(object, object.json.metadata, 'metadata', findings);
+    switch (object.kind) {
+      case 'ConfigMap': case 'Secret': findings.push(...checkConfigData(object)); break;
+      case 'Ingress': findings.push(...checkIngressHosts(object)); break;
+      case 'HTTPRoute': case 'GRPCRoute': findings.push(...checkRouteHostnames(object)); break;
+      case 'CronJob': findings.push(...checkCronJobTimeZone(object)); break;
+      default: break;
+    }
   }
   for (const template of index.podTemplates) {
-    if (template.path) findings.push(...checkMetadata(template.owner, templateMetadata(template), `${template.path}.metadata`));
+    if (template.path) checkMetadata(template.owner, template.metadata, `${template.path}.metadata`, findings);
     findings.push(...checkVolumeItemPaths(template));
   }
   return findings;
 }
 
-function templateMetadata(template: PodTemplate): KubeObject | undefined {
-  let node: any = template.owner.json;
-  for (const segment of template.path.split('.')) node = node?.[segment];
-  return node?.metadata;
-}
+/** Stands for missing labels or annotations: most objects have no annotations. */
+const NONE: Readonly<Record<string, unknown>> = {};
 
 /** Label and annotation syntax, and the annotations' total size. */
-export function checkMetadata(subject: IndexedObject, metadata: KubeObject | undefined, path: string): Finding[] {
-  const findings: Finding[] = [];
-  const labels = isMap(metadata?.labels) ? metadata!.labels : {};
-  for (const [key, value] of Object.entries(labels)) {
+function checkMetadata(subject: IndexedObject, metadata: KubeObject | undefined, path: string, findings: Finding[]): void {
+  const labels = isMap(metadata?.labels) ? metadata!.labels : NONE;
+  for (const key of Object.keys(labels)) {
+    const value = labels[key];
     if (isQualifiedName(key) && isLabelValue(value)) continue;
     const at = fieldPath(`${path}.labels`, key);
     if (!isQualifiedName(key)) findings.push(finding(ApiServerRules.LABEL, 'error', subject, at, foundText(`the key ${JSON.stringify(key)}`), QUALIFIED));
@@ -60,45 +60,55 @@ export function checkMetadata(subject: IndexedObject, metadata: KubeObject | und
         'a label value: empty, or at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit'));
     }
   }
-  const annotations = isMap(metadata?.annotations) ? metadata!.annotations : {};
-  let total = 0;
-  for (const [key, value] of Object.entries(annotations)) {
-    total += utf8Length(key) + utf8Length(String(value));
+  const annotations = isMap(metadata?.annotations) ? metadata!.annotations : NONE;
+  // Sizes in UTF-8 are only counted when the characters could exceed the limit (a character takes at most 3 bytes).
+  let characters = 0;
+  for (const key of Object.keys(annotations)) {
+    characters += key.length + String(annotations[key]).length;
     if (!isQualifiedName(key)) {
       findings.push(finding(ApiServerRules.ANNOTATION, 'error', subject, fieldPath(`${path}.annotations`, key), foundText(`the key ${JSON.stringify(key)}`), QUALIFIED));
     }
   }
+  const total = 3 * characters > ApiLimits.ANNOTATIONS_BYTES ? annotationBytes(annotations) : 0;
   if (total > ApiLimits.ANNOTATIONS_BYTES) {
     findings.push(finding(ApiServerRules.ANNOTATION, 'error', subject, `${path}.annotations`, foundText(`${total} bytes of keys and values`),
       `at most ${ApiLimits.ANNOTATIONS_BYTES} bytes (256 KiB) in total: move large content into a ConfigMap`));
   }
-  return findings;
+}
+
+function annotationBytes(annotations: Record<string, unknown>): number {
+  let total = 0;
+  for (const key of Object.keys(annotations)) total += utf8Length(key) + utf8Length(String(annotations[key]));
+  return total;
 }
 
 /** ConfigMap and Secret keys, and the object's data size. */
 function checkConfigData(object: IndexedObject): Finding[] {
   const findings: Finding[] = [];
   const json = object.json;
-  const fields = object.kind === 'ConfigMap' ? ['data', 'binaryData'] : ['data', 'stringData'];
+  const fields = object.kind === 'ConfigMap' ? CONFIG_MAP_FIELDS : SECRET_FIELDS;
   const seen = new Map<string, string>();
-  let bytes = 0;
+  // Bytes are only counted when the characters could exceed the limit (UTF-8 takes at most 3 bytes a character,
+  // base64 decodes to fewer bytes than it has characters).
+  let characters = 0;
   for (const field of fields) {
     if (!isMap(json[field])) continue;
-    for (const [key, value] of Object.entries(json[field] as Record<string, unknown>)) {
-      const at = fieldPath(field, key);
+    const entries = json[field] as Record<string, unknown>;
+    for (const key of Object.keys(entries)) {
       if (!isConfigKey(key)) {
-        findings.push(finding(ApiServerRules.CONFIG_KEY, 'error', object, at, foundText(`the key ${JSON.stringify(key)}`),
+        findings.push(finding(ApiServerRules.CONFIG_KEY, 'error', object, fieldPath(field, key), foundText(`the key ${JSON.stringify(key)}`),
           'a key of letters, digits, \'-\', \'_\' and \'.\', at most 253 characters, not "." or ".." (it becomes a file name in volumes)'));
       }
       const other = seen.get(key);
       if (other && !(object.kind === 'Secret' && field === 'stringData')) {
-        findings.push(finding(ApiServerRules.CONFIG_KEY, 'error', object, at, foundText(`the key ${JSON.stringify(key)}, also in ${other}`),
+        findings.push(finding(ApiServerRules.CONFIG_KEY, 'error', object, fieldPath(field, key), foundText(`the key ${JSON.stringify(key)}, also in ${other}`),
           'each key in only one of data and binaryData'));
       }
       seen.set(key, field);
-      bytes += valueBytes(object.kind === 'Secret' ? field === 'data' : field === 'binaryData', value);
+      characters += valueText(entries[key]).length;
     }
   }
+  const bytes = 3 * characters > ApiLimits.CONFIG_BYTES ? dataBytes(object, fields) : 0;
   if (bytes > ApiLimits.CONFIG_BYTES) {
     findings.push(finding(ApiServerRules.OBJECT_SIZE, 'error', object, fields.join('+'), foundText(`${bytes} bytes of values`),
       `at most ${ApiLimits.CONFIG_BYTES} bytes (1 MiB): split the content over several ${object.kind}s or mount it from elsewhere`));
@@ -106,36 +116,54 @@ function checkConfigData(object: IndexedObject): Finding[] {
   return findings;
 }
 
-/** Bytes a value takes in the stored object: a Secret's `data` and a ConfigMap's `binaryData` are base64 of them. */
-function valueBytes(base64: boolean, value: unknown): number {
-  const text = typeof value === 'string' ? value : String(value ?? '');
-  return base64 ? Buffer.from(text, 'base64').length : utf8Length(text);
+const CONFIG_MAP_FIELDS = ['data', 'binaryData'];
+const SECRET_FIELDS = ['data', 'stringData'];
+
+/** Bytes of the values in the stored object: a Secret's `data` and a ConfigMap's `binaryData` are base64 of them. */
+function dataBytes(object: IndexedObject, fields: readonly string[]): number {
+  let bytes = 0;
+  for (const field of fields) {
+    if (!isMap(object.json[field])) continue;
+    const base64 = object.kind === 'Secret' ? field === 'data' : field === 'binaryData';
+    for (const value of Object.values(object.json[field] as Record<string, unknown>)) {
+      const text = valueText(value);
+      bytes += base64 ? Buffer.from(text, 'base64').length : utf8Length(text);
+    }
+  }
+  return bytes;
+}
+
+function valueText(value: unknown): string {
+  return typeof value === 'string' ? value : String(value ?? '');
 }
 
 /** Item paths of configMap, secret, downwardAPI and projected volumes. */
 function checkVolumeItemPaths(template: PodTemplate): Finding[] {
   const findings: Finding[] = [];
-  const check = (items: unknown, at: string) => {
+  // `at` and `list` are joined only for a finding: most volumes have no items, and most items are fine.
+  const check = (items: unknown, at: string, list: string) => {
     if (!Array.isArray(items)) return;
     items.forEach((item: KubeObject, i: number) => {
       if (item?.path === undefined || isRelativeVolumePath(item.path)) return;
-      findings.push(finding(ApiServerRules.VOLUME_ITEM_PATH, 'error', template.owner, `${at}[${i}].path`, item.path,
+      findings.push(finding(ApiServerRules.VOLUME_ITEM_PATH, 'error', template.owner, `${at}${list}[${i}].path`, item.path,
         'a relative path without a \'..\' element (the file is written inside the volume)'));
     });
   };
   (template.spec.volumes ?? []).forEach((volume: KubeObject, v: number) => {
     const at = `${template.specPath}.volumes[${v}]`;
-    check(volume?.configMap?.items, `${at}.configMap.items`);
-    check(volume?.secret?.items, `${at}.secret.items`);
-    check(volume?.downwardAPI?.items, `${at}.downwardAPI.items`);
+    check(volume?.configMap?.items, at, '.configMap.items');
+    check(volume?.secret?.items, at, '.secret.items');
+    check(volume?.downwardAPI?.items, at, '.downwardAPI.items');
     (volume?.projected?.sources ?? []).forEach((source: KubeObject, s: number) => {
       const sourceAt = `${at}.projected.sources[${s}]`;
-      for (const kind of ['configMap', 'secret', 'downwardAPI']) check(source?.[kind]?.items, `${sourceAt}.${kind}.items`);
-      if (source?.serviceAccountToken) check([source.serviceAccountToken], `${sourceAt}.serviceAccountToken`);
+      for (const kind of PROJECTED_ITEM_KINDS) check(source?.[kind]?.items, sourceAt, `.${kind}.items`);
+      if (source?.serviceAccountToken) check([source.serviceAccountToken], sourceAt, '.serviceAccountToken');
     });
   });
   return findings;
 }
+
+const PROJECTED_ITEM_KINDS = ['configMap', 'secret', 'downwardAPI'];
 
 function checkIngressHosts(ingress: IndexedObject): Finding[] {
   const findings: Finding[] = [];
@@ -161,6 +189,8 @@ function checkHost(subject: IndexedObject, host: unknown, at: string): Finding[]
     'a DNS-1123 subdomain (lower-case labels separated by \'.\'), optionally with a leading "*." wildcard')];
 }
 
+const SCHEDULE_TIME_ZONE = /(^|\s)(CRON_)?TZ=/;
+
 function checkCronJobTimeZone(cronJob: IndexedObject): Finding[] {
   const findings: Finding[] = [];
   const spec = cronJob.json.spec ?? {};
@@ -168,7 +198,7 @@ function checkCronJobTimeZone(cronJob: IndexedObject): Finding[] {
     findings.push(finding(ApiServerRules.CRONJOB_TIME_ZONE, 'error', cronJob, 'spec.timeZone', spec.timeZone,
       'an IANA time zone name such as "Etc/UTC" or "Europe/Berlin" (case matters; no offsets)'));
   }
-  if (typeof spec.schedule === 'string' && /(^|\s)(CRON_)?TZ=/.test(spec.schedule)) {
+  if (typeof spec.schedule === 'string' && SCHEDULE_TIME_ZONE.test(spec.schedule)) {
     findings.push(finding(ApiServerRules.CRONJOB_TIME_ZONE, 'error', cronJob, 'spec.schedule', spec.schedule,
       'a schedule without TZ= or CRON_TZ= (the API server refuses them): set spec.timeZone instead'));
   }

@@ -13,7 +13,7 @@ export const DisruptionBudgetRules = {
 export function checkDisruptionBudgetOverlap(index: ObjectIndex): Finding[] {
   const budgetsOf = new Map<PodTemplate, IndexedObject[]>();
   const findings: Finding[] = [];
-  for (const pdb of index.all.filter((o) => o.kind === 'PodDisruptionBudget')) {
+  for (const pdb of index.everyOfKind('PodDisruptionBudget')) {
     const overlaps: string[] = [];
     for (const template of index.templatesMatching(pdb.scope, pdb.json.spec?.selector)) {
       const earlier = budgetsOf.get(template) ?? [];

@@ -17,6 +17,7 @@ export const GatewayApiRules = {
 export function checkGatewayApiRules(index: ObjectIndex): Finding[] {
   const findings: Finding[] = [];
   for (const object of index.all) {
+    if (object.kind !== 'Gateway' && object.kind !== 'HTTPRoute') continue;
     if (!String(object.json.apiVersion ?? '').startsWith('gateway.networking.k8s.io/')) continue;
     if (object.kind === 'Gateway') findings.push(...checkListeners(object));
     if (object.kind === 'HTTPRoute') findings.push(...checkRouteRules(object));

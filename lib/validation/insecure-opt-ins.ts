@@ -42,7 +42,7 @@ export function insecureOptInsOf(construct: IConstruct): InsecureOptIn[] {
 /** Reports every recorded opt-in, and every Secret with values that no opt-in accounts for. */
 export function checkPlaintextAndOptIns(index: ObjectIndex, optIns: readonly InsecureOptIn[]): Finding[] {
   const byPath = new Map<string, IndexedObject>();
-  for (const object of index.all) if (object.constructPath) byPath.set(object.constructPath, object);
+  if (optIns.length > 0) for (const object of index.all) if (object.constructPath) byPath.set(object.constructPath, object);
   const findings: Finding[] = [];
   const optedIn = new Set<IndexedObject>();
   for (const optIn of optIns) {
@@ -55,7 +55,7 @@ export function checkPlaintextAndOptIns(index: ObjectIndex, optIns: readonly Ins
         ? `${optIn.instead}; in production an insecure opt-in needs a waiver with a reason: Validation.of(scope).waive('${InsecureOptInRules.INSECURE_OPT_IN}', { kind: '${object.kind}', name: '${object.name}' }, reason)`
         : `${optIn.instead} outside local experiments`));
   }
-  for (const secret of index.all.filter((o) => o.kind === 'Secret' && !optedIn.has(o))) findings.push(...checkPlaintextSecret(secret));
+  for (const secret of index.everyOfKind('Secret')) if (!optedIn.has(secret)) findings.push(...checkPlaintextSecret(secret));
   return findings;
 }
 

@@ -15,6 +15,15 @@ export interface IndexedObject extends FindingSubject {
   readonly ownAnnotations?: Readonly<Record<string, string>>;
 }
 
+/** A container of a pod template, with its field path. */
+export interface PodContainer {
+  readonly container: KubeObject;
+  readonly path: string;
+  /** The list it is in. */
+  readonly field: 'initContainers' | 'containers' | 'ephemeralContainers';
+  readonly init: boolean;
+}
+
 /** A pod template inside a workload (or a bare Pod), with where it sits in the object. */
 export interface PodTemplate {
   readonly owner: IndexedObject;
@@ -25,6 +34,10 @@ export interface PodTemplate {
   readonly spec: KubeObject;
   /** Dotted path of the pod spec. */
   readonly specPath: string;
+  /** The template's metadata (the object's own for a Pod). */
+  readonly metadata: KubeObject | undefined;
+  /** Every container (init, regular, ephemeral), listed once for all the checks. */
+  readonly containers: readonly PodContainer[];
 }
 
 /** A Kubernetes label selector. */
@@ -49,16 +62,22 @@ const POD_TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
 /** The kinds whose objects run pods (and so are targets of Services, PDBs, HPAs and policies). */
 export const WORKLOAD_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
 
+/** Shared by the objects without dropped edits (nearly all of them), instead of an empty list each. */
+const NO_EDITS: IndexedObject['droppedEdits'] = [];
+
 /** The object set, grouped once. */
 export class ObjectIndex {
   public readonly all: IndexedObject[] = [];
   public readonly podTemplates: PodTemplate[] = [];
   private readonly byKey = new Map<string, IndexedObject[]>();
   private readonly byKindScope = new Map<string, IndexedObject[]>();
+  private readonly byKind = new Map<string, IndexedObject[]>();
   private readonly templatesByScope = new Map<string, PodTemplate[]>();
   private readonly templatesByOwner = new Map<IndexedObject, PodTemplate>();
   /** Templates by scope and one label `key=value`, so a selector is matched against candidates, not every pod. */
   private readonly templatesByLabel = new Map<string, PodTemplate[]>();
+  /** What each selector selects, by scope: the reference, policy and overlap checks ask for the same selectors. */
+  private readonly selected = new Map<string, Map<LabelSelector, readonly PodTemplate[]>>();
 
   constructor(inputs: readonly ValidationInput[]) {
     for (const input of inputs) {
@@ -71,18 +90,20 @@ export class ObjectIndex {
         namespace: String(json.metadata?.namespace ?? ''),
         name: String(json.metadata?.name ?? ''),
         scope: `${input.cluster ?? ''}//${json.metadata?.namespace ?? ''}`,
-        droppedEdits: input.droppedEdits ?? [],
+        droppedEdits: input.droppedEdits ?? NO_EDITS,
         ownAnnotations: input.ownAnnotations,
       };
       this.all.push(entry);
-      push(this.byKey, key(entry.kind, entry.scope, entry.name), entry);
-      push(this.byKindScope, `${entry.kind}/${entry.scope}`, entry);
+      const kindScope = `${entry.kind}/${entry.scope}`;
+      push(this.byKindScope, kindScope, entry);
+      push(this.byKey, `${kindScope}/${entry.name}`, entry); // key(kind, scope, name), reusing the prefix
+      push(this.byKind, entry.kind, entry);
       const template = podTemplateOf(entry);
       if (template) {
         this.podTemplates.push(template);
         this.templatesByOwner.set(entry, template);
         push(this.templatesByScope, entry.scope, template);
-        for (const [k, v] of Object.entries(template.labels)) push(this.templatesByLabel, labelKey(entry.scope, k, v), template);
+        for (const k of Object.keys(template.labels)) push(this.templatesByLabel, labelKey(entry.scope, k, template.labels[k]), template);
       }
     }
   }
@@ -92,6 +113,11 @@ export class ObjectIndex {
     return this.byKindScope.get(`${kind}/${scope}`) ?? [];
   }
 
+  /** Objects of a kind in every scope, in input order. */
+  public everyOfKind(kind: string): readonly IndexedObject[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
   /** Every object with this kind and name in a scope (more than one is a duplicate). */
   public find(kind: string, scope: string, name: string): readonly IndexedObject[] {
     return this.byKey.get(key(kind, scope, name)) ?? [];
@@ -99,7 +125,9 @@ export class ObjectIndex {
 
   /** Every kind/namespace/name shared by more than one object. */
   public duplicates(): IndexedObject[][] {
-    return [...this.byKey.values()].filter((group) => group.length > 1);
+    const groups: IndexedObject[][] = [];
+    for (const group of this.byKey.values()) if (group.length > 1) groups.push(group);
+    return groups;
   }
 
   /** The pod templates of a scope. */
@@ -108,10 +136,30 @@ export class ObjectIndex {
   }
 
   /** The pod templates of a scope that `selector` selects (none for a missing selector). */
-  public templatesMatching(scope: string, selector: LabelSelector | undefined): PodTemplate[] {
+  public templatesMatching(scope: string, selector: LabelSelector | undefined): readonly PodTemplate[] {
     if (!selector) return [];
-    const first = Object.entries(selector.matchLabels ?? {})[0];
-    const candidates = first ? this.templatesByLabel.get(labelKey(scope, first[0], first[1])) ?? [] : this.templatesIn(scope);
+    let inScope = this.selected.get(scope);
+    if (!inScope) {
+      inScope = new Map();
+      this.selected.set(scope, inScope);
+    }
+    let matches = inScope.get(selector);
+    if (!matches) {
+      matches = this.match(scope, selector);
+      inScope.set(selector, matches);
+    }
+    return matches;
+  }
+
+  /** The pod templates of a scope whose labels include `labels` (a Service's selector, which one check asks for). */
+  public templatesLabelled(scope: string, labels: Readonly<Record<string, string>>): readonly PodTemplate[] {
+    return this.match(scope, { matchLabels: labels });
+  }
+
+  private match(scope: string, selector: LabelSelector): PodTemplate[] {
+    const labels = selector.matchLabels ?? {};
+    const first = Object.keys(labels)[0];
+    const candidates = first !== undefined ? this.templatesByLabel.get(labelKey(scope, first, labels[first])) ?? [] : this.templatesIn(scope);
     return candidates.filter((t) => selectorMatches(selector, t.labels));
   }
 
@@ -128,8 +176,9 @@ function labelKey(scope: string, key: string, value: string): string {
 /** Whether `labels` satisfy `selector` (matchLabels and matchExpressions, as the API server evaluates them). */
 export function selectorMatches(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
   if (!selector) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
+  const matchLabels = selector.matchLabels ?? {};
+  for (const k of Object.keys(matchLabels)) {
+    if (labels[k] !== matchLabels[k]) return false;
   }
   for (const expression of selector.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(labels, expression.key);
@@ -150,20 +199,42 @@ export function isEmptySelector(selector: LabelSelector | undefined): boolean {
   return !!selector && Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;
 }
 
+/** Each kind's template path, also dotted as findings spell it, joined once rather than for every object. */
+const TEMPLATE_LOCATIONS: Readonly<Record<string, { readonly segments: readonly string[]; readonly dotted: string; readonly specPath: string }>> =
+  Object.fromEntries(Object.entries(POD_TEMPLATE_PATHS).map(([kind, segments]) => {
+    const dotted = segments.join('.');
+    return [kind, { segments, dotted, specPath: dotted ? `${dotted}.spec` : 'spec' }];
+  }));
+
 function podTemplateOf(owner: IndexedObject): PodTemplate | undefined {
-  const path = POD_TEMPLATE_PATHS[owner.kind];
-  if (!path) return undefined;
+  const location = TEMPLATE_LOCATIONS[owner.kind];
+  if (!location) return undefined;
   let template: any = owner.json;
-  for (const segment of path) template = template?.[segment];
+  for (const segment of location.segments) template = template?.[segment];
   if (!template || typeof template !== 'object') return undefined;
-  const dotted = path.join('.');
+  const spec = template.spec ?? {};
+  const specPath = location.specPath;
   return {
     owner,
-    path: dotted,
+    path: location.dotted,
     labels: template.metadata?.labels ?? {},
-    spec: template.spec ?? {},
-    specPath: dotted ? `${dotted}.spec` : 'spec',
+    spec,
+    specPath,
+    metadata: template.metadata,
+    containers: containersOf(spec, specPath),
   };
+}
+
+const CONTAINER_FIELDS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+
+/** Every container of a pod spec (init, regular, ephemeral) with its field path. */
+function containersOf(spec: KubeObject, specPath: string): PodContainer[] {
+  const result: PodContainer[] = [];
+  for (const field of CONTAINER_FIELDS) {
+    (spec[field] ?? []).forEach((container: KubeObject, i: number) =>
+      result.push({ container: container ?? {}, path: `${specPath}.${field}[${i}]`, field, init: field === 'initContainers' }));
+  }
+  return result;
 }
 
 function key(kind: string, scope: string, name: string): string {

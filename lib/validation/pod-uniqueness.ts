@@ -2,7 +2,6 @@
 // mount paths per container, env var names per container and port names across the pod.
 import { Finding, finding, foundText, KubeObject } from './finding';
 import { ObjectIndex, PodTemplate } from './object-index';
-import { containersOf } from './reference-checks';
 
 /** Rule ids of the pod uniqueness checks. (A mount of a volume the pod lacks is `ref/volume-mount`.) */
 export const PodRules = {
@@ -20,66 +19,75 @@ export const PodRules = {
 
 /** Runs the uniqueness checks over every pod template. */
 export function checkPodUniqueness(index: ObjectIndex): Finding[] {
-  return index.podTemplates.flatMap((template) => [
-    ...checkVolumeNames(template),
-    ...checkContainerNames(template),
-    ...checkContainerLists(template),
-    ...checkPortNames(template),
-  ]);
-}
-
-/** Reports each entry whose key an earlier entry already had, naming the earlier one's path. */
-function duplicates<T>(entries: readonly { key: T; path: string }[], report: (path: string, key: T, first: string) => Finding): Finding[] {
-  const first = new Map<T, string>();
   const findings: Finding[] = [];
-  for (const entry of entries) {
-    if (entry.key === undefined || entry.key === null) continue;
-    const earlier = first.get(entry.key);
-    if (earlier !== undefined) findings.push(report(entry.path, entry.key, earlier));
-    else first.set(entry.key, entry.path);
+  for (const template of index.podTemplates) {
+    checkVolumeNames(template, findings);
+    checkContainerNames(template, findings);
+    checkContainerLists(template, findings);
+    checkPortNames(template, findings);
   }
   return findings;
 }
 
-function checkVolumeNames(template: PodTemplate): Finding[] {
-  const volumes: KubeObject[] = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
-  const entries = volumes.map((v, i) => ({ key: v?.name as string, path: `${template.specPath}.volumes[${i}].name` }));
-  return duplicates(entries, (path, name, first) => finding(PodRules.DUPLICATE_VOLUME, 'error', template.owner, path,
-    foundText(`the volume name ${JSON.stringify(name)}, also at ${first}`), 'a volume name no other volume of the pod uses'));
+/**
+ * Calls `report` for each item whose key an earlier item already had, with the paths of both; paths are only
+ * spelled out for a duplicate.
+ */
+function duplicates<T>(items: readonly T[], keyOf: (item: T) => unknown, pathOf: (item: T, i: number) => string,
+  report: (path: string, key: unknown, first: string) => void): void {
+  if (items.length < 2) return;
+  const first = new Map<unknown, number>();
+  items.forEach((item, i) => {
+    const key = keyOf(item);
+    if (key === undefined || key === null) return;
+    const earlier = first.get(key);
+    if (earlier !== undefined) report(pathOf(item, i), key, pathOf(items[earlier], earlier));
+    else first.set(key, i);
+  });
 }
 
-function checkContainerNames(template: PodTemplate): Finding[] {
-  const entries = containersOf(template.spec, template.specPath).map(({ container, path }) => ({ key: container.name as string, path: `${path}.name` }));
-  return duplicates(entries, (path, name, first) => finding(PodRules.DUPLICATE_CONTAINER, 'error', template.owner, path,
-    foundText(`the container name ${JSON.stringify(name)}, also at ${first}`), 'a name no other container of the pod (init, regular or ephemeral) uses'));
+function checkVolumeNames(template: PodTemplate, findings: Finding[]): void {
+  const volumes: KubeObject[] = Array.isArray(template.spec.volumes) ? template.spec.volumes : [];
+  duplicates(volumes, (v) => v?.name, (_, i) => `${template.specPath}.volumes[${i}].name`, (path, name, first) => findings.push(
+    finding(PodRules.DUPLICATE_VOLUME, 'error', template.owner, path, foundText(`the volume name ${JSON.stringify(name)}, also at ${first}`),
+      'a volume name no other volume of the pod uses')));
+}
+
+function checkContainerNames(template: PodTemplate, findings: Finding[]): void {
+  duplicates(template.containers, (c) => c.container.name, (c) => `${c.path}.name`, (path, name, first) => findings.push(
+    finding(PodRules.DUPLICATE_CONTAINER, 'error', template.owner, path, foundText(`the container name ${JSON.stringify(name)}, also at ${first}`),
+      'a name no other container of the pod (init, regular or ephemeral) uses')));
 }
 
 /** Mount paths and env var names, each unique within its container. */
-function checkContainerLists(template: PodTemplate): Finding[] {
-  const findings: Finding[] = [];
-  for (const { container, path } of containersOf(template.spec, template.specPath)) {
+function checkContainerLists(template: PodTemplate, findings: Finding[]): void {
+  for (const { container, path } of template.containers) {
     const mounts: KubeObject[] = Array.isArray(container.volumeMounts) ? container.volumeMounts : [];
-    const mountEntries = mounts.map((m, i) => ({ key: normalizedPath(m?.mountPath), path: `${path}.volumeMounts[${i}].mountPath` }));
-    findings.push(...duplicates(mountEntries, (at, mountPath, first) => finding(PodRules.DUPLICATE_MOUNT_PATH, 'error', template.owner, at,
-      foundText(`the mount path ${JSON.stringify(mountPath)}, also at ${first}`), 'a mount path no other mount of the container uses: one would hide the other')));
+    duplicates(mounts, (m) => normalizedPath(m?.mountPath), (_, i) => `${path}.volumeMounts[${i}].mountPath`, (at, mountPath, first) => findings.push(
+      finding(PodRules.DUPLICATE_MOUNT_PATH, 'error', template.owner, at, foundText(`the mount path ${JSON.stringify(mountPath)}, also at ${first}`),
+        'a mount path no other mount of the container uses: one would hide the other')));
     const env: KubeObject[] = Array.isArray(container.env) ? container.env : [];
-    const envEntries = env.map((e, i) => ({ key: e?.name as string, path: `${path}.env[${i}].name` }));
-    findings.push(...duplicates(envEntries, (at, name, first) => finding(PodRules.DUPLICATE_ENV, 'error', template.owner, at,
-      foundText(`the env var ${JSON.stringify(name)}, also at ${first}`), 'each env var set once per container: the later one silently replaces the earlier')));
+    duplicates(env, (e) => e?.name, (_, i) => `${path}.env[${i}].name`, (at, name, first) => findings.push(
+      finding(PodRules.DUPLICATE_ENV, 'error', template.owner, at, foundText(`the env var ${JSON.stringify(name)}, also at ${first}`),
+        'each env var set once per container: the later one silently replaces the earlier')));
   }
-  return findings;
 }
 
-function checkPortNames(template: PodTemplate): Finding[] {
-  const entries = containersOf(template.spec, template.specPath).flatMap(({ container, path }) =>
-    (Array.isArray(container.ports) ? container.ports : []).map((p: KubeObject, i: number) => ({ key: p?.name as string, path: `${path}.ports[${i}].name` })));
-  return duplicates(entries, (path, name, first) => finding(PodRules.DUPLICATE_PORT_NAME, 'error', template.owner, path,
-    foundText(`the port name ${JSON.stringify(name)}, also at ${first}`), 'a port name no other container port of the pod uses'));
+function checkPortNames(template: PodTemplate, findings: Finding[]): void {
+  const ports: { port: KubeObject; i: number; containerPath: string }[] = [];
+  for (const { container, path } of template.containers) {
+    if (Array.isArray(container.ports)) container.ports.forEach((port: KubeObject, i: number) => ports.push({ port, i, containerPath: path }));
+  }
+  duplicates(ports, (p) => p.port?.name, (p) => `${p.containerPath}.ports[${p.i}].name`, (path, name, first) => findings.push(
+    finding(PodRules.DUPLICATE_PORT_NAME, 'error', template.owner, path, foundText(`the port name ${JSON.stringify(name)}, also at ${first}`),
+      'a port name no other container port of the pod uses')));
 }
+
+const TRAILING_SLASHES = /\/+$/;
 
 /** A mount path without trailing slashes, so `/data/` and `/data` count as one. */
 function normalizedPath(path: unknown): string | undefined {
   if (typeof path !== 'string') return undefined;
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = path.replace(TRAILING_SLASHES, '');
   return trimmed === '' ? path : trimmed;
 }

@@ -2,7 +2,6 @@
 import { Finding, finding, foundText, KubeObject } from './finding';
 import { checkIngressAnnotations, INGRESS_ANNOTATIONS_RULE } from './ingress-annotations';
 import { IndexedObject, ObjectIndex, PodTemplate } from './object-index';
-import { containersOf, replicaCounts } from './reference-checks';
 
 /** Rule ids of the policy checks. */
 export const PolicyRules = {
@@ -41,20 +40,24 @@ const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credent
 const STATELESS_KINDS = new Set(['Deployment', 'Rollout', 'ReplicaSet']);
 /** Kinds whose pods run to completion: no probes, no spreading expected. */
 const RUN_TO_COMPLETION = new Set(['Job', 'CronJob']);
+const TRAFFIC_PROBES = ['readinessProbe', 'livenessProbe'];
+const HOST_NAMESPACE_FIELDS = ['hostNetwork', 'hostPID', 'hostIPC'];
+const POLICY_DIRECTIONS = ['Ingress', 'Egress'];
+const DIGEST = /@sha256:[a-f0-9]{64}$/;
 
 /** Runs every policy check over the indexed set. */
-export function checkPolicy(index: ObjectIndex): Finding[] {
+export function checkPolicy(index: ObjectIndex, replicas: ReadonlyMap<IndexedObject, number>): Finding[] {
   const findings: Finding[] = [];
   // ServiceAccounts a RoleBinding grants API access to: their pods need the token.
-  const bound = new Set(index.all.filter((o) => o.kind === 'RoleBinding').flatMap((b) => (b.json.subjects ?? [])
+  const bound = new Set(index.everyOfKind('RoleBinding').flatMap((b) => (b.json.subjects ?? [])
     .filter((s: KubeObject) => s?.kind === 'ServiceAccount').map((s: KubeObject) => `${s.namespace ?? b.namespace}/${s.name}`)));
   for (const template of index.podTemplates) {
     findings.push(...checkPodSecurity(template, bound));
     findings.push(...checkContainers(template));
   }
   findings.push(...checkNetworkCoverage(index));
-  findings.push(...checkDisruptionSpreading(index));
-  for (const ingress of index.all.filter((o) => o.kind === 'Ingress')) findings.push(...checkIngressAnnotations(ingress));
+  findings.push(...checkDisruptionSpreading(index, replicas));
+  for (const ingress of index.everyOfKind('Ingress')) findings.push(...checkIngressAnnotations(ingress));
   return findings;
 }
 
@@ -63,14 +66,16 @@ function checkPodSecurity(template: PodTemplate, boundAccounts: ReadonlySet<stri
   const { owner, spec, specPath: sp } = template;
   const add = (rule: string, path: string, found: unknown, expected: string, severity: 'error' | 'warning' = 'error') =>
     findings.push(finding(rule, severity, owner, path, found, expected));
-  for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+  for (const field of HOST_NAMESPACE_FIELDS) {
     if (spec[field] === true) add(PolicyRules.HOST_NAMESPACES, `${sp}.${field}`, true, 'false or unset: host namespaces expose the node to the pod');
   }
   (spec.volumes ?? []).forEach((volume: KubeObject, i: number) => {
-    const types = Object.keys(volume ?? {}).filter((k) => k !== 'name');
     if (volume?.hostPath) {
       add(PolicyRules.HOST_PATH, `${sp}.volumes[${i}].hostPath`, volume.hostPath, 'no hostPath volumes: use a PVC, emptyDir, ConfigMap or Secret');
-    } else if (types.some((t) => !RESTRICTED_VOLUMES.has(t))) {
+      return;
+    }
+    const types = Object.keys(volume ?? {}).filter((k) => k !== 'name');
+    if (types.some((t) => !RESTRICTED_VOLUMES.has(t))) {
       add(PolicyRules.VOLUME_TYPES, `${sp}.volumes[${i}]`, foundText(`a ${types.join('/')} volume`), `one of the volume types Pod Security "restricted" allows: ${[...RESTRICTED_VOLUMES].join(', ')}`);
     }
   });
@@ -94,7 +99,7 @@ function checkContainers(template: PodTemplate): Finding[] {
   const { owner, spec } = template;
   const pod = spec.securityContext ?? {};
   const runsToCompletion = RUN_TO_COMPLETION.has(owner.kind);
-  for (const { container, path, init } of containersOf(spec, template.specPath)) {
+  for (const { container, path, field: list, init } of template.containers) {
     const add = (rule: string, field: string, found: unknown, expected: string, severity: 'error' | 'warning' = 'error') =>
       findings.push(finding(rule, severity, owner, `${path}.${field}`, found, expected));
     const sc = container.securityContext ?? {};
@@ -120,12 +125,13 @@ function checkContainers(template: PodTemplate): Finding[] {
       add(PolicyRules.READ_ONLY_ROOT, 'securityContext.readOnlyRootFilesystem', sc.readOnlyRootFilesystem,
         'true, with emptyDir volumes for the paths the app writes to', 'warning');
     }
-    if (path.includes('ephemeralContainers')) continue;
+    if (list === 'ephemeralContainers') continue;
     const requests = container.resources?.requests ?? {};
     const limits = container.resources?.limits ?? {};
-    for (const [field, value] of [['requests.cpu', requests.cpu], ['requests.memory', requests.memory], ['limits.memory', limits.memory]] as const) {
-      if (value === undefined) add(PolicyRules.RESOURCES, `resources.${field}`, undefined, 'a quantity: the scheduler and the quota need it');
-    }
+    const unsized = 'a quantity: the scheduler and the quota need it';
+    if (requests.cpu === undefined) add(PolicyRules.RESOURCES, 'resources.requests.cpu', undefined, unsized);
+    if (requests.memory === undefined) add(PolicyRules.RESOURCES, 'resources.requests.memory', undefined, unsized);
+    if (limits.memory === undefined) add(PolicyRules.RESOURCES, 'resources.limits.memory', undefined, unsized);
     checkImage(container, add);
     (container.env ?? []).forEach((env: KubeObject, i: number) => {
       if (typeof env?.value === 'string' && env.value !== '' && SECRET_NAME.test(String(env.name))) {
@@ -138,7 +144,7 @@ function checkContainers(template: PodTemplate): Finding[] {
     const serves = Array.isArray(container.ports) && container.ports.length > 0;
     const runsAlongside = !init || container.restartPolicy === 'Always';
     if (runsAlongside && !runsToCompletion && serves) {
-      for (const probe of ['readinessProbe', 'livenessProbe']) {
+      for (const probe of TRAFFIC_PROBES) {
         if (!container[probe]) add(PolicyRules.PROBES, probe, undefined, 'a probe, so that Kubernetes routes traffic only to ready pods and restarts stuck ones');
       }
     }
@@ -149,7 +155,7 @@ function checkContainers(template: PodTemplate): Finding[] {
 function checkImage(container: KubeObject, add: (rule: string, field: string, found: unknown, expected: string) => void): void {
   const image = container.image;
   if (typeof image !== 'string') return; // the schema check reports a missing image
-  if (/@sha256:[a-f0-9]{64}$/.test(image)) return;
+  if (DIGEST.test(image)) return;
   const last = image.slice(image.lastIndexOf('/') + 1);
   const tag = last.includes(':') ? last.slice(last.lastIndexOf(':') + 1) : '';
   if (tag === '' || tag === 'latest') {
@@ -161,7 +167,7 @@ function checkImage(container: KubeObject, add: (rule: string, field: string, fo
 function checkNetworkCoverage(index: ObjectIndex): Finding[] {
   // Each policy marks the templates it selects, so the cost follows the matches, not policies × pods.
   const covered = new Map<PodTemplate, Set<string>>();
-  for (const policy of index.all.filter((o) => o.kind === 'NetworkPolicy')) {
+  for (const policy of index.everyOfKind('NetworkPolicy')) {
     const types = policyTypes(policy.json.spec ?? {});
     for (const template of index.templatesMatching(policy.scope, policy.json.spec?.podSelector)) {
       const seen = covered.get(template) ?? new Set<string>();
@@ -171,7 +177,9 @@ function checkNetworkCoverage(index: ObjectIndex): Finding[] {
   }
   const findings: Finding[] = [];
   for (const template of index.podTemplates) {
-    const missing = ['Ingress', 'Egress'].filter((type) => !covered.get(template)?.has(type));
+    const types = covered.get(template);
+    if (types?.has('Ingress') && types.has('Egress')) continue;
+    const missing = POLICY_DIRECTIONS.filter((type) => !types?.has(type));
     if (missing.length) {
       findings.push(finding(PolicyRules.NETWORK_POLICY, 'error', template.owner, `${template.path}.metadata.labels`,
         foundText(`no NetworkPolicy of type ${missing.join(' or ')} selects these pods`),
@@ -188,11 +196,10 @@ function policyTypes(spec: KubeObject): string[] {
 }
 
 /** A workload behind a PDB should have more than one replica, spread over nodes, or the budget only delays drains. */
-function checkDisruptionSpreading(index: ObjectIndex): Finding[] {
+function checkDisruptionSpreading(index: ObjectIndex, replicas: ReadonlyMap<IndexedObject, number>): Finding[] {
   const findings: Finding[] = [];
-  const replicas = replicaCounts(index);
   const reported = new Set<IndexedObject>();
-  for (const pdb of index.all.filter((o) => o.kind === 'PodDisruptionBudget')) {
+  for (const pdb of index.everyOfKind('PodDisruptionBudget')) {
     for (const template of index.templatesMatching(pdb.scope, pdb.json.spec?.selector)) {
       if (reported.has(template.owner)) continue;
       reported.add(template.owner);

@@ -2,7 +2,6 @@
 import { isDnsLabel, isPortName, isPortNumber } from './api-syntax';
 import { Finding, finding, KubeObject } from './finding';
 import { IndexedObject, ObjectIndex, PodTemplate } from './object-index';
-import { containersOf } from './reference-checks';
 
 /** Rule ids of the port checks. */
 export const PortRules = {
@@ -13,58 +12,53 @@ export const PortRules = {
 const NUMBER = 'an integer from 1 to 65535';
 const NAME = 'an IANA service name: at most 15 lower-case letters, digits and single \'-\', with at least one letter';
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const PORT_HANDLERS = ['httpGet', 'tcpSocket'];
 
 /** Runs the port checks over every pod template and Service. */
 export function checkPorts(index: ObjectIndex): Finding[] {
   const findings: Finding[] = [];
-  for (const template of index.podTemplates) findings.push(...checkPodPorts(template));
-  for (const service of index.all.filter((o) => o.kind === 'Service')) findings.push(...checkServicePorts(service));
+  for (const template of index.podTemplates) checkPodPorts(template, findings);
+  for (const service of index.everyOfKind('Service')) checkServicePorts(service, findings);
   return findings;
 }
 
-function checkPodPorts(template: PodTemplate): Finding[] {
-  const findings: Finding[] = [];
+function checkPodPorts(template: PodTemplate, findings: Finding[]): void {
   const add = (at: string, found: unknown, expected: string) => findings.push(finding(PortRules.PORT, 'error', template.owner, at, found, expected));
-  for (const { container, path } of containersOf(template.spec, template.specPath)) {
+  for (const { container, path } of template.containers) {
     (container.ports ?? []).forEach((port: KubeObject, i: number) => {
-      const at = `${path}.ports[${i}]`;
-      if (!isPortNumber(port?.containerPort)) add(`${at}.containerPort`, port?.containerPort, NUMBER);
-      if (port?.hostPort !== undefined && port.hostPort !== 0 && !isPortNumber(port.hostPort)) add(`${at}.hostPort`, port.hostPort, `0 or ${NUMBER}`);
-      if (port?.name !== undefined && !isPortName(port.name)) add(`${at}.name`, port.name, NAME);
+      if (!isPortNumber(port?.containerPort)) add(`${path}.ports[${i}].containerPort`, port?.containerPort, NUMBER);
+      if (port?.hostPort !== undefined && port.hostPort !== 0 && !isPortNumber(port.hostPort)) add(`${path}.ports[${i}].hostPort`, port.hostPort, `0 or ${NUMBER}`);
+      if (port?.name !== undefined && !isPortName(port.name)) add(`${path}.ports[${i}].name`, port.name, NAME);
     });
     for (const probe of PROBES) {
       const handler = container[probe];
       if (!handler) continue;
-      for (const kind of ['httpGet', 'tcpSocket']) {
+      for (const kind of PORT_HANDLERS) {
         const port = handler[kind]?.port;
         if (port !== undefined && !validTargetPort(port)) add(`${path}.${probe}.${kind}.port`, port, `${NUMBER}, or a port name (${NAME})`);
       }
       if (handler.grpc && !isPortNumber(handler.grpc.port)) add(`${path}.${probe}.grpc.port`, handler.grpc.port, NUMBER);
     }
   }
-  return findings;
 }
 
-function checkServicePorts(service: IndexedObject): Finding[] {
-  const findings: Finding[] = [];
+function checkServicePorts(service: IndexedObject, findings: Finding[]): void {
   const add = (at: string, found: unknown, expected: string) => findings.push(finding(PortRules.PORT, 'error', service, at, found, expected));
   const ports: KubeObject[] = Array.isArray(service.json.spec?.ports) ? service.json.spec.ports : [];
   const names = new Set<string>();
   ports.forEach((port, i) => {
-    const at = `spec.ports[${i}]`;
-    if (!isPortNumber(port?.port)) add(`${at}.port`, port?.port, NUMBER);
-    if (port?.targetPort !== undefined && !validTargetPort(port.targetPort)) add(`${at}.targetPort`, port.targetPort, `${NUMBER}, or a container port name (${NAME})`);
-    if (port?.nodePort !== undefined && port.nodePort !== 0 && !isPortNumber(port.nodePort)) add(`${at}.nodePort`, port.nodePort, `0 or ${NUMBER}`);
+    if (!isPortNumber(port?.port)) add(`spec.ports[${i}].port`, port?.port, NUMBER);
+    if (port?.targetPort !== undefined && !validTargetPort(port.targetPort)) add(`spec.ports[${i}].targetPort`, port.targetPort, `${NUMBER}, or a container port name (${NAME})`);
+    if (port?.nodePort !== undefined && port.nodePort !== 0 && !isPortNumber(port.nodePort)) add(`spec.ports[${i}].nodePort`, port.nodePort, `0 or ${NUMBER}`);
     if (port?.name === undefined) {
-      if (ports.length > 1) add(`${at}.name`, undefined, 'a name: a Service with more than one port must name each');
+      if (ports.length > 1) add(`spec.ports[${i}].name`, undefined, 'a name: a Service with more than one port must name each');
     } else if (!isDnsLabel(port.name)) {
-      add(`${at}.name`, port.name, 'a DNS-1123 label (lower-case letters, digits and \'-\')');
+      add(`spec.ports[${i}].name`, port.name, 'a DNS-1123 label (lower-case letters, digits and \'-\')');
     } else if (names.has(port.name)) {
-      add(`${at}.name`, port.name, 'a name no other port of the Service uses');
+      add(`spec.ports[${i}].name`, port.name, 'a name no other port of the Service uses');
     }
     if (typeof port?.name === 'string') names.add(port.name);
   });
-  return findings;
 }
 
 function validTargetPort(port: unknown): boolean {

@@ -2,7 +2,6 @@
 // negative, and a container's request never above its limit.
 import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
 import { IndexedObject, ObjectIndex } from './object-index';
-import { containersOf } from './reference-checks';
 
 /** Rule ids of the quantity checks. */
 export const QuantityRules = {
@@ -16,14 +15,24 @@ const MULTIPLIERS: Readonly<Record<string, number>> = {
   'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
 };
 
+/** Parsed quantities: every container of a platform asks for the same few ("100m", "128Mi"). Bounded. */
+const quantities = new Map<string, number | undefined>();
+
 /** A quantity's value (`"500m"` → 0.5, `"1Gi"` → 1073741824), or undefined when it is not a quantity. */
 export function quantityValue(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string') return undefined;
+  if (quantities.has(value)) return quantities.get(value);
+  const result = parseQuantity(value);
+  if (quantities.size < 10_000) quantities.set(value, result);
+  return result;
+}
+
+function parseQuantity(value: string): number | undefined {
   const match = QUANTITY.exec(value);
   if (!match) return undefined;
   const suffix = match[2] ?? '';
-  const multiplier = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : MULTIPLIERS[suffix];
+  const multiplier = suffix[0] === 'e' || suffix[0] === 'E' ? 10 ** Number(suffix.slice(1)) : MULTIPLIERS[suffix];
   return Number(match[1]) * multiplier;
 }
 
@@ -31,28 +40,29 @@ export function quantityValue(value: unknown): number | undefined {
 export function checkQuantities(index: ObjectIndex): Finding[] {
   const findings: Finding[] = [];
   for (const template of index.podTemplates) {
-    for (const { container, path } of containersOf(template.spec, template.specPath)) {
-      findings.push(...checkResources(template.owner, container.resources, `${path}.resources`));
-    }
+    for (const { container, path } of template.containers) checkResources(template.owner, container.resources, `${path}.resources`, findings);
   }
   for (const object of index.all) {
-    const spec = object.json.spec ?? {};
-    if (object.kind === 'ResourceQuota') findings.push(...nonNegative(object, spec.hard, 'spec.hard'));
-    if (object.kind === 'PersistentVolumeClaim') findings.push(...checkResources(object, spec.resources, 'spec.resources'));
+    const spec = object.json.spec;
+    if (object.kind === 'ResourceQuota') nonNegative(object, spec?.hard, 'spec.hard', findings);
+    if (object.kind === 'PersistentVolumeClaim') checkResources(object, spec?.resources, 'spec.resources', findings);
     if (object.kind === 'LimitRange') {
-      (spec.limits ?? []).forEach((limit: KubeObject, i: number) => {
-        for (const field of ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio']) {
-          findings.push(...nonNegative(object, limit?.[field], `spec.limits[${i}].${field}`));
-        }
+      (spec?.limits ?? []).forEach((limit: KubeObject, i: number) => {
+        for (const field of LIMIT_FIELDS) nonNegative(object, limit?.[field], `spec.limits[${i}].${field}`, findings);
       });
     }
   }
   return findings;
 }
 
-function checkResources(subject: IndexedObject, resources: KubeObject | undefined, at: string): Finding[] {
-  const findings = [...nonNegative(subject, resources?.requests, `${at}.requests`), ...nonNegative(subject, resources?.limits, `${at}.limits`)];
-  for (const [name, request] of Object.entries(resources?.requests ?? {})) {
+const LIMIT_FIELDS = ['max', 'min', 'default', 'defaultRequest', 'maxLimitRequestRatio'];
+
+function checkResources(subject: IndexedObject, resources: KubeObject | undefined, at: string, findings: Finding[]): void {
+  nonNegative(subject, resources?.requests, `${at}.requests`, findings);
+  nonNegative(subject, resources?.limits, `${at}.limits`, findings);
+  const requests = resources?.requests ?? {};
+  for (const name of Object.keys(requests)) {
+    const request = requests[name];
     const limit = resources?.limits?.[name];
     const requested = quantityValue(request);
     const limited = quantityValue(limit);
@@ -61,19 +71,17 @@ function checkResources(subject: IndexedObject, resources: KubeObject | undefine
         foundText(`${JSON.stringify(request)}, above the limit ${JSON.stringify(limit)}`), `a request at most the limit of ${name}`));
     }
   }
-  return findings;
 }
 
 /** Every value of a resource map is a quantity of at least 0 (syntax errors the schema check reports too). */
-function nonNegative(subject: IndexedObject, values: unknown, at: string): Finding[] {
-  if (typeof values !== 'object' || values === null) return [];
-  const findings: Finding[] = [];
-  for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
+function nonNegative(subject: IndexedObject, values: unknown, at: string, findings: Finding[]): void {
+  if (typeof values !== 'object' || values === null) return;
+  for (const name of Object.keys(values)) {
+    const value = (values as Record<string, unknown>)[name];
     const parsed = quantityValue(value);
     if (parsed !== undefined && parsed >= 0) continue;
     if (parsed === undefined && (typeof value === 'string' || typeof value === 'number')) continue; // the schema's finding
     findings.push(finding(QuantityRules.QUANTITY, 'error', subject, fieldPath(at, name), value,
       'a quantity of at least 0, such as "250m", "1" or "512Mi"'));
   }
-  return findings;
 }

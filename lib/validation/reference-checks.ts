@@ -1,5 +1,5 @@
 // Cross-reference checks: every selector, port, target and name that points at another object finds it.
-import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
+import { Finding, finding, foundText, KubeObject } from './finding';
 import { IndexedObject, isEmptySelector, ObjectIndex, PodTemplate, selectorMatches, WORKLOAD_KINDS } from './object-index';
 import { checkHttpRoute } from './route-checks';
 
@@ -32,17 +32,18 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_NAMED_KINDS = new Set(['Service', 'Namespace']);
 /** CronJob names are at most 52 characters: the controller appends 11 to name each Job. */
 const NAME_LIMITS: Readonly<Record<string, number>> = { CronJob: 52 };
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 
-/** Runs every reference check over the indexed set. */
-export function checkReferences(index: ObjectIndex, isExternal: ExternalLookup): Finding[] {
+/** Runs every reference check over the indexed set; `replicas` are the workloads' `replicaCounts`. */
+export function checkReferences(index: ObjectIndex, isExternal: ExternalLookup, replicas: ReadonlyMap<IndexedObject, number>): Finding[] {
   const findings: Finding[] = [];
   findings.push(...checkDuplicates(index));
-  const replicas = replicaCounts(index);
   for (const object of index.all) {
-    findings.push(...checkName(object));
+    const badName = checkName(object);
+    if (badName) findings.push(badName);
     switch (object.kind) {
-      case 'Service': findings.push(...checkService(index, object)); break;
-      case 'HorizontalPodAutoscaler': findings.push(...checkHpa(index, object)); break;
+      case 'Service': checkService(index, object, findings); break;
+      case 'HorizontalPodAutoscaler': checkHpa(index, object, findings); break;
       case 'PodDisruptionBudget': findings.push(...checkPdb(index, object, replicas)); break;
       case 'NetworkPolicy': findings.push(...checkNetworkPolicy(index, object)); break;
       case 'StatefulSet': findings.push(...checkStatefulSetService(index, object)); break;
@@ -52,8 +53,8 @@ export function checkReferences(index: ObjectIndex, isExternal: ExternalLookup):
     }
   }
   for (const template of index.podTemplates) {
-    findings.push(...checkPodReferences(index, template, isExternal));
-    findings.push(...checkMountsAndProbes(template));
+    checkPodReferences(index, template, isExternal, findings);
+    checkMountsAndProbes(template, findings);
   }
   return findings;
 }
@@ -68,7 +69,7 @@ export function replicaCounts(index: ObjectIndex): Map<IndexedObject, number> {
     const replicas = template.owner.json.spec?.replicas;
     if (typeof replicas === 'number') counts.set(template.owner, replicas);
   }
-  for (const hpa of index.all.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
+  for (const hpa of index.everyOfKind('HorizontalPodAutoscaler')) {
     const ref = hpa.json.spec?.scaleTargetRef ?? {};
     for (const target of index.find(String(ref.kind), hpa.scope, String(ref.name))) {
       if (!counts.has(target)) counts.set(target, Number(hpa.json.spec?.minReplicas ?? 1));
@@ -86,55 +87,54 @@ function checkDuplicates(index: ObjectIndex): Finding[] {
       `a name no other ${object.kind} in the ${object.namespace ? `namespace "${object.namespace}"` : 'cluster'} uses (also produced by ${group.filter((o) => o !== object).map((o) => o.constructPath || o.ref).join(', ')})`)));
 }
 
-function checkName(object: IndexedObject): Finding[] {
+function checkName(object: IndexedObject): Finding | undefined {
   const name = object.json.metadata?.name;
-  if (typeof name !== 'string') return []; // the schema check reports a missing name
+  if (typeof name !== 'string') return undefined; // the schema check reports a missing name
   const labelNamed = LABEL_NAMED_KINDS.has(object.kind);
   const limit = NAME_LIMITS[object.kind] ?? (labelNamed ? 63 : 253);
   const valid = name.length <= limit && (labelNamed ? DNS_LABEL : DNS_SUBDOMAIN).test(name);
-  if (valid) return [];
+  if (valid) return undefined;
   const shape = labelNamed
     ? 'a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending with a letter or digit)'
     : 'a DNS-1123 subdomain (dot-separated labels of lower-case letters, digits and \'-\')';
-  return [finding(ReferenceRules.NAME, 'error', object, 'metadata.name', name, `${shape} of at most ${limit} characters`)];
+  return finding(ReferenceRules.NAME, 'error', object, 'metadata.name', name, `${shape} of at most ${limit} characters`);
 }
 
-function matchingTemplates(index: ObjectIndex, scope: string, selector: KubeObject | undefined): PodTemplate[] {
+function matchingTemplates(index: ObjectIndex, scope: string, selector: KubeObject | undefined): readonly PodTemplate[] {
   return index.templatesMatching(scope, selector);
 }
 
-function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
+function checkService(index: ObjectIndex, service: IndexedObject, findings: Finding[]): void {
   const spec = service.json.spec ?? {};
   const selector = spec.selector as Record<string, string> | undefined;
-  if (spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return [];
-  const templates = matchingTemplates(index, service.scope, { matchLabels: selector });
+  if (spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return;
+  const templates = index.templatesLabelled(service.scope, selector);
   if (templates.length === 0) {
-    return [finding(ReferenceRules.SERVICE_SELECTOR, 'error', service, 'spec.selector', selector,
-      `labels of some pod template in namespace "${service.namespace}" (${describeCandidates(index.templatesIn(service.scope))})`)];
+    findings.push(finding(ReferenceRules.SERVICE_SELECTOR, 'error', service, 'spec.selector', selector,
+      `labels of some pod template in namespace "${service.namespace}" (${describeCandidates(index.templatesIn(service.scope))})`));
+    return;
   }
-  const findings: Finding[] = [];
   (spec.ports ?? []).forEach((port: KubeObject, i: number) => {
     const target = port.targetPort ?? port.port;
-    const served = templates.some((t) => containersOf(t.spec).some(({ container }) =>
+    const served = templates.some((t) => t.containers.some(({ container }) =>
       (container.ports ?? []).some((p: KubeObject) => (typeof target === 'number' ? p.containerPort === target : p.name === target))));
     if (!served) {
-      const offered = templates.flatMap((t) => containersOf(t.spec).flatMap(({ container }) =>
+      const offered = templates.flatMap((t) => t.containers.flatMap(({ container }) =>
         (container.ports ?? []).map((p: KubeObject) => (p.name ? `${p.name} (${p.containerPort})` : String(p.containerPort)))));
       findings.push(finding(ReferenceRules.SERVICE_TARGET_PORT, 'error', service, `spec.ports[${i}].targetPort`, target,
         `a port of the selected containers: ${offered.length ? unique(offered).join(', ') : 'they declare none'}`));
     }
   });
-  return findings;
 }
 
-function checkHpa(index: ObjectIndex, hpa: IndexedObject): Finding[] {
+function checkHpa(index: ObjectIndex, hpa: IndexedObject, findings: Finding[]): void {
   const ref = hpa.json.spec?.scaleTargetRef ?? {};
-  if (index.find(String(ref.kind), hpa.scope, String(ref.name)).length > 0) return [];
-  return [finding(ReferenceRules.HPA_TARGET, 'error', hpa, 'spec.scaleTargetRef', foundText(`${ref.kind}/${ref.name}, which is not in the output`),
-    `a workload in namespace "${hpa.namespace}": ${describeWorkloads(index, hpa.scope)}`)];
+  if (index.find(String(ref.kind), hpa.scope, String(ref.name)).length > 0) return;
+  findings.push(finding(ReferenceRules.HPA_TARGET, 'error', hpa, 'spec.scaleTargetRef', foundText(`${ref.kind}/${ref.name}, which is not in the output`),
+    `a workload in namespace "${hpa.namespace}": ${describeWorkloads(index, hpa.scope)}`));
 }
 
-function checkPdb(index: ObjectIndex, pdb: IndexedObject, replicas: Map<IndexedObject, number>): Finding[] {
+function checkPdb(index: ObjectIndex, pdb: IndexedObject, replicas: ReadonlyMap<IndexedObject, number>): Finding[] {
   const spec = pdb.json.spec ?? {};
   const templates = matchingTemplates(index, pdb.scope, spec.selector);
   if (templates.length === 0) {
@@ -235,53 +235,53 @@ function checkIngress(index: ObjectIndex, ingress: IndexedObject): Finding[] {
   return findings;
 }
 
-/** Every container of a pod spec (init, regular, ephemeral) with its field path. */
-export function containersOf(spec: KubeObject, specPath = ''): { container: KubeObject; path: string; init: boolean }[] {
-  const result: { container: KubeObject; path: string; init: boolean }[] = [];
-  for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
-    (spec[field] ?? []).forEach((container: KubeObject, i: number) =>
-      result.push({ container: container ?? {}, path: fieldPath(fieldPath(specPath, field), i), init: field === 'initContainers' }));
-  }
-  return result;
-}
-
-function checkPodReferences(index: ObjectIndex, template: PodTemplate, isExternal: ExternalLookup): Finding[] {
-  const findings: Finding[] = [];
+/**
+ * The ServiceAccount, Secrets, ConfigMaps and PVCs a pod uses are in the output, made by an operator in it, or
+ * declared external. Field paths are only spelled out for a finding: most references resolve.
+ */
+function checkPodReferences(index: ObjectIndex, template: PodTemplate, isExternal: ExternalLookup, findings: Finding[]): void {
   const owner = template.owner;
   const ns = owner.namespace;
-  const need = (kind: string, rule: string, name: unknown, path: string, optional?: boolean) => {
-    if (optional || typeof name !== 'string') return;
-    if (index.find(kind, owner.scope, name).length > 0 || producedByOperator(index, kind, owner.scope, name) || isExternal(kind, ns, name, owner)) return;
-    findings.push(finding(rule, 'error', owner, path, foundText(`"${name}", which is not a ${kind} in the output`),
-      `a ${kind} in namespace "${ns}", or one declared external with Validation.of(scope).declareExternal('${kind}', '${name}')`));
-  };
+  const missing = (kind: string, name: unknown, optional?: boolean): name is string => !optional && typeof name === 'string'
+    && index.find(kind, owner.scope, name).length === 0 && !producedByOperator(index, kind, owner.scope, name) && !isExternal(kind, ns, name, owner);
+  const report = (kind: string, rule: string, name: string, path: string) => findings.push(finding(rule, 'error', owner, path,
+    foundText(`"${name}", which is not a ${kind} in the output`),
+    `a ${kind} in namespace "${ns}", or one declared external with Validation.of(scope).declareExternal('${kind}', '${name}')`));
   const spec = template.spec;
   const sp = template.specPath;
   const account = spec.serviceAccountName ?? spec.serviceAccount;
-  if (account !== undefined && account !== 'default') need('ServiceAccount', ReferenceRules.SERVICE_ACCOUNT, account, `${sp}.serviceAccountName`);
-  (spec.imagePullSecrets ?? []).forEach((s: KubeObject, i: number) => need('Secret', ReferenceRules.SECRET, s?.name, `${sp}.imagePullSecrets[${i}].name`));
+  if (account !== undefined && account !== 'default' && missing('ServiceAccount', account)) report('ServiceAccount', ReferenceRules.SERVICE_ACCOUNT, account, `${sp}.serviceAccountName`);
+  (spec.imagePullSecrets ?? []).forEach((s: KubeObject, i: number) => {
+    if (missing('Secret', s?.name)) report('Secret', ReferenceRules.SECRET, s.name, `${sp}.imagePullSecrets[${i}].name`);
+  });
   (spec.volumes ?? []).forEach((volume: KubeObject, i: number) => {
-    const path = `${sp}.volumes[${i}]`;
-    if (volume?.configMap) need('ConfigMap', ReferenceRules.CONFIG_MAP, volume.configMap.name, `${path}.configMap.name`, volume.configMap.optional);
-    if (volume?.secret) need('Secret', ReferenceRules.SECRET, volume.secret.secretName, `${path}.secret.secretName`, volume.secret.optional);
-    if (volume?.persistentVolumeClaim) need('PersistentVolumeClaim', ReferenceRules.PVC, volume.persistentVolumeClaim.claimName, `${path}.persistentVolumeClaim.claimName`);
+    const configMap = volume?.configMap;
+    const secret = volume?.secret;
+    const claim = volume?.persistentVolumeClaim;
+    if (configMap && missing('ConfigMap', configMap.name, configMap.optional)) report('ConfigMap', ReferenceRules.CONFIG_MAP, configMap.name, `${sp}.volumes[${i}].configMap.name`);
+    if (secret && missing('Secret', secret.secretName, secret.optional)) report('Secret', ReferenceRules.SECRET, secret.secretName, `${sp}.volumes[${i}].secret.secretName`);
+    if (claim && missing('PersistentVolumeClaim', claim.claimName)) report('PersistentVolumeClaim', ReferenceRules.PVC, claim.claimName, `${sp}.volumes[${i}].persistentVolumeClaim.claimName`);
     (volume?.projected?.sources ?? []).forEach((source: KubeObject, j: number) => {
-      if (source?.configMap) need('ConfigMap', ReferenceRules.CONFIG_MAP, source.configMap.name, `${path}.projected.sources[${j}].configMap.name`, source.configMap.optional);
-      if (source?.secret) need('Secret', ReferenceRules.SECRET, source.secret.name, `${path}.projected.sources[${j}].secret.name`, source.secret.optional);
+      const at = `${sp}.volumes[${i}].projected.sources[${j}]`;
+      if (source?.configMap && missing('ConfigMap', source.configMap.name, source.configMap.optional)) report('ConfigMap', ReferenceRules.CONFIG_MAP, source.configMap.name, `${at}.configMap.name`);
+      if (source?.secret && missing('Secret', source.secret.name, source.secret.optional)) report('Secret', ReferenceRules.SECRET, source.secret.name, `${at}.secret.name`);
     });
   });
-  for (const { container, path } of containersOf(spec, sp)) {
+  for (const { container, path } of template.containers) {
     (container.env ?? []).forEach((env: KubeObject, i: number) => {
       const from = env?.valueFrom ?? {};
-      if (from.configMapKeyRef) need('ConfigMap', ReferenceRules.CONFIG_MAP, from.configMapKeyRef.name, `${path}.env[${i}].valueFrom.configMapKeyRef.name`, from.configMapKeyRef.optional);
-      if (from.secretKeyRef) need('Secret', ReferenceRules.SECRET, from.secretKeyRef.name, `${path}.env[${i}].valueFrom.secretKeyRef.name`, from.secretKeyRef.optional);
+      const configMap = from.configMapKeyRef;
+      const secret = from.secretKeyRef;
+      if (configMap && missing('ConfigMap', configMap.name, configMap.optional)) report('ConfigMap', ReferenceRules.CONFIG_MAP, configMap.name, `${path}.env[${i}].valueFrom.configMapKeyRef.name`);
+      if (secret && missing('Secret', secret.name, secret.optional)) report('Secret', ReferenceRules.SECRET, secret.name, `${path}.env[${i}].valueFrom.secretKeyRef.name`);
     });
     (container.envFrom ?? []).forEach((source: KubeObject, i: number) => {
-      if (source?.configMapRef) need('ConfigMap', ReferenceRules.CONFIG_MAP, source.configMapRef.name, `${path}.envFrom[${i}].configMapRef.name`, source.configMapRef.optional);
-      if (source?.secretRef) need('Secret', ReferenceRules.SECRET, source.secretRef.name, `${path}.envFrom[${i}].secretRef.name`, source.secretRef.optional);
+      const configMap = source?.configMapRef;
+      const secret = source?.secretRef;
+      if (configMap && missing('ConfigMap', configMap.name, configMap.optional)) report('ConfigMap', ReferenceRules.CONFIG_MAP, configMap.name, `${path}.envFrom[${i}].configMapRef.name`);
+      if (secret && missing('Secret', secret.name, secret.optional)) report('Secret', ReferenceRules.SECRET, secret.name, `${path}.envFrom[${i}].secretRef.name`);
     });
   }
-  return findings;
 }
 
 /** Secrets that an operator object in the output creates: ExternalSecret targets and SealedSecrets. */
@@ -291,12 +291,11 @@ function producedByOperator(index: ObjectIndex, kind: string, scope: string, nam
   return index.ofKind('ExternalSecret', scope).some((es) => (es.json.spec?.target?.name ?? es.name) === name);
 }
 
-function checkMountsAndProbes(template: PodTemplate): Finding[] {
-  const findings: Finding[] = [];
+function checkMountsAndProbes(template: PodTemplate, findings: Finding[]): void {
   const owner = template.owner;
   const volumes = new Set<string>((template.spec.volumes ?? []).map((v: KubeObject) => v?.name));
   for (const claim of owner.kind === 'StatefulSet' ? owner.json.spec?.volumeClaimTemplates ?? [] : []) volumes.add(claim?.metadata?.name);
-  for (const { container, path } of containersOf(template.spec, template.specPath)) {
+  for (const { container, path } of template.containers) {
     (container.volumeMounts ?? []).forEach((mount: KubeObject, i: number) => {
       if (!volumes.has(mount?.name)) {
         findings.push(finding(ReferenceRules.VOLUME_MOUNT, 'error', owner, `${path}.volumeMounts[${i}].name`, mount?.name,
@@ -304,7 +303,7 @@ function checkMountsAndProbes(template: PodTemplate): Finding[] {
       }
     });
     const portNames = new Set<string>((container.ports ?? []).map((p: KubeObject) => p?.name).filter(Boolean));
-    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    for (const probe of PROBES) {
       const handler = container[probe]?.httpGet ?? container[probe]?.tcpSocket ?? container[probe]?.grpc;
       const port = handler?.port;
       if (typeof port === 'string' && !portNames.has(port)) {
@@ -314,7 +313,6 @@ function checkMountsAndProbes(template: PodTemplate): Finding[] {
       }
     }
   }
-  return findings;
 }
 
 function describeCandidates(templates: readonly PodTemplate[]): string {

@@ -255,5 +255,6 @@ export function waiverMatches(selector: ObjectSelector & { readonly scopePath?: 
 
 /** Whether a construct path is `scope` or below it ('' is the root, above everything). */
 export function isUnder(path: string, scope: string): boolean {
-  return scope === '' || path === '' || path === scope || path.startsWith(`${scope}/`);
+  // `path` starts with `${scope}/`, without building that string for every object of the set.
+  return scope === '' || path === '' || path === scope || (path.startsWith(scope) && path[scope.length] === '/');
 }

@@ -107,10 +107,10 @@ export function checkServedVersions(index: ObjectIndex, declared: readonly KindD
   for (const object of index.all) {
     const { apiVersion, kind } = object.json;
     if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !kind) continue; // the schema check reports it
-    if (fromCrds.has(`${apiVersion}/${kind}`)) continue;
+    if (fromCrds.size > 0 && fromCrds.has(`${apiVersion}/${kind}`)) continue;
     if (declared.some((d) => d.apiVersion === apiVersion && d.kind === kind && isUnder(object.constructPath, d.scopePath ?? ''))) continue;
     const problem = BUILT_IN_GROUPS.has(groupOf(apiVersion))
-      ? builtInProblem(object, apiVersion, kind, targetOf(object.constructPath, targets)) : customProblem(object, apiVersion, kind);
+      ? builtInProblem(object, apiVersion, kind, targets) : customProblem(object, apiVersion, kind);
     if (problem) findings.push(problem);
   }
   return findings;
@@ -126,8 +126,9 @@ function targetOf(path: string, targets: readonly KubernetesTarget[]): Kubernete
   return best?.version;
 }
 
-function builtInProblem(object: IndexedObject, apiVersion: string, kind: string, target: KubernetesVersion | undefined): Finding | undefined {
+function builtInProblem(object: IndexedObject, apiVersion: string, kind: string, targets: readonly KubernetesTarget[]): Finding | undefined {
   if (BUILT_IN[apiVersion]?.includes(kind)) return undefined;
+  const target = targetOf(object.constructPath, targets);
   const targetText = target ? `Kubernetes ${target} (the Platform's kubernetesVersion)` : `every Kubernetes from ${KUBERNETES_VERSIONS[0]}`;
   const from = SERVED_FROM[apiVersion]?.[kind];
   if (from) {
@@ -164,7 +165,7 @@ function customProblem(object: IndexedObject, apiVersion: string, kind: string):
 /** `group/version/kind` served by the CustomResourceDefinitions in the output. */
 function crdKinds(index: ObjectIndex): Set<string> {
   const kinds = new Set<string>();
-  for (const crd of index.all.filter((o) => o.kind === 'CustomResourceDefinition')) {
+  for (const crd of index.everyOfKind('CustomResourceDefinition')) {
     const spec = crd.json.spec ?? {};
     for (const version of Array.isArray(spec.versions) ? spec.versions : []) {
       if (version?.served !== false) kinds.add(`${spec.group}/${version?.name}/${spec.names?.kind}`);

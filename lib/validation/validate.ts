@@ -10,7 +10,7 @@ import { checkPodUniqueness } from './pod-uniqueness';
 import { checkPolicy } from './policy-checks';
 import { checkPorts } from './port-rules';
 import { checkQuantities } from './quantity-rules';
-import { checkReferences, ExternalLookup } from './reference-checks';
+import { checkReferences, ExternalLookup, replicaCounts } from './reference-checks';
 import { ExternalDeclaration, isUnder, KindDeclaration, KubernetesTarget, ScopedRule, ValidationRule, Waiver, waiverMatches } from './rule';
 import { checkDroppedEdits, SchemaChecker, SchemaChecks } from './schema-check';
 import { checkServedVersions } from './served-versions';
@@ -70,9 +70,10 @@ export function validateObjects(objects: readonly ValidationInput[], options: Va
   schemaCheckedElsewhere?: () => SchemaChecks | undefined): ValidationReport {
   const index = new ObjectIndex(objects);
   const findings: Finding[] = [];
-  for (const object of index.all) findings.push(...checkDroppedEdits(object, object.droppedEdits));
-  findings.push(...checkReferences(index, externalLookup(options.externals ?? [])));
-  findings.push(...checkPolicy(index));
+  for (const object of index.all) if (object.droppedEdits.length !== 0) findings.push(...checkDroppedEdits(object, object.droppedEdits));
+  const replicas = replicaCounts(index);
+  findings.push(...checkReferences(index, externalLookup(options.externals ?? []), replicas));
+  findings.push(...checkPolicy(index, replicas));
   findings.push(...checkMonitoring(index));
   findings.push(...checkApiServerRules(index), ...checkGatewayApiRules(index), ...checkPorts(index), ...checkQuantities(index));
   findings.push(...checkPodUniqueness(index), ...checkDisruptionBudgetOverlap(index));

@@ -44,6 +44,24 @@ describe('labels and annotations', () => {
     ]);
   });
 
+  test('annotations are sized in UTF-8: fewer characters than the limit can still pass it', () => {
+    // 90,000 three-byte characters: under 256 Ki characters, over 256 KiB.
+    const found = findingsOf(ApiServerRules.ANNOTATION, (p) => configMap(p, { metadata: { name: 'cm', annotations: { 'acme.io/euro': '€'.repeat(90_000) } } }));
+    expect(found).toEqual([expect.stringMatching(/metadata\.annotations: found 270012 bytes of keys and values; expected at most 262144 bytes/)]);
+  });
+
+  test('a bad key is reported on every object that has it, after valid keys were seen', () => {
+    const found = findingsOf(ApiServerRules.LABEL, (p) => {
+      configMap(p, { metadata: { name: 'cm', labels: { team: 'shop', 'bad key': 'x' } } });
+      new ApiObject(p, 'Cm2', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm2', labels: { team: 'shop', 'bad key': 'x', tier: 'bad value!' } } });
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/ConfigMap\/shop\/cm metadata\.labels\["bad key"\]: found the key "bad key"/),
+      expect.stringMatching(/ConfigMap\/shop\/cm2 metadata\.labels\.tier: found "bad value!"/),
+      expect.stringMatching(/ConfigMap\/shop\/cm2 metadata\.labels\["bad key"\]: found the key "bad key"/),
+    ]);
+  });
+
   test('valid keys and values pass: prefixes, dots, underscores, an empty value', () => {
     const labels = { 'app.kubernetes.io/name': 'a_b.c-d', 'x': '', 'A_b.C': 'v1.2' };
     expect(findingsOf(ApiServerRules.LABEL, (p) => configMap(p, { metadata: { name: 'cm', labels } }))).toEqual([]);
@@ -77,6 +95,11 @@ describe('ConfigMap and Secret keys and sizes', () => {
     const over = findingsOf(ApiServerRules.OBJECT_SIZE, (p) => configMap(p, { data: { a: half }, binaryData: { b: Buffer.from(`${half}!`).toString('base64') } }));
     expect(over).toEqual([expect.stringMatching(/ConfigMap\/shop\/cm data\+binaryData: found 1048577 bytes of values; expected at most 1048576 bytes \(1 MiB\)/)]);
     expect(findingsOf(ApiServerRules.OBJECT_SIZE, (p) => configMap(p, { data: { a: half, b: half } }))).toEqual([]);
+  });
+
+  test('ConfigMap data is sized in UTF-8: 400,000 three-byte characters pass 1 MiB', () => {
+    const found = findingsOf(ApiServerRules.OBJECT_SIZE, (p) => configMap(p, { data: { a: '€'.repeat(400_000) } }));
+    expect(found).toEqual([expect.stringMatching(/ConfigMap\/shop\/cm data\+binaryData: found 1200000 bytes of values/)]);
   });
 
   test('a Secret whose decoded data passes 1 MiB is refused', () => {

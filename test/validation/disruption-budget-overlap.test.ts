@@ -1,8 +1,10 @@
 // Two PodDisruptionBudgets over one set of pods: evictions are refused, so drains hang.
 import { k8s } from 'cdk8s-plus-28';
 import { ResilientMicroservice } from '../../lib';
-import { DisruptionBudgetRules } from '../../lib/validation';
+import { validateApp } from '../../lib/synthesis';
+import { DisruptionBudgetRules, PolicyRules, ReferenceRules } from '../../lib/validation';
 import { findingsOf } from '../support/findings';
+import { testPlatform } from '../support/objects';
 
 const IMAGE = 'registry.example.com/shop/api:1.4.0';
 
@@ -22,4 +24,18 @@ test('budgets over different pods, and the kit\'s own budgets, pass', () => {
     new ResilientMicroservice(p, 'api', { image: IMAGE });
     new ResilientMicroservice(p, 'web', { image: IMAGE });
   })).toEqual([]);
+});
+
+test('the budget\'s selector is matched for each check that asks: its reference, spreading and overlap findings all come', () => {
+  const { app, platform } = testPlatform();
+  new ResilientMicroservice(platform, 'api', { image: IMAGE, autoscaling: false, replicas: 1 });
+  new k8s.KubePodDisruptionBudget(platform, 'Extra', {
+    metadata: { name: 'extra' },
+    spec: { minAvailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } },
+  });
+  const { errors, warnings } = validateApp(app).report;
+  const extra = [...errors, ...warnings].filter((f) => f.object === 'PodDisruptionBudget/shop/extra').map((f) => f.ruleId);
+  expect(extra).toEqual([ReferenceRules.PDB_BLOCKS_EVICTION, DisruptionBudgetRules.PDB_OVERLAP]);
+  expect(warnings.filter((f) => f.ruleId === PolicyRules.DISRUPTION_SPREADING).map((f) => [f.object, f.expected]))
+    .toEqual([['Deployment/shop/api', expect.stringMatching(/^at least 2 replicas .*PodDisruptionBudget\/api protects it/)]]);
 });

@@ -70,6 +70,13 @@ test('ConfigMaps: over 1 MiB of data is an error, over 256 KiB a warning about c
     .toEqual(['ConfigMap/shop/at-limit', 'ConfigMap/shop/big']);
 });
 
+test('ConfigMaps are sized in UTF-8: 90,000 three-byte characters pass 256 KiB', () => {
+  const { app, platform } = testPlatform();
+  new ApiObject(platform, 'Euro', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'euro' }, data: { 'a.txt': '€'.repeat(90_000) } });
+  const { warnings } = validateApp(app).report;
+  expect(byRule(warnings, MonitoringRules.CONFIGMAP_TOO_LARGE_FOR_CLIENT_APPLY).map((f) => [f.object, f.found])).toEqual([['ConfigMap/shop/euro', '270005 bytes of data']]);
+});
+
 test('a binaryData value counts decoded', () => {
   expect(configMapBytes({ binaryData: { k: Buffer.alloc(30).toString('base64') } })).toBe(31);
 });

@@ -30,6 +30,13 @@ test.each([
   expect(found).toEqual([expect.stringMatching(message)]);
 });
 
+test('a negative quantity seen before is refused again on every object', () => {
+  const found = findingsOf(QuantityRules.QUANTITY, (p) => {
+    for (const name of ['a', 'b']) new ApiObject(p, name, { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name }, spec: { hard: { cpu: '-250m', memory: '1Gi' } } });
+  });
+  expect(found).toEqual([expect.stringMatching(/ResourceQuota\/shop\/a spec\.hard\.cpu: found "-250m"/), expect.stringMatching(/ResourceQuota\/shop\/b spec\.hard\.cpu: found "-250m"/)]);
+});
+
 test('a quantity that is not one is the schema check\'s finding, reported once', () => {
   const arrange = (p: Parameters<Parameters<typeof findingsOf>[1]>[0]) => new ApiObject(p, 'X', {
     apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'x' }, spec: { hard: { pods: '10 pods' } },
