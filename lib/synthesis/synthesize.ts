@@ -17,7 +17,7 @@ import { SynthesisMarks } from './synthesis-marks';
 import { YamlDocuments } from './yaml-documents';
 
 /** Objects from which the YAML writer thread pays for its start-up, unless `writerThread` says otherwise. */
-const WRITER_THREAD_MIN_OBJECTS = 256;
+const WRITER_THREAD_MIN_OBJECTS = 3000;
 
 /** Options of `synthesize`. */
 export interface SynthesizeOptions {
@@ -46,8 +46,10 @@ export interface SynthesizeOptions {
    * Serialize `yamlDocuments` files on a worker thread while the object set is validated: `true` always, `false`
    * never. The output is the same either way; where a worker cannot load the kit (its TypeScript source run without
    * tsx), the files are written on the calling thread.
-   * @default - on a worker thread when the app holds at least 256 objects (below that, starting the thread costs
-   * more than it saves: ~100 ms of a 79-object synth measured on 2 cores)
+   * @default - on a worker thread when the app holds at least 3000 objects. Below that, the thread's start-up
+   * and its second copy of the cold code (js-yaml and the validators compiled again in its own isolate) cost more than
+   * it saves, and it adds ~20-50 MiB: measured on 2 cores, alternating runs of the bench app without it against with
+   * it, 709 objects 14 % quicker, 2109 objects 6 %, 2809 objects 2 %, 3509 objects 5 % slower, 7009 objects 11 % slower
    */
   readonly writerThread?: boolean;
 }

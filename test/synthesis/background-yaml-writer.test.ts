@@ -27,7 +27,7 @@ describe('synthesize with the writer thread', () => {
     // given the thread is available here (tsx is installed) and its work is observed
     const finish = jest.spyOn(BackgroundYamlWriter.prototype, 'finish');
     // when the same app is synthesized with and without it
-    synthesize(writerThreadApp(options), { outdir: join(parent, 'thread'), warn: () => undefined });
+    synthesize(writerThreadApp(options), { outdir: join(parent, 'thread'), warn: () => undefined, writerThread: true });
     synthesize(writerThreadApp(options), { outdir: join(parent, 'caller'), warn: () => undefined, writerThread: false });
     // then the thread was used only in the first run (and, when an object moved, abandoned before finishing)
     expect(finish).toHaveBeenCalledTimes('moveByPatch' in options ? 0 : 1);
@@ -79,7 +79,7 @@ describe('synthesize with the writer thread', () => {
     const before = fileTree(outdir);
     // when an app that fails validation is synthesized into it
     const abandon = jest.spyOn(BackgroundYamlWriter.prototype, 'abandon');
-    expect(() => synthesize(writerThreadApp({ invalid: true }), { outdir, warn: () => undefined })).toThrow(SynthesisError);
+    expect(() => synthesize(writerThreadApp({ invalid: true }), { outdir, warn: () => undefined, writerThread: true })).toThrow(SynthesisError);
     // then the thread's files were abandoned and removed, and the previous output is untouched
     expect(abandon).toHaveBeenCalled();
     expect(fileTree(outdir)).toEqual(before);

@@ -82,7 +82,9 @@ test.each(APPS)('the same bytes with and without the writer thread: %s', (title,
 describe('whether the thread is used by default', () => {
   test.each([
     ['not for a small app (79 objects: starting it would cost more than it saves)', 1, 0],
-    ['for an app of at least 256 objects (60 services)', 60, 1],
+    // 9 objects of the platform and 6 of each service
+    ['not for an app of 2997 objects (498 services)', 498, 0],
+    ['for an app of 3003 objects (499 services): from 3000 on, it saves more than it costs', 499, 1],
   ])('%s', (_title, services, threads) => {
     const start = jest.spyOn(BackgroundYamlWriter, 'start');
     const app = Testing.app();
