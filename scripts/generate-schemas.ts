@@ -152,7 +152,12 @@ async function main(args: readonly string[]): Promise<void> {
     }
     return;
   }
-  if (!args.includes('--force') && existsSync(MANIFEST) && !schemasStale()) return;
+  await ensureSchemas(args.includes('--force'));
+}
+
+/** Generates the bundles when they are missing or stale (or `force`), saying so; otherwise leaves them alone. */
+export async function ensureSchemas(force = false): Promise<void> {
+  if (!force && existsSync(MANIFEST) && !schemasStale()) return;
   const started = Date.now();
   const manifest = await generateSchemas();
   const count = Object.values(manifest.bundles).reduce((n, b) => n + b.kinds.length, 0);
