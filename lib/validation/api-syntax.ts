@@ -1,4 +1,5 @@
 // The string syntaxes the Kubernetes API server enforces (k8s.io/apimachinery validation), as plain predicates.
+import { memoized } from '../private/memoized';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -32,35 +33,23 @@ export function isDnsSubdomain(value: unknown): boolean {
   return typeof value === 'string' && value.length <= ApiLimits.SUBDOMAIN && DNS_SUBDOMAIN.test(value);
 }
 
-/**
- * Label keys and values found valid: every object of a platform carries the same few keys and each workload's
- * values, so most checks are a lookup. Bounded, as a long-running process validates many object sets.
- */
-const validKeys = new Set<string>();
-const validValues = new Set<string>();
-/** Port names found valid: containers, probes and Services name the same few ports ("http", "metrics"). */
-const validPortNames = new Set<string>();
-const REMEMBERED = 10_000;
-
-/** A qualified name (label or annotation key): an optional DNS-subdomain prefix and '/', then a name of at most 63. */
-export function isQualifiedName(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  if (validKeys.has(value)) return true;
+const qualifiedName = memoized((value) => {
   const slash = value.lastIndexOf('/');
   const name = slash < 0 ? value : value.slice(slash + 1);
   if (slash >= 0 && !isDnsSubdomain(value.slice(0, slash))) return false;
-  const valid = name.length <= ApiLimits.LABEL && QUALIFIED_NAME_PART.test(name);
-  if (valid && validKeys.size < REMEMBERED) validKeys.add(value);
-  return valid;
+  return name.length <= ApiLimits.LABEL && QUALIFIED_NAME_PART.test(name);
+});
+
+/** A qualified name (label or annotation key): an optional DNS-subdomain prefix and '/', then a name of at most 63. */
+export function isQualifiedName(value: unknown): boolean {
+  return typeof value === 'string' && qualifiedName(value);
 }
+
+const labelValue = memoized((value) => value.length <= ApiLimits.LABEL && QUALIFIED_NAME_PART.test(value));
 
 /** A label value: empty, or at most 63 alphanumerics with '-', '_', '.' inside. */
 export function isLabelValue(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  if (value === '' || validValues.has(value)) return true;
-  const valid = value.length <= ApiLimits.LABEL && QUALIFIED_NAME_PART.test(value);
-  if (valid && validValues.size < REMEMBERED) validValues.add(value);
-  return valid;
+  return typeof value === 'string' && (value === '' || labelValue(value));
 }
 
 /** A ConfigMap or Secret key: alphanumerics, '-', '_', '.', at most 253, and not '.' or '..'. */
@@ -74,14 +63,13 @@ export function isRelativeVolumePath(value: unknown): boolean {
   return !value.split('/').includes('..');
 }
 
+const portName = memoized((value) =>
+  value.length <= ApiLimits.PORT_NAME && IANA_SVC_NAME.test(value) && LETTER.test(value) && !value.includes('--'));
 /** A named port (IANA_SVC_NAME): at most 15 lower-case alphanumerics and single '-', with at least one letter. */
 export function isPortName(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  if (validPortNames.has(value)) return true;
-  const valid = value.length <= ApiLimits.PORT_NAME && IANA_SVC_NAME.test(value) && LETTER.test(value) && !value.includes('--');
-  if (valid && validPortNames.size < REMEMBERED) validPortNames.add(value);
-  return valid;
+  return typeof value === 'string' && portName(value);
 }
+
 
 /** A port number: an integer from 1 to 65535. */
 export function isPortNumber(value: unknown): boolean {

@@ -1,5 +1,6 @@
 // Resource quantities as the API server checks them beyond their syntax (which the schema check refuses): never
 // negative, and a container's request never above its limit.
+import { memoized } from '../private/memoized';
 import { Finding, fieldPath, finding, foundText, KubeObject } from './finding';
 import { IndexedObject, ObjectIndex } from './object-index';
 
@@ -15,25 +16,19 @@ const MULTIPLIERS: Readonly<Record<string, number>> = {
   'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
 };
 
-/** Parsed quantities: every container of a platform asks for the same few ("100m", "128Mi"). Bounded. */
-const quantities = new Map<string, number | undefined>();
-
-/** A quantity's value (`"500m"` → 0.5, `"1Gi"` → 1073741824), or undefined when it is not a quantity. */
-export function quantityValue(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  if (quantities.has(value)) return quantities.get(value);
-  const result = parseQuantity(value);
-  if (quantities.size < 10_000) quantities.set(value, result);
-  return result;
-}
-
-function parseQuantity(value: string): number | undefined {
+/** Every container of a platform asks for the same few quantities ("100m", "128Mi"). */
+const parsedQuantity = memoized((value): number | undefined => {
   const match = QUANTITY.exec(value);
   if (!match) return undefined;
   const suffix = match[2] ?? '';
   const multiplier = suffix[0] === 'e' || suffix[0] === 'E' ? 10 ** Number(suffix.slice(1)) : MULTIPLIERS[suffix];
   return Number(match[1]) * multiplier;
+});
+
+/** A quantity's value (`"500m"` → 0.5, `"1Gi"` → 1073741824), or undefined when it is not a quantity. */
+export function quantityValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  return typeof value === 'string' ? parsedQuantity(value) : undefined;
 }
 
 /** Runs the quantity checks over containers, ResourceQuotas, LimitRanges and PersistentVolumeClaims. */
