@@ -4,6 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testMatch: ['**/*.test.ts'],
   // The consumer project's test runs in its own project (test/consumer/run-consumer.ts), against the packed kit.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/consumer/project/'],
