@@ -1,6 +1,6 @@
 // ApiGateway: an nginx Deployment whose routing is generated from typed routes, behind the Platform's edge with TLS.
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DeploymentStrategy } from './deployment-strategy';
 import { PatternError } from './errors';

@@ -1,6 +1,6 @@
 // CloudNativePgCluster: PostgreSQL with automatic failover, run by the CloudNativePG operator, reachable only by its clients.
 import { ApiObject, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import {
   BARMAN_CLOUD_API_VERSION, BARMAN_SIDECAR_RESOURCES, checkCnpgBackup, CheckedCnpgBackup, CloudNativePgBackupOptions, objectStore, scheduledBackup,

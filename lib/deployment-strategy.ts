@@ -1,5 +1,5 @@
 // How a Deployment replaces its pods: rolling (zero downtime) or recreate.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from './errors';
 

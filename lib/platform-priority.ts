@@ -1,7 +1,7 @@
 // The PriorityClasses of a Platform: one per tier, so that under pressure the scheduler evicts batch before services
 // and services before the gateway and the data stores, and every pod names one (Polaris `priorityClassNotSet`).
 import { JsonPatch } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { PatternError } from './errors';
 

@@ -1,6 +1,6 @@
 // Platform: the Chart that owns a namespace, its quota, limits and default-deny network, and every workload in it.
 import { Chart, JsonPatch, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { CapacityTotals, checkQuotaProps, maximumScale, quotaDimensions, QuotaProps, WorkloadFootprint } from './capacity';
 import { Compatibility } from './compatibility';

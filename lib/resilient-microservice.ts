@@ -1,6 +1,6 @@
 // ResilientMicroservice: from an image and a port, a hardened, probed, autoscaled, disruption-safe service.
 import { ApiObject, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { PatternError } from './errors';
 import { LabelKeys, mergeLabels } from './labels';

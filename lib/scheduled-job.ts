@@ -1,6 +1,6 @@
 // ScheduledJob: a hardened CronJob (reports, clean-ups) wired to what it reads like any other workload.
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { checkCronSchedule } from './database/cron-schedule';
 import { renderContainer, RenderedContainer } from './pod/container';

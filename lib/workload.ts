@@ -1,10 +1,12 @@
 // Workload: what every workload construct shares — identity, ServiceAccount, hardening, NetworkPolicy, metrics,
 // footprint and the wiring verbs. A workload kind extends it and builds only what is its own.
 import { ApiObject } from 'cdk8s';
-import { INetworkPolicyPeer, IPodSelector, k8s, LabelSelector, NetworkPolicyPeerConfig, PodSelectorConfig } from 'cdk8s-plus-28';
+import type { INetworkPolicyPeer, IPodSelector, NetworkPolicyPeerConfig, PodSelectorConfig } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { WorkloadFootprint } from './capacity';
 import { PatternError } from './errors';
+import { cdk8sPlus } from './private/cdk8s-plus';
 import { LabelKeys, selectorLabels, workloadLabels } from './labels';
 import { ExternalService } from './network/external-service';
 import { EdgeKind, IConnectable, INetworkPeer, NetworkPort, WiringGraph } from './network/wiring-graph';
@@ -263,7 +265,7 @@ export abstract class Workload extends Construct implements INetworkPeer, INetwo
 
   /** cdk8s-plus: the labels of this workload's pods, in its namespace. */
   public toPodSelectorConfig(): PodSelectorConfig {
-    return { labelSelector: LabelSelector.of({ labels: { ...this.podSelector } }), namespaces: { names: [this.namespace] } };
+    return { labelSelector: cdk8sPlus().LabelSelector.of({ labels: { ...this.podSelector } }), namespaces: { names: [this.namespace] } };
   }
 
   /** Egress to an ExternalService's blocks, the cluster's own, link-local and metadata ranges excepted. */

@@ -1,7 +1,7 @@
 // DatabaseBackup: a hardened CronJob that dumps a database into its own PersistentVolumeClaim, keeping the newest N,
 // and optionally uploads an encrypted copy to S3-compatible object storage.
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IConnectable, WiringGraph } from '../network/wiring-graph';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from '../pod/container';

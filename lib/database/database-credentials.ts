@@ -1,6 +1,6 @@
 // Where a database's credentials come from: an existing Secret, an ExternalSecret, or (opted in) plain text.
 import { ApiObject, Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { PatternError } from '../errors';
 import { selectorLabels } from '../labels';

@@ -1,5 +1,5 @@
 // DatabaseRestore: a suspended CronJob that, run by hand, downloads an off-site backup copy, decrypts it and restores it.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IConnectable, WiringGraph } from '../network/wiring-graph';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from '../pod/container';

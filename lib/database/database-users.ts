@@ -1,6 +1,6 @@
 // The users a StatefulDatabase gives: one per client workload, and the exporter's and the backup job's, each with
 // its password in a Secret made outside the output (the engine creates the users from the mounted files).
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { checkDnsSubdomain } from '../private/prop-checks';

@@ -1,5 +1,5 @@
 // The contract between StatefulDatabase and an engine: what to run, how to configure, probe, reach and back it up.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { Probe } from '../pod/probes';
 import { ContainerResources } from '../pod/resources';

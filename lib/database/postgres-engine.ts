@@ -1,6 +1,6 @@
 // PostgreSQL on the official image: postgresql.conf and pg_hba.conf from typed props, streaming replicas.
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { Probe } from '../pod/probes';

@@ -1,6 +1,6 @@
 // Redis on the official image: redis.conf from typed props, the password from the Secret, replicas of pod 0.
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { Probe } from '../pod/probes';

@@ -1,6 +1,6 @@
 // Who the edge's traffic comes from: the pods (or addresses) of the Gateway implementation's data plane, as
 // NetworkPolicy peers. Workloads behind the edge admit exactly these and nothing else.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { checkDnsLabel } from '../private/prop-checks';

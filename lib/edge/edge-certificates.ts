@@ -2,7 +2,7 @@
 // own, a ReferenceGrant letting that Gateway read the platform's Secrets, and a NetworkPolicy admitting the data
 // plane to cert-manager's HTTP-01 solver pods.
 import { ApiObject, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { compareCodePoints } from '../private/ordering';
 

@@ -1,5 +1,5 @@
 // How the API gateway's Ingress gets its TLS certificate: an existing Secret, cert-manager, or explicitly none.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { checkDnsLabel } from '../private/prop-checks';

@@ -1,5 +1,5 @@
 // A minimal Ingress exposing one microservice through an nginx ingress controller, with TLS and the network allow.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain } from '../private/prop-checks';
 import { PatternError } from '../errors';

@@ -1,6 +1,6 @@
 // The wiring graph: who talks to whom on which ports. NetworkPolicies, env and diagrams all derive from it.
 import { Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 

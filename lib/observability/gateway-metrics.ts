@@ -1,6 +1,6 @@
 // The gateway's metrics: nginx's stub_status, read over loopback by a pinned nginx-prometheus-exporter sidecar.
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { INetworkPeer, WiringGraph } from '../network/wiring-graph';
 import { ServiceMonitor } from './service-monitor';

@@ -1,6 +1,6 @@
 // A workload's opt-in access to the Kubernetes API: typed Role rules, least privilege checked (named verbs and
 // resources, no wildcards or escalation, Secrets only by name).
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { checkDnsSubdomain, checkUnique } from '../private/prop-checks';

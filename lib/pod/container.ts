@@ -1,6 +1,6 @@
 // Hardened containers: every container the kit emits (main, sidecar, init) is rendered here.
 import { Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { KubernetesVersion } from '../kubernetes-version';

@@ -1,7 +1,7 @@
 // The pause before SIGTERM: the kubelet's `sleep` action where the target has it GA, an exec of `sleep` before, and
 // the one gap of cdk8s-plus-28's L1 this needs filled (its LifecycleHandler predates `sleep`).
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { kubernetesFeatures, KubernetesVersion } from '../kubernetes-version';
 import { sharedPart } from './shared-parts';
 

@@ -1,6 +1,6 @@
 // Probes as a typed API: HTTP, TCP or exec checks with timings, rendered against a container's named port.
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 

@@ -1,8 +1,10 @@
 // Resource quantities: typed CPU and memory props, parsed once, rendered canonically, scaled by the environment.
 import { Size } from 'cdk8s';
-import { Cpu, k8s } from 'cdk8s-plus-28';
+import type { Cpu } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import { cdk8sPlus } from '../private/cdk8s-plus';
 import { sharedPart } from './shared-parts';
 
 /** CPU as `Cpu.millis(250)` or a Kubernetes quantity string (`"250m"`, `"0.5"`, `"2"`). */
@@ -53,7 +55,7 @@ export const DEFAULT_REQUESTS = { cpu: '100m', memory: '128Mi', ephemeralStorage
 
 /** Parses a CPU quantity to millicores, or throws naming the prop. */
 export function parseCpu(scope: IConstruct, prop: string, value: CpuQuantity): number {
-  const text = value instanceof Cpu ? value.amount : value;
+  const text = typeof value === 'object' && value !== null && value instanceof cdk8sPlus().Cpu ? value.amount : value;
   const match = typeof text === 'string' ? /^(\d+(?:\.\d+)?)(m?)$/.exec(text) : null;
   const millis = match ? (match[2] === 'm' ? Number(match[1]) : Number(match[1]) * 1000) : NaN;
   if (!Number.isFinite(millis) || millis <= 0 || !Number.isInteger(Math.round(millis * 1000) / 1000)) {

@@ -1,5 +1,5 @@
 // Secret references: workloads read secrets from Secrets that exist in the cluster, never from values in YAML.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { addEnv, RenderedContainer } from './container';

@@ -1,6 +1,6 @@
 // Sidecars every workload kind takes: containers beside the main one (plain or native) and emptyDirs they share
 // with it, rendered and hardened as the main container is, and the resources the scheduler charges for them.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { ContainerSpec, HardeningContext, renderContainer, RenderedContainer } from './container';
 import { ContainerResources, formatBytes, parseBytes, ResolvedResources } from './resources';

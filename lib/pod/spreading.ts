@@ -1,5 +1,5 @@
 // Spreading: replicas across zones and nodes, by topology spread constraints and preferred anti-affinity.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { sharedLabels } from '../labels';
 
 const ZONE = 'topology.kubernetes.io/zone';

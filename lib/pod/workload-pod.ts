@@ -1,5 +1,5 @@
 // Assembles the pod template every workload shares: hardened containers, identity, spreading, shutdown.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { mergeLabels } from '../labels';
 import { RenderedContainer } from './container';
 import { ResolvedPodOptions } from './pod-options';

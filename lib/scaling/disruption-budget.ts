@@ -1,5 +1,5 @@
 // The PodDisruptionBudget every replicated workload gets: voluntary disruptions take one pod at a time.
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { sharedLabels } from '../labels';
 

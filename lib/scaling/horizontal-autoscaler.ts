@@ -1,6 +1,6 @@
 // Horizontal autoscaling shared by every Deployment-backed workload: replica bounds and the HPA that holds them.
 import { Duration } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { Environment } from '../environment';
 import { PatternError } from '../errors';

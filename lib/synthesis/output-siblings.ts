@@ -38,8 +38,7 @@ export function siblings(outdir: string): Sibling[] {
     return [];
   }
   const found: Sibling[] = [];
-  for (const name of names.sort()) {
-    if (!name.startsWith(prefix)) continue;
+  for (const name of names.filter((n) => n.startsWith(prefix)).sort()) {
     const match = /^(staging|new|old|trash|lock|stale-lock)-([0-9]+)(?:-[0-9]+)?$/.exec(name.slice(prefix.length));
     if (match) found.push({ path: join(dirname(outdir), name), kind: match[1] as SiblingKind, pid: Number(match[2]) });
   }
