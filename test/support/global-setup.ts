@@ -5,7 +5,7 @@
 //   Testing.app() read, is inherited by the workers), which global-teardown.ts removes: a full run made ~1,700
 //   folders (most of them Testing.app()'s empty outdirs) and left them in the system's temp folder.
 import { spawnSync } from 'child_process';
-import { mkdtempSync } from 'fs';
+import { chmodSync, mkdtempSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
@@ -17,6 +17,8 @@ export default function globalSetup(): void {
     { stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm run schemas failed: the schema validators could not be generated');
   const runTemp = mkdtempSync(join(tmpdir(), 'cdk8s-patterns-jest-'));
+  // Like the system's temp folder: the real-program tests run servers as other users (postgres, nobody).
+  chmodSync(runTemp, 0o1777);
   process.env[RUN_TEMP_VARIABLE] = runTemp;
   process.env.TMPDIR = runTemp;
 }
