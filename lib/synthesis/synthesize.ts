@@ -23,7 +23,7 @@ const WRITER_THREAD_MIN_OBJECTS = 3000;
 export interface SynthesizeOptions {
   /**
    * Where the YAML goes; replaced as a whole only when everything succeeded.
-   * @default - `CDK8S_OUTDIR` (set by `cdk8s synth`), else 'dist'
+   * @default - the app's `outdir`: its `outdir` prop, else `CDK8S_OUTDIR` (set by `cdk8s synth`), else 'dist'
    */
   readonly outdir?: string;
   /**
@@ -45,7 +45,8 @@ export interface SynthesizeOptions {
   /**
    * Serialize `yamlDocuments` files on a worker thread while the object set is validated: `true` always, `false`
    * never. The output is the same either way; where a worker cannot load the kit (its TypeScript source run without
-   * tsx), the files are written on the calling thread.
+   * tsx, or a broken install), the files are written on the calling thread and `warn` is told why (a note on the
+   * run, not on the platform: `strictWarnings` does not count it).
    * @default - on a worker thread when the app holds at least 3000 objects. Below that, the thread's start-up
    * and its second copy of the cold code (js-yaml and the validators compiled again in its own isolate) cost more than
    * it saves, and it adds ~20-50 MiB: measured on 2 cores, alternating runs of the bench app without it against with
@@ -62,7 +63,7 @@ export interface SynthesizeOptions {
  * (see `writerThread`).
  */
 export function synthesize(app: App, options: SynthesizeOptions = {}): SynthesizedChart[] {
-  const outdir = checkedOutdir(options.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
+  const outdir = checkedOutdir(options.outdir ?? app?.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist');
   mkdirSync(dirname(outdir), { recursive: true });
   const unlock = lockOutput(outdir);
   try {
@@ -110,6 +111,9 @@ function writeStaging(app: App, options: SynthesizeOptions, staging: string): Sy
 
     files.forEach((file) => writer?.create(folderOf(file.path)));
     const written = writer?.finish() ?? false;
+    if (writer?.unavailableReason !== undefined) {
+      (options.warn ?? console.warn)(`warning: the YAML writer thread could not start (${writer.unavailableReason}): the files were written on this thread`);
+    }
     for (const file of files) {
       if (written && file.content instanceof YamlDocuments) continue;
       writeContent(folderOf(file.path), file.content);

@@ -28,6 +28,23 @@ describe('synthesize with validation', () => {
   beforeEach(() => { outdir = join(mkdtempSync(join(tmpdir(), 'validation-')), 'dist'); });
   afterEach(() => rmSync(join(outdir, '..'), { recursive: true, force: true }));
 
+  test("without an outdir option, the output goes to the app's own outdir (not to ./dist)", () => {
+    // given an app whose outdir is a folder of the test's, and a working folder whose dist/ must stay untouched
+    const a = app(false);
+    const cwd = mkdtempSync(join(tmpdir(), 'validation-cwd-'));
+    const previous = process.cwd();
+    process.chdir(cwd);
+    try {
+      // when it is synthesized without an outdir
+      synthesize(a, { warn: () => undefined });
+    } finally {
+      process.chdir(previous);
+    }
+    // then the files are in the app's outdir, and nothing in the working folder
+    expect(Object.keys(fileTree(a.outdir))).toEqual(['/shop/production.k8s.yaml']);
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
   test('a failing synth leaves the previous output byte-identical and lists every error grouped by construct path', () => {
     // given a previous, valid output
     synthesize(app(false), { outdir, warn: () => undefined });
