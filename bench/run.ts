@@ -1,9 +1,9 @@
 // The benchmark driver (`npm run bench`): the kit's full pipeline against a plain `yaml` stringify of the very same
 // objects, each as a whole process, interleaved, for N = 10, 100, 1000, 3000 microservices; then the developer loop.
 //   npm run bench [-- --quick] [--n 10,100] [--runs 5] [--runs-3000 5] [--no-loop] [--profile] [--tsx]
-// Children are plain `node` processes running lib/ and bench/ transpiled once per bench run (TypeScript's
-// transpileModule: no type-checking, as tsx does); `--tsx` runs them with `node --import tsx` instead, which adds
-// tsx's start-up and its loader thread's memory to both sides.
+// Children are plain `node` processes running the kit as its package ships it (scripts/bundle-kit.ts: one bundle) and
+// bench/ transpiled (TypeScript's transpileModule), built once per bench run; `--tsx` runs them with
+// `node --import tsx` on the sources instead, which adds tsx's start-up and its loader thread's memory to both sides.
 import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'fs';
@@ -11,6 +11,7 @@ import { tmpdir } from 'os';
 import { dirname, join, relative, resolve } from 'path';
 import { performance } from 'perf_hooks';
 import * as ts from 'typescript';
+import { bundleKit } from '../scripts/bundle-kit';
 import { summarizeProfile } from './profile-summary';
 
 interface KitFigures {
@@ -43,7 +44,7 @@ try {
 function main(): void {
   if (!useTsx) precompile();
   console.log(`cdk8s-patterns benchmark: node ${process.version}, children run with ` +
-    `${useTsx ? '`node --import tsx`' : 'plain `node` on lib/ and bench/ transpiled once'}; ` +
+    `${useTsx ? '`node --import tsx`' : 'plain `node` on the kit bundled as its package ships it'}; ` +
     `${runs} interleaved kit/baseline pairs per N${sizes.includes(3000) && runs3000 !== runs ? ` (${runs3000} at N=3000)` : ''}, after one warm-up of each`);
   const ratios = new Map<number, number>();
   const kitWalls = new Map<number, number>();
@@ -116,10 +117,12 @@ function runChild<T>(childArgs: string[], nodeOptions: string[] = []): Run<T> {
 
 /** Transpiles lib/ and bench/ into the work dir, beside links to node_modules (packages resolve) and generated/. */
 function precompile(): void {
+  // The kit as its package ships it (scripts/bundle-kit.ts), the bench's own scripts transpiled one by one.
+  bundleKit(BUILD);
   const compilerOptions: ts.CompilerOptions = {
     module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true,
   };
-  for (const file of [...listFiles(join(ROOT, 'lib')), ...listFiles(join(ROOT, 'bench'))]) {
+  for (const file of listFiles(join(ROOT, 'bench'))) {
     const target = join(BUILD, relative(ROOT, file));
     mkdirSync(dirname(target), { recursive: true });
     if (file.endsWith('.ts')) {
@@ -129,9 +132,10 @@ function precompile(): void {
       copyFileSync(file, target);
     }
   }
-  symlinkSync(join(ROOT, 'node_modules'), join(BUILD, 'node_modules'), 'dir');
-  // The schema validators (npm run schemas) are read from generated/ at the package root, beside lib/.
-  symlinkSync(join(ROOT, 'generated'), join(BUILD, 'generated'), 'dir');
+  // The work folder stands for the package's root, BUILD for its build/: generated/ (the schema validators, npm run
+  // schemas) and node_modules/ (where their compiled-code cache is kept) are beside it.
+  symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
+  symlinkSync(join(ROOT, 'generated'), join(work, 'generated'), 'dir');
 }
 
 function inProcess(f: KitFigures): number {

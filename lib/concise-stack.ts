@@ -4,7 +4,7 @@
 /** The environment variable that keeps full stack traces. */
 export const VERBOSE_ENV = 'CDK8S_PATTERNS_VERBOSE';
 
-/** The kit's own code (lib/ in the repository, build/lib/ in the package, where this file stands): its frames are left out. */
+/** The kit's own code (lib/ in the repository, build/lib/ in the package), where this file stands: its frames are left out. */
 const KIT_ROOT = __dirname;
 
 /** Whether full stack traces were asked for. */

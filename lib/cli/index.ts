@@ -6,6 +6,7 @@ import { CommandError, CommandIo } from './run-app';
 import { SynthArguments, synthCommand, validateCommand } from './synth-command';
 
 export { CommandError, processIo } from './run-app';
+export { runManifestDiff } from './diff-command';
 export type { CommandIo } from './run-app';
 
 export const CLI_USAGE = `Usage: cdk8s-patterns <command> [options]

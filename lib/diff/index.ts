@@ -5,4 +5,5 @@ export * from './markdown-report';
 export * from './object-diff';
 export * from './terminal-report';
 export * from './immutable-fields';
-export { ChangeLine, changeLines, immutableWarning, REMOVAL_WARNING } from './report-lines';
+export { changeLines, immutableWarning, REMOVAL_WARNING } from './report-lines';
+export type { ChangeLine } from './report-lines';

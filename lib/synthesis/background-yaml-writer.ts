@@ -89,8 +89,8 @@ export class BackgroundYamlWriter {
   /** Files that have been sent a chunk with at least one object. */
   private readonly begunFiles = new Set<string>();
   private replies = 0;
-  /** The thread could not load its module: it wrote and checked nothing. */
-  private unavailable = false;
+  /** Why the thread could not load its module, once its reply has said so: it then wrote and checked nothing. */
+  public unavailableReason: string | undefined;
   private finished = false;
 
   private constructor(typescriptHook: string | undefined) {
@@ -146,7 +146,7 @@ export class BackgroundYamlWriter {
    * everything itself.
    */
   public schemaChecks(): SchemaChecks | undefined {
-    if (this.unavailable || this.finished) return undefined;
+    if (this.unavailableReason !== undefined || this.finished) return undefined;
     for (const path of this.pending.keys()) this.send(path);
     this.takeFromEnd(this.sentChunks.length, Infinity);
     const onThread = this.request({ type: 'checks' }).checks;
@@ -184,7 +184,7 @@ export class BackgroundYamlWriter {
    */
   public finish(): boolean {
     const reply = this.end();
-    if (this.unavailable) return false;
+    if (this.unavailableReason !== undefined) return false;
     if (reply.failure !== undefined) throw new Error(reply.failure);
     return true;
   }
@@ -208,7 +208,7 @@ export class BackgroundYamlWriter {
   private end(): WriterReply {
     this.finished = true;
     try {
-      if (this.unavailable) return {};
+      if (this.unavailableReason !== undefined) return {};
       for (const path of this.pending.keys()) this.send(path);
       return this.request({ type: 'finish' });
     } finally {
@@ -230,7 +230,7 @@ export class BackgroundYamlWriter {
       throw new Error(`the YAML writer thread did not answer within ${FINISH_TIMEOUT_MS / 60000} minutes`);
     }
     this.replies++;
-    if (reply.unavailable) this.unavailable = true;
+    if (reply.unavailable) this.unavailableReason = reply.failure ?? 'no reason given';
     return reply;
   }
 }

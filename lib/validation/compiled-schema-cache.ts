@@ -14,7 +14,7 @@
 //   worker's main context rather than the test file's, so error objects there come from another realm: plain
 //   objects and arrays all the same, just not `toStrictEqual` to ones made in the test.
 import { randomBytes } from 'crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { createRequire } from 'module';
 import { basename, dirname, join } from 'path';
 import { Script } from 'vm';
@@ -78,7 +78,7 @@ function defaultDirectory(bundleFile: string): string | undefined {
   // <root>/node_modules beside it.
   for (let dir = dirname(bundleFile); dirname(dir) !== dir; dir = dirname(dir)) {
     if (basename(dir) === 'node_modules') return join(dir, '.cache', 'cdk8s-patterns', 'compiled-schemas');
-    if (readQuietly(join(dir, 'node_modules', '.package-lock.json'))) {
+    if (existsSync(join(dir, 'node_modules', '.package-lock.json'))) {
       return join(dir, 'node_modules', '.cache', 'cdk8s-patterns', 'compiled-schemas');
     }
   }

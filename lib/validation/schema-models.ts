@@ -21,34 +21,31 @@ interface Manifest {
   readonly bundles: Readonly<Record<string, { readonly file: string; readonly sha256: string; readonly kinds: readonly string[] }>>;
 }
 
-/** generated/ is at the package root: two folders up from lib/validation, three from build/lib/validation. */
-const SCHEMAS_DIR = [join(__dirname, '..', '..', 'generated', 'schemas'), join(__dirname, '..', '..', '..', 'generated', 'schemas')];
+/** generated/ is at the package root: two folders up from lib/validation, as from the package's bundle, build/lib/kit.js. */
+const SCHEMAS_DIR = join(__dirname, '..', '..', 'generated', 'schemas');
 
-let manifest: { dir: string; bundles: Manifest['bundles']; kinds: Map<string, ReadonlySet<string>> } | undefined;
+let manifest: { bundles: Manifest['bundles']; kinds: Map<string, ReadonlySet<string>> } | undefined;
 const bundles = new Map<string, Readonly<Record<string, SchemaModel>>>();
 const lookups = new Map<string, SchemaLookup>();
 
 function readManifest(): NonNullable<typeof manifest> {
   if (manifest) return manifest;
-  for (const dir of SCHEMAS_DIR) {
-    let parsed: Manifest;
-    try {
-      parsed = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    } catch {
-      continue;
-    }
-    const kinds = new Map(Object.entries(parsed.bundles).map(([name, b]) => [name, new Set(b.kinds) as ReadonlySet<string>]));
-    return (manifest = { dir, bundles: parsed.bundles, kinds });
+  let parsed: Manifest;
+  try {
+    parsed = JSON.parse(readFileSync(join(SCHEMAS_DIR, 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    throw new Error(`cdk8s-patterns: the schema validators are not generated (no ${join(SCHEMAS_DIR, 'manifest.json')}); run \`npm run schemas\``);
   }
-  throw new Error(`cdk8s-patterns: the schema validators are not generated (no ${join(SCHEMAS_DIR[0], 'manifest.json')}); run \`npm run schemas\``);
+  const kinds = new Map(Object.entries(parsed.bundles).map(([name, b]) => [name, new Set(b.kinds) as ReadonlySet<string>]));
+  return (manifest = { bundles: parsed.bundles, kinds });
 }
 
 function bundleModels(name: string): Readonly<Record<string, SchemaModel>> {
   const loaded = bundles.get(name);
   if (loaded) return loaded;
-  const { dir, bundles: entries } = readManifest();
+  const { bundles: entries } = readManifest();
   const entry = entries[name];
-  const exports = loadBundle(join(dir, entry.file), entry.sha256, (e) => warm(e as { default: Record<string, SchemaModel> })).exports;
+  const exports = loadBundle(join(SCHEMAS_DIR, entry.file), entry.sha256, (e) => warm(e as { default: Record<string, SchemaModel> })).exports;
   const models = (exports as { default: Record<string, SchemaModel> }).default;
   bundles.set(name, models);
   return models;
