@@ -6,6 +6,7 @@
 // Size: the API server refuses a ConfigMap whose data and binaryData (keys plus values) exceed 1 MiB; client-side
 // `kubectl apply` also copies the object into an annotation, and all annotations together may hold 256 KiB.
 import type { parser as PromqlParser } from '@prometheus-io/lezer-promql';
+import { memoized } from '../private/memoized';
 import { Finding, finding, foundText, KubeObject } from './finding';
 import { IndexedObject, ObjectIndex } from './object-index';
 
@@ -27,16 +28,11 @@ export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 /** The PromQL parser, loaded with the first expression (~12 ms of start-up a platform without rules never pays). */
 let promql: typeof PromqlParser | undefined;
 
-/** Each expression's answer: the same alert rules recur in every environment of a platform. */
-const parsed = new Map<string, { readonly at: number; readonly near: string } | undefined>();
-
-/** Where a PromQL expression stops parsing, or undefined when it parses. */
-export function promqlError(expr: string): { readonly at: number; readonly near: string } | undefined {
-  if (parsed.has(expr)) return parsed.get(expr);
-  const error = parseError(expr);
-  if (parsed.size < 10_000) parsed.set(expr, error);
-  return error;
-}
+/**
+ * Where a PromQL expression stops parsing, or undefined when it parses. Remembered: the same alert rules recur in
+ * every environment of a platform.
+ */
+export const promqlError: (expr: string) => { readonly at: number; readonly near: string } | undefined = memoized(parseError);
 
 function parseError(expr: string): { readonly at: number; readonly near: string } | undefined {
   promql ??= (require('@prometheus-io/lezer-promql') as { parser: typeof PromqlParser }).parser;
