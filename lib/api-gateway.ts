@@ -1,6 +1,5 @@
 // ApiGateway: an nginx Deployment whose routing is generated from typed routes, behind the Platform's edge with TLS.
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DeploymentStrategy } from './deployment-strategy';
 import { PatternError } from './errors';
@@ -19,6 +18,7 @@ import { Probe } from './pod/probes';
 import { PodOptions } from './pod/pod-options';
 import { ContainerResources, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
+import * as k8s from './private/k8s';
 import { checkDnsSubdomain, checkInteger, checkPort, checkProps, checkWholeSeconds } from './private/prop-checks';
 import { createReleaseObjects } from './release/release-objects';
 import { singleDeploymentPlan } from './release/release-plan';

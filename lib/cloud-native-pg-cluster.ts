@@ -1,6 +1,5 @@
 // CloudNativePgCluster: PostgreSQL with automatic failover, run by the CloudNativePG operator, reachable only by its clients.
 import { ApiObject, Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import {
   BARMAN_CLOUD_API_VERSION, BARMAN_SIDECAR_RESOURCES, checkCnpgBackup, CheckedCnpgBackup, CloudNativePgBackupOptions, objectStore, scheduledBackup,
@@ -15,6 +14,7 @@ import { WorkloadNetworkPolicy } from './network/workload-network-policy';
 import { PodMonitor } from './observability/pod-monitor';
 import { Platform } from './platform';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes, ResolvedResources, resolveResources } from './pod/resources';
+import * as k8s from './private/k8s';
 import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInteger, checkPinnedImage, checkProps } from './private/prop-checks';
 import { Validation } from './validation/rule';
 

@@ -1,7 +1,7 @@
 // How a Deployment replaces its pods: rolling (zero downtime) or recreate.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from './errors';
+import * as k8s from './private/k8s';
 
 /** Options of a rolling update. */
 export interface RollingUpdateOptions {

@@ -1,9 +1,9 @@
 // The PriorityClasses of a Platform: one per tier, so that under pressure the scheduler evicts batch before services
 // and services before the gateway and the data stores, and every pod names one (Polaris `priorityClassNotSet`).
 import { JsonPatch } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { PatternError } from './errors';
+import * as k8s from './private/k8s';
 
 /** The tier a workload's pods are scheduled in: what the scheduler preempts last to first. */
 export type PriorityTier = 'data' | 'edge' | 'service' | 'batch';

@@ -1,6 +1,5 @@
 // Platform: the Chart that owns a namespace, its quota, limits and default-deny network, and every workload in it.
 import { Chart, JsonPatch, Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { CapacityTotals, checkQuotaProps, maximumScale, quotaDimensions, QuotaProps, WorkloadFootprint } from './capacity';
 import { Compatibility } from './compatibility';
@@ -13,6 +12,7 @@ import { PlatformEdge } from './edge/platform-edge';
 import { ClusterDns } from './network/cluster-dns';
 import { ApiServerEndpoints, checkApiServer } from './network/api-server';
 import { ClusterNetwork } from './network/cluster-network';
+import * as k8s from './private/k8s';
 import { checkStore, SecretStoreRef } from './secret-source';
 import { checkPriorityClassProvision, createPriorityClasses, priorityClassName, PriorityClassProvision, PriorityTier } from './platform-priority';
 import { MonitoringProps, monitorSelectorRule, resolveMonitorSelectorLabels, resolvePrometheusPodLabels } from './platform-monitoring';

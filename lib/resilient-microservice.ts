@@ -1,6 +1,5 @@
 // ResilientMicroservice: from an image and a port, a hardened, probed, autoscaled, disruption-safe service.
 import { ApiObject, Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { PatternError } from './errors';
 import { LabelKeys, mergeLabels } from './labels';
@@ -13,6 +12,7 @@ import { addEnv, ContainerExtras, renderContainer, RenderedContainer } from './p
 import { Probe } from './pod/probes';
 import { initContainerCharges, renderSidecars, SMALL_CONTAINER } from './pod/sidecars';
 import { workloadPodTemplate } from './pod/workload-pod';
+import * as k8s from './private/k8s';
 import {
   checkAbsolutePath, checkEnvName, checkPort, checkProps, checkUnique, checkWholeSeconds,
 } from './private/prop-checks';

@@ -1,6 +1,5 @@
 // ScheduledJob: a hardened CronJob (reports, clean-ups) wired to what it reads like any other workload.
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { checkCronSchedule } from './database/cron-schedule';
 import { renderContainer, RenderedContainer } from './pod/container';
@@ -9,6 +8,7 @@ import { PodOptions } from './pod/pod-options';
 import { ContainerResources } from './pod/resources';
 import { cronJobSpec } from './pod/cron-job-spec';
 import { workloadPodTemplate } from './pod/workload-pod';
+import * as k8s from './private/k8s';
 import { checkAbsolutePath, checkInteger, checkPort, checkProps, checkUnique, checkWholeSeconds } from './private/prop-checks';
 import { renderSidecars, SharedVolume, SidecarSpec } from './pod/sidecars';
 import { addSecretEnv, SecretKeyRef } from './pod/secret-refs';

@@ -1,6 +1,5 @@
 // StatefulDatabase: a database engine as a hardened StatefulSet with persistent volumes, reachable only by its clients.
 import { ApiObject, Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DatabaseBackup, DatabaseBackupOptions } from './database/database-backup';
 import { DatabaseCredentials, ResolvedCredentials } from './database/database-credentials';
@@ -17,6 +16,7 @@ import { Probe } from './pod/probes';
 import { formatBytes, parseBytes } from './pod/resources';
 import { workloadPodTemplate } from './pod/workload-pod';
 import { PatternError } from './errors';
+import * as k8s from './private/k8s';
 import { checkDnsSubdomain, checkEnvName, checkInteger, checkProps, checkUnique, checkWholeSeconds } from './private/prop-checks';
 import { initContainerCharges, renderSidecars } from './pod/sidecars';
 import { disruptionBudget } from './scaling/disruption-budget';

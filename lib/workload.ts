@@ -2,7 +2,6 @@
 // footprint and the wiring verbs. A workload kind extends it and builds only what is its own.
 import { ApiObject } from 'cdk8s';
 import type { INetworkPolicyPeer, IPodSelector, NetworkPolicyPeerConfig, PodSelectorConfig } from 'cdk8s-plus-28';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { WorkloadFootprint } from './capacity';
 import { PatternError } from './errors';
@@ -17,6 +16,7 @@ import { hardeningContext } from './pod/hardening-context';
 import { hasSleepAction, keepSleepActions, preStopPause } from './pod/lifecycle';
 import { PodOptions, ResolvedPodOptions, resolvePodOptions } from './pod/pod-options';
 import { PriorityTier } from './platform-priority';
+import * as k8s from './private/k8s';
 import { checkDnsLabel, checkEnvName, checkLabelValue } from './private/prop-checks';
 
 /** What the base needs to know of a workload before it builds anything. */

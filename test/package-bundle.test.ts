@@ -35,6 +35,13 @@ test.each(KIT_ENTRIES.map((e) => [e.name, e.source]))("the %s entry's stub hands
   expect(JSON.parse(bundled)).toEqual(fromSources);
 });
 
+test('the bundle wraps each external module it imports as a namespace once (cdk8s-plus-28\'s L1: ~580 names a copy)', () => {
+  const bundle = readFileSync(join(packageRoot, 'build', 'lib', 'kit.js'), 'utf8');
+  const wrapped = [...bundle.matchAll(/__toESM\(require\("([^"]+)"\)/g)].map((m) => m[1]);
+  expect(wrapped.length).toBeGreaterThan(0);
+  expect(wrapped.filter((name, i) => wrapped.indexOf(name) !== i)).toEqual([]);
+});
+
 test('ES modules import the named exports, and the entries share one module graph', () => {
   const out = node(`const main = await import(process.env.PACKAGE + '/build/lib/index.js');
     const { synthesize, Platform } = main;

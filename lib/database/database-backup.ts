@@ -1,7 +1,6 @@
 // DatabaseBackup: a hardened CronJob that dumps a database into its own PersistentVolumeClaim, keeping the newest N,
 // and optionally uploads an encrypted copy to S3-compatible object storage.
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IConnectable, WiringGraph } from '../network/wiring-graph';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from '../pod/container';
@@ -9,6 +8,7 @@ import { PodOptions } from '../pod/pod-options';
 import { ContainerResources, formatBytes, MemoryQuantity, parseBytes } from '../pod/resources';
 import { cronJobSpec } from '../pod/cron-job-spec';
 import { workloadPodTemplate } from '../pod/workload-pod';
+import * as k8s from '../private/k8s';
 import { checkInteger, checkWholeSeconds } from '../private/prop-checks';
 import { Workload } from '../workload';
 import { checkCronSchedule } from './cron-schedule';

@@ -1,9 +1,9 @@
 // Where a database's credentials come from: an existing Secret, an ExternalSecret, or (opted in) plain text.
 import { ApiObject, Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { PatternError } from '../errors';
 import { selectorLabels } from '../labels';
+import * as k8s from '../private/k8s';
 import { checkDnsLabel, checkDnsSubdomain } from '../private/prop-checks';
 import { markInsecureOptIn } from '../insecure-opt-in';
 import { Validation } from '../validation/rule';

@@ -1,11 +1,11 @@
 // DatabaseRestore: a suspended CronJob that, run by hand, downloads an off-site backup copy, decrypts it and restores it.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IConnectable, WiringGraph } from '../network/wiring-graph';
 import { addEnv, HardeningContext, renderContainer, RenderedContainer } from '../pod/container';
 import { ContainerResources, formatBytes } from '../pod/resources';
 import { cronJobSpec } from '../pod/cron-job-spec';
 import { workloadPodTemplate } from '../pod/workload-pod';
+import * as k8s from '../private/k8s';
 import { Workload } from '../workload';
 import { EngineBackupPlan } from './engine-contract';
 import { OffsiteBackup } from './offsite-backup';

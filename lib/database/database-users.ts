@@ -1,8 +1,8 @@
 // The users a StatefulDatabase gives: one per client workload, and the exporter's and the backup job's, each with
 // its password in a Secret made outside the output (the engine creates the users from the mounted files).
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 import { checkDnsSubdomain } from '../private/prop-checks';
 import { Validation } from '../validation/rule';
 import { DatabaseClient, IDatabaseEngine, ServiceUser, ServiceUsers } from './engine-contract';

@@ -1,8 +1,8 @@
 // The contract between StatefulDatabase and an engine: what to run, how to configure, probe, reach and back it up.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { Probe } from '../pod/probes';
 import { ContainerResources } from '../pod/resources';
+import * as k8s from '../private/k8s';
 import { CredentialRequirements, ResolvedCredentials } from './database-credentials';
 
 /** What an engine knows about the database it runs in. */

@@ -1,6 +1,6 @@
 // A database the cloud runs (RDS, Cloud SQL, Azure Database, ElastiCache, Memorystore), as a peer of connectTo with
 // the env and Secret contract of a StatefulDatabase of the same engine, reached by an ipBlock egress rule.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import * as k8s from '../private/k8s';
 import { CredentialKeys } from './database-credentials';
 import { PatternError } from '../errors';
 import { ExternalService } from '../network/external-service';

@@ -1,9 +1,9 @@
 // Off-site backup copies in S3-compatible object storage, encrypted on the client with an rclone `crypt` remote:
 // the typed destination, its checks, and the env and scripts the upload and restore containers run.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { ExternalService } from '../network/external-service';
+import * as k8s from '../private/k8s';
 import { checkDnsSubdomain, checkInteger, checkPinnedImage } from '../private/prop-checks';
 
 /**

@@ -1,10 +1,10 @@
 // PostgreSQL on the official image: postgresql.conf and pg_hba.conf from typed props, streaming replicas.
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { Probe } from '../pod/probes';
 import { MemoryQuantity, parseBytes } from '../pod/resources';
+import * as k8s from '../private/k8s';
 import { checkInteger, checkPinnedImage } from '../private/prop-checks';
 import {
   CLIENTS_DIR, DatabaseClient, EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,

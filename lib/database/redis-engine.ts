@@ -1,10 +1,10 @@
 // Redis on the official image: redis.conf from typed props, the password from the Secret, replicas of pod 0.
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { Probe } from '../pod/probes';
 import { formatBytes, MemoryQuantity, parseBytes } from '../pod/resources';
+import * as k8s from '../private/k8s';
 import { checkPinnedImage } from '../private/prop-checks';
 import {
   CLIENTS_DIR, DatabaseClient, EngineBackupPlan, EngineContainerPlan, EngineContext, EngineSideContainer, IDatabaseEngine,

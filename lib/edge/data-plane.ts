@@ -1,8 +1,8 @@
 // Who the edge's traffic comes from: the pods (or addresses) of the Gateway implementation's data plane, as
 // NetworkPolicy peers. Workloads behind the edge admit exactly these and nothing else.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 import { checkDnsLabel } from '../private/prop-checks';
 
 /** The Gateway whose data plane is meant: its name and namespace. */

@@ -2,8 +2,8 @@
 // own, a ReferenceGrant letting that Gateway read the platform's Secrets, and a NetworkPolicy admitting the data
 // plane to cert-manager's HTTP-01 solver pods.
 import { ApiObject, Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import * as k8s from '../private/k8s';
 import { compareCodePoints } from '../private/ordering';
 
 /** The cert-manager API version the kit emits. */

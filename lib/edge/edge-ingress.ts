@@ -1,8 +1,8 @@
 // The Ingress of one exposure under the Ingress edge: one class, TLS from the exposer's GatewayTls, and only the
 // annotations asked for by name (the edge's and the exposer's) besides cert-manager's issuer.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { RenderedGatewayTls } from '../gateway/gateway-tls';
+import * as k8s from '../private/k8s';
 import { RouteBackend } from './http-route';
 
 /** Props of an exposure's Ingress. */

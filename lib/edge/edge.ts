@@ -2,11 +2,11 @@
 // goes through it and becomes an HTTPRoute on the platform's Gateway, or an Ingress under the Ingress edge, with
 // the TLS objects it needs and the data plane admitted to exactly the exposed pods and ports.
 import { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { GatewayTls, RenderedGatewayTls } from '../gateway/gateway-tls';
 import { INetworkPeer, WiringGraph } from '../network/wiring-graph';
+import * as k8s from '../private/k8s';
 import { compareCodePoints } from '../private/ordering';
 import { declareOwnAnnotations } from '../validation/ingress-annotations';
 import { DataPlaneGateway } from './data-plane';

@@ -1,7 +1,7 @@
 // How the API gateway's Ingress gets its TLS certificate: an existing Secret, cert-manager, or explicitly none.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 import { checkDnsLabel } from '../private/prop-checks';
 
 /** Options of `GatewayTls.certManager`. */

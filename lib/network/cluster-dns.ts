@@ -1,5 +1,5 @@
 // The cluster DNS every pod must reach, chosen per Platform, and the egress rule that allows exactly it.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import * as k8s from '../private/k8s';
 import { checkDnsLabel, checkLabelValue, checkPort } from '../private/prop-checks';
 import { PatternError } from '../errors';
 

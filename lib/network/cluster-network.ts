@@ -1,7 +1,7 @@
 // The address ranges a Platform's egress to the outside must never reach: the cluster's own ranges (declared per
 // Platform) and the link-local and cloud metadata ranges (always). Every ipBlock the kit writes excepts them.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
+import * as k8s from '../private/k8s';
 import { Cidr, cidrContains, knownCidr, parseCidr } from './cidr';
 import { PatternError } from '../errors';
 

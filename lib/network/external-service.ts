@@ -1,6 +1,6 @@
 // A destination outside the cluster (a payment provider, an SMTP relay, a SaaS API) that workloads connect to:
 // its addresses as CIDR blocks and its ports, rendered as NetworkPolicy ipBlocks by the connecting workload.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import * as k8s from '../private/k8s';
 import { NetworkPort } from './wiring-graph';
 import { PatternError } from '../errors';
 import { checkDnsLabel, checkDnsSubdomain, checkPort } from '../private/prop-checks';

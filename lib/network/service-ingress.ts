@@ -1,6 +1,6 @@
 // A minimal Ingress exposing one microservice through an nginx ingress controller, with TLS and the network allow.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import * as k8s from '../private/k8s';
 import { checkDnsLabel, checkDnsSubdomain } from '../private/prop-checks';
 import { PatternError } from '../errors';
 import { INetworkPeer, WiringGraph } from './wiring-graph';

@@ -1,8 +1,8 @@
 // The wiring graph: who talks to whom on which ports. NetworkPolicies, env and diagrams all derive from it.
 import { Chart } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 
 /** A port a peer is reached on. */
 export interface NetworkPort {

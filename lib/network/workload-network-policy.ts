@@ -1,8 +1,8 @@
 // One NetworkPolicy per workload, derived at synth time from the wiring graph: ingress from wired clients on its
 // ports, egress to wired servers and DNS. Nothing else is allowed.
 import { ApiObjectMetadata, Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import * as k8s from '../private/k8s';
 import { ClusterDns } from './cluster-dns';
 import { ExternalFlow, INetworkPeer, NetworkPort, WiringEdge, WiringGraph } from './wiring-graph';
 import { compareCodePoints } from '../private/ordering';

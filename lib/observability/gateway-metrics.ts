@@ -1,8 +1,8 @@
 // The gateway's metrics: nginx's stub_status, read over loopback by a pinned nginx-prometheus-exporter sidecar.
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { INetworkPeer, WiringGraph } from '../network/wiring-graph';
+import * as k8s from '../private/k8s';
 import { ServiceMonitor } from './service-monitor';
 import { HardeningContext, renderContainer, RenderedContainer } from '../pod/container';
 import { Probe } from '../pod/probes';

@@ -1,9 +1,9 @@
 // PlatformDashboard: a Grafana dashboard per platform, one row per workload, in a ConfigMap the sidecar picks up.
 import { createHash } from 'crypto';
 import { Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { Platform } from '../platform';
+import * as k8s from '../private/k8s';
 import { HttpMetricNames, matchers, podNameRegex, resolveHttpMetricNames, ResolvedHttpMetricNames, WorkloadPods } from './prometheus-series';
 import { ServiceMonitor } from './service-monitor';
 import { compareCodePoints } from '../private/ordering';

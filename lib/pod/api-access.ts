@@ -1,8 +1,8 @@
 // A workload's opt-in access to the Kubernetes API: typed Role rules, least privilege checked (named verbs and
 // resources, no wildcards or escalation, Secrets only by name).
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 import { checkDnsSubdomain, checkUnique } from '../private/prop-checks';
 
 /** A verb an API access rule may grant; `escalate`, `bind`, `impersonate` and `*` are never granted. */

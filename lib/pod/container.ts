@@ -1,9 +1,9 @@
 // Hardened containers: every container the kit emits (main, sidecar, init) is rendered here.
 import { Lazy } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { KubernetesVersion } from '../kubernetes-version';
+import * as k8s from '../private/k8s';
 import { checkDnsLabel, checkEnvName, checkPinnedImage, checkPort, checkPortName, checkUnique } from '../private/prop-checks';
 import { Probe } from './probes';
 import { ContainerResources, renderResources, ResolvedResources, resolveResources } from './resources';

@@ -1,5 +1,5 @@
 // The CronJob spec every scheduled workload of the kit shares: runs never overlap, give up on time, clean up.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import * as k8s from '../private/k8s';
 
 /** What differs between scheduled workloads. */
 export interface CronJobSpecProps {

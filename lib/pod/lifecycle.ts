@@ -1,8 +1,8 @@
 // The pause before SIGTERM: the kubelet's `sleep` action where the target has it GA, an exec of `sleep` before, and
 // the one gap of cdk8s-plus-28's L1 this needs filled (its LifecycleHandler predates `sleep`).
 import { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { kubernetesFeatures, KubernetesVersion } from '../kubernetes-version';
+import * as k8s from '../private/k8s';
 import { sharedPart } from './shared-parts';
 
 /** A lifecycle handler as Kubernetes 1.34 defines it: cdk8s-plus-28's, plus the `sleep` action. */

@@ -1,9 +1,9 @@
 // Pod options every workload takes: where its pods run, what they pull with, their extra labels and annotations,
 // and the cloud identity of their ServiceAccount. Checked once here, applied by the pod template and the base.
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 import { checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkUnique, checkWholeSeconds } from '../private/prop-checks';
 import { Validation } from '../validation/rule';
 import { ApiAccessRule, renderApiAccess } from './api-access';

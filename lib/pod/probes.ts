@@ -1,8 +1,8 @@
 // Probes as a typed API: HTTP, TCP or exec checks with timings, rendered against a container's named port.
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 
 /** When and how often a probe runs. */
 export interface ProbeTimings {

@@ -1,10 +1,10 @@
 // Resource quantities: typed CPU and memory props, parsed once, rendered canonically, scaled by the environment.
 import { Size } from 'cdk8s';
 import type { Cpu } from 'cdk8s-plus-28';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
 import { cdk8sPlus } from '../private/cdk8s-plus';
+import * as k8s from '../private/k8s';
 import { sharedPart } from './shared-parts';
 
 /** CPU as `Cpu.millis(250)` or a Kubernetes quantity string (`"250m"`, `"0.5"`, `"2"`). */

@@ -1,7 +1,7 @@
 // Secret references: workloads read secrets from Secrets that exist in the cluster, never from values in YAML.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 import { addEnv, RenderedContainer } from './container';
 import { checkAbsolutePath, checkDataKey, checkDnsLabel, checkUnique } from '../private/prop-checks';
 import { Validation } from '../validation/rule';

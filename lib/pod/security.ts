@@ -1,5 +1,5 @@
 // Pod hardening: the security contexts every pod of the kit gets (Pod Security Standards "restricted").
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import * as k8s from '../private/k8s';
 import { sharedPartOf } from './shared-parts';
 
 /** The user and group a pod runs as. */

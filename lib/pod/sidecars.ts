@@ -1,7 +1,7 @@
 // Sidecars every workload kind takes: containers beside the main one (plain or native) and emptyDirs they share
 // with it, rendered and hardened as the main container is, and the resources the scheduler charges for them.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { IConstruct } from 'constructs';
+import * as k8s from '../private/k8s';
 import { ContainerSpec, HardeningContext, renderContainer, RenderedContainer } from './container';
 import { ContainerResources, formatBytes, parseBytes, ResolvedResources } from './resources';
 import { kubernetesFeatures } from '../kubernetes-version';

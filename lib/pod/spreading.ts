@@ -1,6 +1,6 @@
 // Spreading: replicas across zones and nodes, by topology spread constraints and preferred anti-affinity.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { sharedLabels } from '../labels';
+import * as k8s from '../private/k8s';
 
 const ZONE = 'topology.kubernetes.io/zone';
 const HOSTNAME = 'kubernetes.io/hostname';

@@ -1,6 +1,6 @@
 // Assembles the pod template every workload shares: hardened containers, identity, spreading, shutdown.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { mergeLabels } from '../labels';
+import * as k8s from '../private/k8s';
 import { RenderedContainer } from './container';
 import { ResolvedPodOptions } from './pod-options';
 import { PodIdentity, restrictedPodSecurityContext } from './security';

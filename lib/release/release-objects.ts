@@ -1,10 +1,10 @@
 // Turns a release plan and a pod template into objects: Deployments or a Rollout (the kit's one controller spec),
 // their HPAs and PDBs, the Services, the variants' ConfigMaps and an nginx canary Ingress.
 import { ApiObject } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { LabelKeys, mergeLabels, sharedLabels } from '../labels';
 import { sharedPartOf } from '../pod/shared-parts';
+import * as k8s from '../private/k8s';
 import { disruptionBudget } from '../scaling/disruption-budget';
 import { AutoscalingOptions, horizontalAutoscaler } from '../scaling/horizontal-autoscaler';
 import { ControllerPlan, PodVariant, ReleaseIngress, ReleaseLabels, ReleasePlan, ReleaseRole } from './release-plan';

@@ -1,7 +1,7 @@
 // The PodDisruptionBudget every replicated workload gets: voluntary disruptions take one pod at a time.
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { sharedLabels } from '../labels';
+import * as k8s from '../private/k8s';
 
 /** `maxUnavailable: 1`; an IntOrString never changes, so every budget shares it. */
 const ONE_POD = k8s.IntOrString.fromNumber(1);

@@ -1,9 +1,9 @@
 // Horizontal autoscaling shared by every Deployment-backed workload: replica bounds and the HPA that holds them.
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import { Environment } from '../environment';
 import { PatternError } from '../errors';
+import * as k8s from '../private/k8s';
 import { checkInteger, checkWholeSeconds } from '../private/prop-checks';
 import { sharedPart } from '../pod/shared-parts';
 

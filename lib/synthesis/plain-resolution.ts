@@ -4,8 +4,8 @@
 // nothing in an object needs that machinery, one walk does all three. Anything it cannot vouch for goes the whole
 // way (docs/adr/0014-plain-resolution.md).
 import { ApiObject, App, ImplicitTokenResolver, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { restoresDroppedFieldsOnly } from '../pod/lifecycle';
+import * as k8s from '../private/k8s';
 
 /**
  * Field names cdk8s-plus-28's converters spell differently from their TypeScript names (`clusterIp` becomes
