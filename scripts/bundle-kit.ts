@@ -2,7 +2,7 @@
 // CommonJS bundle, `lib/kit.js`, and the YAML writer thread's module beside it; each entry's own file is a one-line
 // stub that hands out its part of the bundle. One module graph means one copy of each class and cache, whichever
 // entries a project imports; one file means one read and one compile instead of ~140 (time to the kit loaded:
-// see the ADR). `npm run build` writes it into build/ after tsc's declarations; `npm run bench` into its own folder.
+// see the ADR). `npm run build` writes it into build/, then tsc the declarations; `npm run bench` into its own folder.
 import { buildSync } from 'esbuild';
 import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, relative } from 'path';
@@ -24,7 +24,9 @@ export const KIT_ENTRIES: readonly { readonly name: string; readonly source: str
 /** The bins, as their TypeScript sources; they import the kit through its entries' stubs. */
 const BINS = ['bin/cdk8s-patterns.ts', 'bin/manifest-diff.ts'];
 
-const COMMON = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning' } as const;
+const COMMON = {
+  bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'warning', absWorkingDir: ROOT,
+} as const;
 
 /**
  * Replaces `outdir` (the package's build/) with: lib/kit.js, lib/yaml-writer-thread.js (the writer thread loads it by
@@ -58,7 +60,7 @@ export function bundleKit(outdir: string): void {
       '',
     ].join('\n'));
   }
-  buildSync({ platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', entryPoints: BINS.map((b) => join(ROOT, b)), outdir: join(outdir, 'bin') });
+  buildSync({ platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning', absWorkingDir: ROOT, entryPoints: BINS.map((b) => join(ROOT, b)), outdir: join(outdir, 'bin') });
 }
 
 /** Each entry's export names, sorted, as esbuild reads them off the sources (an ES-module build, not written). */
