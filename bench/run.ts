@@ -115,9 +115,8 @@ function runChild<T>(childArgs: string[], nodeOptions: string[] = []): Run<T> {
   return { wallMs, figures: JSON.parse(lines[lines.length - 1]) as T };
 }
 
-/** Transpiles lib/ and bench/ into the work dir, beside links to node_modules (packages resolve) and generated/. */
+/** Builds the kit as its package ships it (scripts/bundle-kit.ts) into BUILD, and transpiles bench/ beside it. */
 function precompile(): void {
-  // The kit as its package ships it (scripts/bundle-kit.ts), the bench's own scripts transpiled one by one.
   bundleKit(BUILD);
   const compilerOptions: ts.CompilerOptions = {
     module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true,
